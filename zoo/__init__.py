@@ -1,0 +1,26 @@
+"""RNN Zoo: recurrent models on several frameworks, compared step by step.
+
+Importing this package imports no deep-learning framework: backends load theirs when first built.
+"""
+from .backend import Backend, History, Progress, SequenceData
+from .errors import (
+    BackendUnavailable,
+    CheckpointError,
+    InputError,
+    NotFittedError,
+    SpecError,
+    WeightsError,
+    ZooError,
+)
+from .hookspecs import hookimpl
+from .plugins import BackendInfo, DatasetInfo, registry
+from .spec import ModelSpec
+from .trace import GATES, LayerTrace, Trace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GATES", "Backend", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "History",
+    "InputError", "LayerTrace", "ModelSpec", "NotFittedError", "Progress", "SequenceData", "SpecError",
+    "Trace", "WeightsError", "ZooError", "hookimpl", "registry",
+]

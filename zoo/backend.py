@@ -1,0 +1,284 @@
+"""The one interface every backend implements, and the parts of it that are the same for all of them.
+
+A backend subclasses :class:`Backend` and fills in the underscored methods. The public methods check
+their input, keep the canonical layouts and run the training loop, so every backend sees the same
+batches in the same order, reports progress the same way and fails with the same messages.
+
+Padding policy: token sequences are right-padded with id 0 and ``lengths`` says how many steps are
+real; a model's output for a sequence is its head applied to the top layer's state at step
+``length - 1``. Steps after that never influence it.
+"""
+from __future__ import annotations
+
+import abc
+import time
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar
+
+import numpy as np
+
+from . import reference
+from .errors import InputError, NotFittedError
+from .spec import ModelSpec
+from .trace import LayerTrace, Trace
+from .weights import Weights, check_weights, init_weights
+
+# Adam with these constants for every backend (Keras's epsilon; PyTorch's default differs).
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPSILON = 1e-7
+
+
+@dataclass
+class SequenceData:
+    """A batch of sequences, the one array layout every backend trains and predicts on.
+
+    ``x`` is (N, T) integer token ids (0 is padding) or (N, T, F) floats; ``y`` is (N,): 0/1 for
+    binary, class ids for multiclass, values for regression; ``lengths`` is (N,) real steps per row.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    lengths: np.ndarray | None = None
+
+    def __post_init__(self):
+        self.x = np.asarray(self.x)
+        self.y = np.asarray(self.y)
+        if self.x.ndim < 2 or len(self.x) == 0:
+            raise InputError(f"x must be a non-empty batch of sequences, got shape {self.x.shape}")
+        if self.y.shape != (len(self.x),):
+            raise InputError(f"y must have one target per sequence: x has {len(self.x)}, y has shape {self.y.shape}")
+        if self.lengths is None:
+            self.lengths = np.full(len(self.x), self.x.shape[1], dtype=np.int64)
+        self.lengths = np.asarray(self.lengths, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def take(self, index: np.ndarray) -> "SequenceData":
+        return SequenceData(self.x[index], self.y[index], self.lengths[index])
+
+
+@dataclass
+class Progress:
+    """What a training callback is told after every batch and at the end of every epoch."""
+
+    epoch: int  # 1-based
+    epochs: int
+    step: int  # batches done in this epoch
+    steps: int  # batches per epoch
+    loss: float  # running mean of the training loss in this epoch
+    val_loss: float | None = None  # set at the end of an epoch when there is validation data
+    epoch_end: bool = False
+
+
+@dataclass
+class History:
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"loss": self.loss, "val_loss": self.val_loss, "cancelled": self.cancelled, "seconds": self.seconds}
+
+
+Callback = Callable[[Progress], "bool | None"]
+
+
+def batch_order(n: int, batch_size: int, seed: int, epoch: int) -> list[np.ndarray]:
+    """The shuffled batches of one epoch: the same for every backend given the same seed."""
+    order = np.random.default_rng([seed, epoch]).permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+class Backend(abc.ABC):
+    """A recurrent model built from a :class:`ModelSpec` on some framework.
+
+    Subclasses set ``family`` (``lstm``, ``rnn``, …) and ``gates`` (blocks per unit in the canonical
+    weights: 4 for an LSTM, 1 for a plain RNN) and implement the underscored methods. Construction
+    builds the model and gives it the seeded canonical initialisation shared by all backends.
+    """
+
+    family: ClassVar[str]
+    gates: ClassVar[int]
+
+    def __init__(self, spec: ModelSpec | None = None, *, seed: int = 0, name: str | None = None):
+        self.spec = spec or ModelSpec()
+        self.name = name or type(self).__name__
+        self.fitted = False
+        self._build(seed)
+        self._write_weights(init_weights(self.spec, seed, self.gates))
+
+    # ----- what a backend implements -----
+    @abc.abstractmethod
+    def _build(self, seed: int) -> None:
+        """Create the framework model for ``self.spec``; weights are written right after."""
+
+    @abc.abstractmethod
+    def _read_weights(self) -> Weights:
+        """The model's weights in the canonical layout (see zoo.weights)."""
+
+    @abc.abstractmethod
+    def _write_weights(self, weights: Weights) -> None:
+        """Load checked, float32, canonical weights into the model."""
+
+    @abc.abstractmethod
+    def _predict(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """(N, output_dim) outputs (probabilities for classification) for a checked batch."""
+
+    @abc.abstractmethod
+    def _trace(self, x: np.ndarray) -> tuple[list[LayerTrace], np.ndarray]:
+        """Per-layer traces and the (T, output_dim) per-step readout of one checked sequence."""
+
+    @abc.abstractmethod
+    def _gradients(self, x: np.ndarray, y: float) -> np.ndarray:
+        """(layers, T): the norm of the loss's derivative with respect to each layer's h_t."""
+
+    @abc.abstractmethod
+    def _start_training(self, lr: float, clip_norm: float | None, seed: int) -> None:
+        """Create a fresh Adam optimiser (ADAM_BETAS, ADAM_EPSILON) and seed dropout."""
+
+    @abc.abstractmethod
+    def _train_step(self, batch: SequenceData) -> float:
+        """One optimiser step on a checked batch; returns the batch's mean loss before the step."""
+
+    # ----- the public contract -----
+    def get_weights(self) -> Weights:
+        return {name: np.array(value, dtype=np.float32) for name, value in self._read_weights().items()}
+
+    def set_weights(self, weights: Weights) -> None:
+        self._write_weights(check_weights(weights, self.spec, self.gates))
+        self.fitted = True
+
+    def fit(
+        self,
+        train: SequenceData,
+        validation: SequenceData | None = None,
+        *,
+        epochs: int = 10,
+        batch_size: int = 32,
+        lr: float = 1e-3,
+        seed: int = 0,
+        clip_norm: float | None = None,
+        callback: Callback | None = None,
+    ) -> History:
+        """Train with Adam. ``callback(progress)`` is called after every batch and epoch; returning
+        False cancels (the weights keep what was learnt so far and ``history.cancelled`` is set)."""
+        if epochs < 1 or batch_size < 1 or not lr > 0:
+            raise InputError("epochs and batch_size must be at least 1 and lr positive")
+        train = self._check_data(train)
+        validation = self._check_data(validation) if validation is not None else None
+        history = History()
+        started = time.perf_counter()
+        self._start_training(lr, clip_norm, seed)
+        self.fitted = True
+        for epoch in range(1, epochs + 1):
+            batches = batch_order(len(train), batch_size, seed, epoch)
+            total, seen = 0.0, 0
+            for step, index in enumerate(batches, start=1):
+                total += self._train_step(train.take(index)) * len(index)
+                seen += len(index)
+                progress = Progress(epoch, epochs, step, len(batches), total / seen)
+                if callback is not None and callback(progress) is False:
+                    history.cancelled = True
+                    break
+            history.loss.append(progress.loss)
+            if history.cancelled:
+                break
+            if validation is not None:
+                history.val_loss.append(self.loss(validation))
+            end = Progress(epoch, epochs, len(batches), len(batches), progress.loss,
+                           history.val_loss[-1] if validation is not None else None, epoch_end=True)
+            if callback is not None and callback(end) is False:
+                history.cancelled = True
+                break
+        history.seconds = time.perf_counter() - started
+        return history
+
+    def predict(self, x, lengths=None, *, batch_size: int = 256) -> np.ndarray:
+        """(N, output_dim) float32: probabilities for classification, values for regression."""
+        if not self.fitted:
+            raise NotFittedError(
+                f"{self.name} has not been trained: call fit, set_weights or load a checkpoint before predict"
+            )
+        data = self._check_data(SequenceData(x, np.zeros(len(np.asarray(x))), lengths))
+        parts = [
+            self._predict(data.x[start:start + batch_size], data.lengths[start:start + batch_size])
+            for start in range(0, len(data), batch_size)
+        ]
+        return np.concatenate(parts).astype(np.float32)
+
+    def loss(self, data: SequenceData) -> float:
+        """The training loss on ``data`` with dropout off."""
+        return reference.mean_loss(self.predict(data.x, data.lengths), data.y, self.spec.task)
+
+    def trace(self, x, tokens: list[str] | None = None) -> Trace:
+        """Every layer's per-step states (and gates) for one sequence, and the head at every step."""
+        x = self._check_sequence(x)
+        layers, readout = self._trace(x)
+        return Trace(backend=self.name, layers=layers, readout=np.asarray(readout, dtype=np.float32), tokens=tokens)
+
+    def gradients(self, x, y) -> np.ndarray:
+        """(layers, T) float64: ‖∂L/∂h_t‖ for each layer and step, L the loss of one sequence."""
+        x = self._check_sequence(x)
+        self._check_data(SequenceData(x[None], np.asarray([y])))
+        return np.asarray(self._gradients(x, y), dtype=np.float64)
+
+    def save(self, path, metadata: dict | None = None) -> None:
+        from .checkpoint import save
+
+        save(self, path, metadata)
+
+    @classmethod
+    def load(cls, path, *, name: str | None = None) -> "Backend":
+        """Build this backend from any checkpoint whose weights fit its family (weights are canonical)."""
+        from .checkpoint import read
+
+        spec, weights, _ = read(path)
+        model = cls(spec, name=name)
+        model.set_weights(weights)
+        return model
+
+    # ----- input checks shared by all -----
+    def _check_sequence(self, x) -> np.ndarray:
+        x = np.asarray(x)
+        if self.spec.input == "features" and x.ndim == 1 and self.spec.n_features == 1:
+            x = x[:, None]
+        want = 1 if self.spec.input == "tokens" else 2
+        if x.ndim != want:
+            raise InputError(f"one sequence must have {want} dimension(s) for {self.spec.input} input, got shape {x.shape}")
+        return self._check_data(SequenceData(x[None], np.zeros(1))).x[0]
+
+    def _check_data(self, data: SequenceData) -> SequenceData:
+        spec, x = self.spec, data.x
+        steps = x.shape[1]
+        if steps == 0:
+            raise InputError("sequences must have at least one step")
+        if spec.input == "tokens":
+            if x.ndim != 2:
+                raise InputError(f"token input must be (N, T) ids, got shape {x.shape}")
+            if not np.issubdtype(x.dtype, np.integer):
+                raise InputError(f"token ids must be integers, got {x.dtype}")
+            if x.min() < 0 or x.max() >= spec.vocab_size:
+                raise InputError(f"token ids must lie in [0, {spec.vocab_size}), got [{x.min()}, {x.max()}]")
+            x = x.astype(np.int64, copy=False)
+        else:
+            if x.ndim != 3 or x.shape[2] != spec.n_features:
+                raise InputError(f"feature input must be (N, T, {spec.n_features}), got shape {x.shape}")
+            if not np.issubdtype(x.dtype, np.number):
+                raise InputError(f"features must be numbers, got {x.dtype}")
+            x = x.astype(np.float32, copy=False)
+            if not np.isfinite(x).all():
+                raise InputError("features contain NaN or infinity")
+        lengths = data.lengths
+        if lengths.shape != (len(x),) or lengths.min() < 1 or lengths.max() > steps:
+            raise InputError(f"lengths must give 1..{steps} real steps for each of the {len(x)} sequences")
+        y = data.y
+        if not np.issubdtype(y.dtype, np.number) or not np.isfinite(y.astype(np.float64)).all():
+            raise InputError("targets must be finite numbers")
+        if spec.task == "binary" and not np.isin(y, (0, 1)).all():
+            raise InputError("binary targets must be 0 or 1")
+        if spec.task == "multiclass" and (not np.all(np.mod(y, 1) == 0) or y.min() < 0 or y.max() >= spec.n_classes):
+            raise InputError(f"class ids must be integers in [0, {spec.n_classes})")
+        y = y.astype(np.int64 if spec.task == "multiclass" else np.float32)
+        return SequenceData(x, y, lengths)

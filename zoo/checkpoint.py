@@ -1,0 +1,97 @@
+"""Checkpoints: one safetensors file whose header carries the JSON metadata. Never pickle.
+
+The metadata says which backend wrote the file, its family and canonical weight layout, the model
+spec, and whatever the caller adds (vocabulary, scaler, dataset, metrics …). Files are written to a
+temporary name and renamed into place, so a crash mid-save leaves the previous checkpoint intact.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CheckpointError
+from .spec import ModelSpec
+from .weights import Weights
+
+if TYPE_CHECKING:
+    from .backend import Backend
+
+FORMAT = "rnn-zoo-checkpoint/1"
+METADATA_KEY = "rnn_zoo"
+MAX_CHECKPOINT_BYTES = int(os.environ.get("RNN_ZOO_MAX_CHECKPOINT_MB", "256")) * 2**20
+
+
+def save(model: "Backend", path, metadata: dict | None = None) -> Path:
+    from safetensors.numpy import save_file
+
+    path = Path(path)
+    header = {
+        "format": FORMAT,
+        "backend": model.name,
+        "family": model.family,
+        "gates": model.gates,
+        "spec": model.spec.to_dict(),
+        **(metadata or {}),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        save_file(model.get_weights(), tmp, metadata={METADATA_KEY: json.dumps(header)})
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_metadata(path) -> dict:
+    """The JSON header of a checkpoint, without reading its tensors."""
+    from safetensors import safe_open
+
+    path = _checked_path(path)
+    try:
+        with safe_open(str(path), framework="np") as f:
+            raw = (f.metadata() or {}).get(METADATA_KEY)
+    except Exception as err:  # safetensors raises its own error types for every kind of corruption
+        raise CheckpointError(f"{path.name} is not a readable safetensors checkpoint ({err})") from None
+    if raw is None:
+        raise CheckpointError(f"{path.name} is a safetensors file but not an RNN Zoo checkpoint (no '{METADATA_KEY}' metadata)")
+    try:
+        meta = json.loads(raw)
+    except json.JSONDecodeError:
+        raise CheckpointError(f"{path.name} has corrupt metadata") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{path.name} has an unknown checkpoint format {meta.get('format') if isinstance(meta, dict) else meta!r}")
+    return meta
+
+
+def read(path) -> tuple[ModelSpec, Weights, dict]:
+    """(spec, canonical weights, metadata) from a checkpoint file."""
+    from safetensors.numpy import load_file
+
+    meta = read_metadata(path)
+    spec = ModelSpec.from_dict(meta["spec"])
+    try:
+        weights = load_file(str(path))
+    except Exception as err:
+        raise CheckpointError(f"{Path(path).name} has corrupt tensors ({err})") from None
+    return spec, weights, meta
+
+
+def _checked_path(path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint file at {path}")
+    size = path.stat().st_size
+    if size > MAX_CHECKPOINT_BYTES:
+        raise CheckpointError(
+            f"{path.name} is {size / 2**20:.0f} MiB, over the {MAX_CHECKPOINT_BYTES / 2**20:.0f} MiB limit "
+            "(RNN_ZOO_MAX_CHECKPOINT_MB raises it)"
+        )
+    return path

@@ -1,0 +1,239 @@
+"""Finding plugins and what they register, one entry point at a time, so a broken one breaks only itself.
+
+Plugins are found through the ``rnn_zoo`` entry-point group, the bundled ones exactly like third-party
+ones. ``RNN_ZOO_PLUGINS`` (comma-separated entry-point names) loads only those; ``RNN_ZOO_BLOCK_PLUGINS``
+skips the named ones. A plugin that fails to import, fails hook validation or raises in a hook, and
+a registration whose name is taken, are listed with status ``error`` and the reason.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import pluggy
+
+from . import hookspecs
+from .errors import BackendUnavailable
+
+ENTRY_POINT_GROUP = "rnn_zoo"
+ALLOW_ENV = "RNN_ZOO_PLUGINS"
+BLOCK_ENV = "RNN_ZOO_BLOCK_PLUGINS"
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """How to build a backend, registered without importing its framework.
+
+    ``factory`` is ``"package.module:Class"``, imported only when a model is built; ``module`` is the
+    framework's import name, looked up (not imported) to tell whether the backend can run here;
+    ``install`` is the command that installs it.
+    """
+
+    name: str
+    family: str
+    framework: str
+    factory: str
+    module: str
+    install: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A dataset a plugin provides; ``loader`` is ``"package.module:function"``, imported when loaded."""
+
+    name: str
+    kind: str  # "text" or "series"
+    task: str  # "binary", "multiclass" or "regression"
+    loader: str
+    source: str = ""
+    size: int | None = None
+    description: str = ""
+
+
+@dataclass
+class Plugin:
+    name: str
+    distribution: str | None = None
+    version: str | None = None
+    status: str = "loaded"  # loaded | error | blocked
+    reason: str = ""
+
+
+@dataclass
+class Entry:
+    """One registration (a backend or a dataset) and whether it can be used."""
+
+    name: str
+    plugin: Plugin
+    info: Any = None  # BackendInfo / DatasetInfo; None when the registration was rejected
+    status: str = "available"  # available | unavailable | error
+    reason: str = ""
+
+
+class Registry:
+    """Everything the installed plugins registered. Build one with :func:`registry`."""
+
+    def __init__(self, entry_points: Iterable[importlib.metadata.EntryPoint] = (), extra_plugins: dict[str, object] | None = None):
+        self.plugins: list[Plugin] = []
+        self.backends: list[Entry] = []
+        self.datasets: list[Entry] = []
+        self._lock = threading.Lock()
+        self._pm = pluggy.PluginManager("rnn_zoo")
+        self._pm.add_hookspecs(hookspecs)
+        loaded = [(plugin, obj) for plugin, obj in self._load(entry_points, extra_plugins or {}) if obj is not None]
+        for plugin, obj in loaded:
+            self._collect(plugin, obj, "register_backends", BackendInfo, self.backends)
+            self._collect(plugin, obj, "register_datasets", DatasetInfo, self.datasets)
+        for entry in self.backends:
+            if entry.status == "available" and importlib.util.find_spec(entry.info.module) is None:
+                entry.status = "unavailable"
+                entry.reason = f"{entry.info.module} is not installed: {entry.info.install or 'install it'}"
+
+    def _load(self, entry_points, extra_plugins):
+        allow = _names_from_env(ALLOW_ENV)
+        block = _names_from_env(BLOCK_ENV)
+        candidates = [(ep.name, ep, None) for ep in sorted(entry_points, key=lambda ep: ep.name)]
+        candidates += [(name, None, obj) for name, obj in extra_plugins.items()]
+        for name, ep, obj in candidates:
+            dist = getattr(ep, "dist", None)
+            plugin = Plugin(name, dist.name if dist else None, dist.version if dist else None)
+            self.plugins.append(plugin)
+            if (allow is not None and name not in allow) or name in block:
+                plugin.status = "blocked"
+                plugin.reason = f"not in {ALLOW_ENV}" if name not in block else f"named in {BLOCK_ENV}"
+                continue
+            try:
+                if obj is None:
+                    obj = ep.load()
+                self._pm.register(obj, name=name)
+                unknown = [c.name for c in self._pm.get_hookcallers(obj) or [] if not c.has_spec()]
+                if unknown:
+                    self._pm.unregister(obj)
+                    raise pluggy.PluginValidationError(obj, f"unknown hook(s) {unknown}; rnn_zoo has {_hook_names()}")
+            except Exception as err:  # any failure of third-party code must stay inside its own plugin
+                plugin.status = "error"
+                plugin.reason = f"failed to load: {type(err).__name__}: {err}"
+                yield plugin, None
+                continue
+            yield plugin, obj
+
+    def _collect(self, plugin: Plugin, obj, hook: str, kind: type, into: list[Entry]) -> None:
+        for impl in getattr(self._pm.hook, hook).get_hookimpls():
+            if impl.plugin is not obj:
+                continue
+            pending: list[Entry] = []
+
+            def register(info, _pending=pending):
+                _pending.append(_checked_entry(plugin, info, kind))
+
+            try:
+                impl.function(**{arg: register for arg in impl.argnames})
+            except Exception as err:
+                plugin.status = "error"
+                plugin.reason = f"{hook} raised {type(err).__name__}: {err}"
+                into.append(Entry(plugin.name, plugin, None, "error", plugin.reason))
+                continue
+            for entry in pending:
+                owner = next((e for e in into if e.name == entry.name and e.info is not None), None)
+                if owner is not None and entry.info is not None:
+                    entry = Entry(entry.name, plugin, None, "error",
+                                  f"name {entry.name!r} is already registered by plugin {owner.plugin.name!r}")
+                into.append(entry)
+
+    # ----- lookups -----
+    def backend(self, name: str) -> Entry:
+        entry = next((e for e in self.backends if e.name == name and e.info is not None), None)
+        if entry is None:
+            names = ", ".join(e.name for e in self.backends if e.info is not None) or "none"
+            raise BackendUnavailable(f"no backend named {name!r}; registered: {names}")
+        return entry
+
+    def available_backends(self, family: str | None = None) -> list[Entry]:
+        return [e for e in self.backends if e.status == "available" and (family is None or e.info.family == family)]
+
+    def backend_class(self, name: str) -> type:
+        """Import a backend's class; an import that fails marks the backend ``error`` with the reason."""
+        entry = self.backend(name)
+        if entry.status != "available":
+            raise BackendUnavailable(f"backend {name!r} is {entry.status}: {entry.reason}")
+        with self._lock:
+            try:
+                return resolve(entry.info.factory)
+            except Exception as err:
+                entry.status = "error"
+                entry.reason = f"failed to import {entry.info.factory}: {type(err).__name__}: {err}"
+                raise BackendUnavailable(f"backend {name!r} is broken: {entry.reason}") from err
+
+    def create(self, name: str, spec=None, *, seed: int = 0):
+        """Build backend ``name`` for ``spec`` (the seed's model by default) with the shared initialisation."""
+        return self.backend_class(name)(spec, seed=seed, name=name)
+
+    def framework_version(self, entry: Entry) -> str | None:
+        if entry.info is None or entry.status == "unavailable":
+            return None
+        return framework_version(entry.info.module)
+
+
+def resolve(path: str) -> Callable:
+    module, _, attr = path.partition(":")
+    if not module or not attr:
+        raise ValueError(f"{path!r} is not of the form 'package.module:attribute'")
+    return getattr(importlib.import_module(module), attr)
+
+
+_distributions: dict[str, list[str]] | None = None
+
+
+def framework_version(module: str) -> str | None:
+    """The installed version of the distribution providing ``module``, found without importing it."""
+    global _distributions
+    if _distributions is None:
+        _distributions = importlib.metadata.packages_distributions()
+    for dist in _distributions.get(module, []):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _checked_entry(plugin: Plugin, info, kind: type) -> Entry:
+    name = getattr(info, "name", None)
+    if not isinstance(info, kind):
+        return Entry(str(name or "?"), plugin, None, "error", f"registered a {type(info).__name__}, expected {kind.__name__}")
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        return Entry(str(name), plugin, None, "error",
+                     f"invalid name {name!r}: use 1-64 lowercase letters, digits, '.', '_' or '-'")
+    return Entry(name, plugin, info)
+
+
+def _names_from_env(var: str) -> set[str] | None:
+    value = os.environ.get(var)
+    if value is None:
+        return None if var == ALLOW_ENV else set()
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def _hook_names() -> list[str]:
+    return sorted(name for name in dir(hookspecs) if name.startswith("register_"))
+
+
+_registry: Registry | None = None
+_registry_lock = threading.Lock()
+
+
+def registry(reload: bool = False) -> Registry:
+    """The process-wide registry of installed plugins, loaded on first use."""
+    global _registry
+    with _registry_lock:
+        if _registry is None or reload:
+            _registry = Registry(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+        return _registry

@@ -1,0 +1,100 @@
+"""Canonical traces: what a backend returns from ``trace``, as plain NumPy arrays with named axes.
+
+Every array is indexed by step first, so ``layer.h[t]`` is h_t. For an LSTM layer ``gates`` holds
+``i``, ``f``, ``g`` and ``o`` (the seed's input, forget, candidate and output gates); a plain RNN layer
+has no gates and no cell state.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GATES = ("i", "f", "g", "o")
+
+
+@dataclass
+class LayerTrace:
+    h: np.ndarray  # (T, H)
+    c: np.ndarray | None = None  # (T, H), LSTM only
+    gates: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (T, H), LSTM only
+
+    @property
+    def units(self) -> int:
+        return self.h.shape[1]
+
+    def quantities(self) -> dict[str, np.ndarray]:
+        """Every per-step array of this layer by name: ``h``, then ``c`` and the gates where present."""
+        out = {"h": self.h}
+        if self.c is not None:
+            out["c"] = self.c
+        out.update(self.gates)
+        return out
+
+
+@dataclass
+class Trace:
+    """Per layer and per step states of one sequence, and the head read out at every step.
+
+    ``readout[t]`` is the model's output had the sequence ended at step t (the seed's
+    ``return_sequences`` idea); ``readout[-1]`` is what ``predict`` returns for the whole sequence.
+    """
+
+    backend: str
+    layers: list[LayerTrace]
+    readout: np.ndarray  # (T, output_dim)
+    tokens: list[str] | None = None
+
+    @property
+    def steps(self) -> int:
+        return self.readout.shape[0]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.readout[-1]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Flat ``layer{k}.{quantity}`` names, the layout of the .npz export."""
+        out = {"readout": self.readout}
+        for k, layer in enumerate(self.layers):
+            for name, value in layer.quantities().items():
+                out[f"layer{k}.{name}"] = value
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "backend": self.backend,
+            "steps": self.steps,
+            "tokens": self.tokens,
+            "output": self.output.tolist(),
+            "readout": self.readout.tolist(),
+            "layers": [
+                {"units": layer.units, **{name: value.tolist() for name, value in layer.quantities().items()}}
+                for layer in self.layers
+            ],
+        }
+
+    def save_npz(self, path) -> None:
+        meta = json.dumps({"backend": self.backend, "tokens": self.tokens})
+        np.savez_compressed(path, meta=np.frombuffer(meta.encode(), dtype=np.uint8), **self.arrays())
+
+    @classmethod
+    def load_npz(cls, path) -> "Trace":
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            arrays = {name: data[name] for name in data.files if name != "meta"}
+        layers: dict[int, dict] = {}
+        for name, value in arrays.items():
+            if name.startswith("layer"):
+                index, quantity = name[len("layer"):].split(".", 1)
+                layers.setdefault(int(index), {})[quantity] = value
+        return cls(
+            backend=meta["backend"],
+            tokens=meta["tokens"],
+            readout=arrays["readout"],
+            layers=[
+                LayerTrace(h=q.pop("h"), c=q.pop("c", None), gates={g: q[g] for g in GATES if g in q})
+                for _, q in sorted(layers.items())
+            ],
+        )

@@ -1,0 +1,104 @@
+"""The canonical weight layout every backend reads and writes, and one seeded initialisation for all.
+
+Names and shapes, for a spec with recurrent sizes H_1..H_L and a family with ``gates`` blocks per unit
+(4 for an LSTM in gate order i, f, g, o; 1 for a plain RNN)::
+
+    embedding            (vocab_size, embedding_dim)      token input only
+    recurrent.{k}.W      (in_k, gates * H_k)              input kernel, in_k = previous layer's H
+    recurrent.{k}.U      (H_k, gates * H_k)               recurrent kernel
+    recurrent.{k}.b      (gates * H_k,)                   one bias (PyTorch's two biases sum into it)
+    head.{k}.W, .b       (in, units), (units,)            hidden Dense layers
+    output.W, output.b   (in, output_dim), (output_dim,)
+
+All arrays are float32. Giving every backend the same initial weights means differences after
+training come from the architecture and the framework, not from each framework's own initialiser.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import WeightsError
+from .spec import ModelSpec
+
+Weights = dict[str, np.ndarray]
+
+
+def canonical_shapes(spec: ModelSpec, gates: int) -> dict[str, tuple[int, ...]]:
+    shapes: dict[str, tuple[int, ...]] = {}
+    if spec.input == "tokens":
+        shapes["embedding"] = (spec.vocab_size, spec.embedding_dim)
+    width = spec.input_dim
+    for k, units in enumerate(spec.recurrent):
+        shapes[f"recurrent.{k}.W"] = (width, gates * units)
+        shapes[f"recurrent.{k}.U"] = (units, gates * units)
+        shapes[f"recurrent.{k}.b"] = (gates * units,)
+        width = units
+    for k, units in enumerate(spec.head):
+        shapes[f"head.{k}.W"] = (width, units)
+        shapes[f"head.{k}.b"] = (units,)
+        width = units
+    shapes["output.W"] = (width, spec.output_dim)
+    shapes["output.b"] = (spec.output_dim,)
+    return shapes
+
+
+def check_weights(weights: Weights, spec: ModelSpec, gates: int) -> Weights:
+    """Return ``weights`` as contiguous float32 arrays, or raise a WeightsError that names what is wrong."""
+    expected = canonical_shapes(spec, gates)
+    missing = sorted(set(expected) - set(weights))
+    extra = sorted(set(weights) - set(expected))
+    if missing or extra:
+        raise WeightsError(f"weights do not match the model: missing {missing or 'nothing'}, unexpected {extra or 'nothing'}")
+    checked = {}
+    for name, shape in expected.items():
+        value = np.asarray(weights[name])
+        if value.shape != shape:
+            raise WeightsError(f"weight {name!r} has shape {value.shape}, the model needs {shape}")
+        if not np.issubdtype(value.dtype, np.number):
+            raise WeightsError(f"weight {name!r} is not numeric ({value.dtype})")
+        value = np.ascontiguousarray(value, dtype=np.float32)
+        if not np.isfinite(value).all():
+            raise WeightsError(f"weight {name!r} contains NaN or infinity")
+        checked[name] = value
+    return checked
+
+
+def _glorot(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def _orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def init_weights(spec: ModelSpec, seed: int, gates: int, forget_bias: float = 1.0) -> Weights:
+    """Keras's defaults made framework-neutral: Glorot-uniform kernels, orthogonal recurrent blocks,
+    zero biases except the LSTM forget gate's (``forget_bias``, Keras's unit_forget_bias)."""
+    rng = np.random.default_rng(seed)
+    weights: Weights = {}
+    for name, shape in canonical_shapes(spec, gates).items():
+        if name == "embedding":
+            value = rng.uniform(-0.05, 0.05, size=shape)
+        elif name.endswith(".U"):
+            units = shape[0]
+            value = np.concatenate([_orthogonal(rng, units) for _ in range(gates)], axis=1)
+        elif name.endswith(".W"):
+            value = _glorot(rng, *shape)
+        else:
+            value = np.zeros(shape)
+            if gates == 4 and name.startswith("recurrent."):
+                units = shape[0] // 4
+                value[units:2 * units] = forget_bias
+        weights[name] = value.astype(np.float32)
+    return weights
+
+
+def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5) -> Weights:
+    """Weights with every entry random, biases included: what a parity check needs to exercise every path."""
+    rng = np.random.default_rng(seed)
+    return {
+        name: (rng.uniform(-scale, scale, size=shape)).astype(np.float32)
+        for name, shape in canonical_shapes(spec, gates).items()
+    }
