@@ -13,12 +13,13 @@ from __future__ import annotations
 import abc
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, ClassVar
 
 import numpy as np
 
 from . import reference
-from .errors import InputError, NotFittedError
+from .errors import CheckpointError, InputError, NotFittedError
 from .spec import ModelSpec
 from .trace import LayerTrace, Trace
 from .weights import Weights, check_weights, init_weights
@@ -234,7 +235,12 @@ class Backend(abc.ABC):
         """Build this backend from any checkpoint whose weights fit its family (weights are canonical)."""
         from .checkpoint import read
 
-        spec, weights, _ = read(path)
+        spec, weights, meta = read(path)
+        if meta["gates"] != cls.gates:
+            raise CheckpointError(
+                f"{Path(path).name} holds {meta['family']} weights from {meta['backend']}, "
+                f"which do not fit a {cls.family} backend"
+            )
         model = cls(spec, name=name)
         model.set_weights(weights)
         return model

@@ -84,6 +84,14 @@ def read(path) -> tuple[ModelSpec, Weights, dict]:
     return spec, weights, meta
 
 
+def load(path, backend: str | None = None) -> "Backend":
+    """Build the backend that wrote a checkpoint (or ``backend``, any of the same family) from it."""
+    from .plugins import registry
+
+    name = backend or read_metadata(path)["backend"]
+    return registry().backend_class(name).load(path, name=name)
+
+
 def _checked_path(path) -> Path:
     path = Path(path)
     if not path.is_file():

@@ -22,6 +22,7 @@ from . import hookspecs
 from .errors import BackendUnavailable
 
 ENTRY_POINT_GROUP = "rnn_zoo"
+DISTRIBUTION = "rnn-zoo"
 ALLOW_ENV = "RNN_ZOO_PLUGINS"
 BLOCK_ENV = "RNN_ZOO_BLOCK_PLUGINS"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -100,7 +101,9 @@ class Registry:
     def _load(self, entry_points, extra_plugins):
         allow = _names_from_env(ALLOW_ENV)
         block = _names_from_env(BLOCK_ENV)
-        candidates = [(ep.name, ep, None) for ep in sorted(entry_points, key=lambda ep: ep.name)]
+        # The bundled plugins come first so that no third-party plugin can take their names.
+        ordered = sorted(entry_points, key=lambda ep: (getattr(ep.dist, "name", None) != DISTRIBUTION, ep.name))
+        candidates = [(ep.name, ep, None) for ep in ordered]
         candidates += [(name, None, obj) for name, obj in extra_plugins.items()]
         for name, ep, obj in candidates:
             dist = getattr(ep, "dist", None)

@@ -1,0 +1,188 @@
+"""The Keras backend: an Embedding/LSTM stack with a Dense head, and compiled step-by-step views of it.
+
+``predict`` and training run the Keras layers themselves. ``trace`` and ``gradients`` need what the
+LSTM layer keeps to itself (gates, cell states, every h_t), so they replay the same equations in a
+compiled ``tf.scan`` that reads the layers' own weight variables: one set of weights, two ways to run it.
+"""
+import os
+
+# Before TensorFlow loads, or its C++ and oneDNN start-up messages land in the user's terminal.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+
+import zoo  # noqa: E402
+from zoo.backend import ADAM_BETAS, ADAM_EPSILON  # noqa: E402
+from zoo.trace import GATES  # noqa: E402
+
+PROBABILITY_FLOOR = 1e-7  # zoo.reference.mean_loss clips probabilities here, as Keras does
+
+
+class LSTMNet(keras.Model):
+    """Embedding (or raw features) -> LSTM stack -> Dense head -> Dropout -> output Dense."""
+
+    def __init__(self, spec: zoo.ModelSpec):
+        super().__init__()
+        self.embedding = keras.layers.Embedding(spec.vocab_size, spec.embedding_dim) if spec.input == "tokens" else None
+        last = len(spec.recurrent) - 1
+        self.recurrent = [keras.layers.LSTM(units, return_sequences=k < last) for k, units in enumerate(spec.recurrent)]
+        self.hidden = [keras.layers.Dense(units, activation=spec.activation) for units in spec.head]
+        self.dropout = keras.layers.Dropout(spec.dropout)
+        self.classifier = keras.layers.Dense(spec.output_dim, activation=spec.output_activation)
+
+    def call(self, x, lengths, training=False):
+        # The mask comes from lengths, not from the values: zero is a legitimate feature value.
+        mask = tf.sequence_mask(lengths, tf.shape(x)[1])
+        a = self.embed(x)
+        for lstm in self.recurrent:
+            a = lstm(a, mask=mask, training=training)
+        return self.head(a, training=training)
+
+    def embed(self, x):
+        return self.embedding(x) if self.embedding is not None else x
+
+    def head(self, h, training=False):
+        for dense in self.hidden:
+            h = dense(h)
+        return self.classifier(self.dropout(h, training=training))
+
+
+class KerasLSTM(zoo.Backend):
+    family = "lstm"
+    gates = 4
+
+    def _build(self, seed: int) -> None:
+        spec = self.spec
+        self.net = LSTMNet(spec)
+        dummy = np.zeros((1, 1), np.int64) if spec.input == "tokens" else np.zeros((1, 1, spec.n_features), np.float32)
+        self.net(dummy, np.ones(1, np.int64))  # creates the variables; their values are overwritten next
+
+        # None for batch and time: one trace per function, whatever the shapes it is called with.
+        if spec.input == "tokens":
+            batch, sequence = tf.TensorSpec([None, None], tf.int64), tf.TensorSpec([None], tf.int64)
+        else:
+            batch = tf.TensorSpec([None, None, spec.n_features], tf.float32)
+            sequence = tf.TensorSpec([None, spec.n_features], tf.float32)
+        lengths, targets = tf.TensorSpec([None], tf.int64), tf.TensorSpec([None], tf.float32)
+        self._batch_signature = [batch, targets, lengths]
+        self._predict_fn = tf.function(lambda x, n: self.net(x, n, training=False), input_signature=[batch, lengths])
+        self._trace_fn = tf.function(self._compiled_trace, input_signature=[sequence])
+        self._gradients_fn = tf.function(self._compiled_gradients, input_signature=[sequence, tf.TensorSpec([], tf.float32)])
+
+    # ----- canonical weights -----
+    def _variables(self) -> dict:
+        """Each canonical weight name and the Keras variable that holds it (Keras's gate order is i, f, g, o)."""
+        net, variables = self.net, {}
+        if net.embedding is not None:
+            variables["embedding"] = net.embedding.embeddings
+        for k, lstm in enumerate(net.recurrent):
+            variables[f"recurrent.{k}.W"] = lstm.cell.kernel
+            variables[f"recurrent.{k}.U"] = lstm.cell.recurrent_kernel
+            variables[f"recurrent.{k}.b"] = lstm.cell.bias
+        for k, dense in enumerate(net.hidden):
+            variables[f"head.{k}.W"], variables[f"head.{k}.b"] = dense.kernel, dense.bias
+        variables["output.W"], variables["output.b"] = net.classifier.kernel, net.classifier.bias
+        return variables
+
+    def _read_weights(self):
+        return {name: variable.numpy() for name, variable in self._variables().items()}
+
+    def _write_weights(self, weights) -> None:
+        for name, variable in self._variables().items():
+            variable.assign(weights[name])
+
+    # ----- inference -----
+    def _predict(self, x, lengths):
+        return self._predict_fn(x, lengths).numpy()
+
+    def _trace(self, x):
+        layers, readout = self._trace_fn(x)
+        traces = [
+            zoo.LayerTrace(h=h.numpy(), c=c.numpy(), gates={name: gate.numpy() for name, gate in zip(GATES, gates)})
+            for h, c, *gates in layers
+        ]
+        return traces, readout.numpy()
+
+    def _gradients(self, x, y):
+        return self._gradients_fn(x, tf.constant(y, tf.float32)).numpy()
+
+    def _compiled_trace(self, x):
+        steps = tf.shape(x)[0]
+        layers = self._unroll(x, [tf.zeros([steps, units]) for units in self.spec.recurrent])
+        return layers, self.net.head(layers[-1][0])
+
+    def _compiled_gradients(self, x, y):
+        # A zero added to every h_t as it is made: the loss's derivative with respect to it is the
+        # total derivative ∂L/∂h_t, through later steps and the layers above alike.
+        steps = tf.shape(x)[0]
+        deltas = [tf.zeros([steps, units]) for units in self.spec.recurrent]
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch(deltas)
+            top_h = self._unroll(x, deltas)[-1][0]
+            loss = self._loss(self.net.head(top_h[-1:]), y[None])
+        return tf.stack([tf.norm(grad, axis=1) for grad in tape.gradient(loss, deltas)])
+
+    def _unroll(self, x, deltas):
+        """Every layer's (h, c, i, f, g, o), each (T, H), for one sequence; deltas[k] is added to layer k's h_t."""
+        a = self.net.embed(x)
+        layers = []
+        for lstm, delta in zip(self.net.recurrent, deltas):
+            layers.append(self._scan_layer(lstm.cell, a, delta))
+            a = layers[-1][0]
+        return layers
+
+    @staticmethod
+    def _scan_layer(cell, inputs, deltas):
+        """keras.layers.LSTMCell's equations, one step at a time, on the cell's own variables."""
+        z_inputs = tf.matmul(inputs, cell.kernel) + cell.bias  # the input half of every step at once
+
+        def step(previous, step_inputs):
+            h, c = previous[0], previous[1]
+            z_input, delta = step_inputs
+            z = z_input + tf.linalg.matvec(cell.recurrent_kernel, h, transpose_a=True)
+            i, f, g, o = tf.split(z, 4)
+            i, f, g, o = tf.sigmoid(i), tf.sigmoid(f), tf.tanh(g), tf.sigmoid(o)
+            c = f * c + i * g
+            h = o * tf.tanh(c) + delta
+            return h, c, i, f, g, o
+
+        zeros = tf.zeros([cell.units])
+        return tf.scan(step, (z_inputs, deltas), initializer=(zeros,) * 6)
+
+    # ----- training -----
+    def _loss(self, outputs, y):
+        """Per-example loss, term for term zoo.reference.mean_loss."""
+        if self.spec.task == "binary":
+            p = tf.clip_by_value(outputs[:, 0], PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
+            return -(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
+        if self.spec.task == "multiclass":
+            picked = tf.gather(outputs, tf.cast(y, tf.int32), batch_dims=1)
+            return -tf.math.log(tf.maximum(picked, PROBABILITY_FLOOR))
+        return tf.square(outputs[:, 0] - y)
+
+    def _start_training(self, lr, clip_norm, seed):
+        self.optimizer = keras.optimizers.Adam(
+            learning_rate=lr, beta_1=ADAM_BETAS[0], beta_2=ADAM_BETAS[1], epsilon=ADAM_EPSILON,
+            global_clipnorm=clip_norm,
+        )
+        variables = self.net.trainable_variables
+        self.optimizer.build(variables)  # slots made here, not inside the first trace
+        if self.spec.dropout > 0:  # a rate of 0 leaves Dropout without a generator
+            self.net.dropout.seed_generator.state.assign([seed, 0])
+
+        # A new optimiser has new variables, so each fit compiles its own step (once, given the signature).
+        @tf.function(input_signature=self._batch_signature)
+        def train_step(x, y, lengths):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(self._loss(self.net(x, lengths, training=True), y))
+            self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            return loss
+
+        self._train_fn = train_step
+
+    def _train_step(self, batch):
+        return float(self._train_fn(batch.x, batch.y.astype(np.float32), batch.lengths))

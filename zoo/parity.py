@@ -1,0 +1,79 @@
+"""Cross-backend parity: one set of weights through every backend and the NumPy reference.
+
+The weights travel along a chain (set into the first backend, exported, set into the next, …), so
+a pass also proves that weights exported from any backend load into every other one of its family.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import reference
+from .plugins import Registry, registry
+from .spec import ModelSpec
+from .weights import random_weights
+
+TOLERANCE = 1e-5
+
+
+def parity_inputs(spec: ModelSpec, steps: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if spec.input == "tokens":
+        return rng.integers(1, spec.vocab_size, size=steps)
+    return rng.normal(size=(steps, spec.n_features)).astype(np.float32)
+
+
+def run_parity(steps: int = 50, seed: int = 0, reg: Registry | None = None) -> dict:
+    """Trace the seed architecture (token and numeric input) on every available backend of a family
+    the reference knows, and report each one's largest absolute difference from the reference."""
+    reg = reg or registry()
+    specs = {"tokens": ModelSpec(), "features": ModelSpec(input="features", n_features=100)}
+    details: dict[str, dict] = {}
+    skipped: dict[str, str] = {}
+    for entry in reg.backends:
+        if entry.info is not None and entry.status != "available":
+            skipped[entry.name] = f"{entry.status}: {entry.reason}"
+        elif entry.info is not None and entry.info.family not in reference.FAMILY_GATES:
+            skipped[entry.name] = f"no reference for family {entry.info.family!r}"
+    for family, gates in reference.FAMILY_GATES.items():
+        names = [e.name for e in reg.available_backends(family)]
+        for input_kind, spec in specs.items():
+            original = random_weights(spec, seed, gates)
+            x = parity_inputs(spec, steps, seed)
+            want = reference.forward(original, spec, family, x)
+            carried = original
+            for name in names:
+                try:
+                    model = reg.create(name, spec, seed=seed)
+                    model.set_weights(carried)
+                    carried = model.get_weights()
+                    got = model.trace(x)
+                    predicted = model.predict(x[None])[0]
+                except Exception as err:  # one failing backend must not hide the others' results
+                    skipped[name] = f"raised {type(err).__name__}: {err}"
+                    continue
+                diffs = {"weights": max(_diff(carried[k], original[k]) for k in original)}
+                for k, (mine, ref) in enumerate(zip(got.layers, want.layers)):
+                    for quantity, value in ref.quantities().items():
+                        diffs[f"layer{k}.{quantity}"] = _diff(mine.quantities()[quantity], value)
+                diffs["readout"] = _diff(got.readout, want.readout)
+                diffs["predict"] = _diff(predicted, want.output)
+                details.setdefault(name, {"family": family})[input_kind] = diffs
+    max_abs_diff = {
+        name: max(max(d.values()) for key, d in result.items() if key != "family")
+        for name, result in details.items()
+        if name not in skipped
+    }
+    return {
+        "steps": steps,
+        "seed": seed,
+        "tolerance": TOLERANCE,
+        "architecture": specs["tokens"].to_dict(),
+        "max_abs_diff": max_abs_diff,
+        "passed": bool(max_abs_diff) and all(v <= TOLERANCE for v in max_abs_diff.values()),
+        "details": {name: d for name, d in details.items() if name in max_abs_diff},
+        "skipped": skipped,
+    }
+
+
+def _diff(a, b) -> float:
+    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))

@@ -1,0 +1,316 @@
+"""The conformance kit: checks every backend, bundled or third-party, must pass.
+
+In the spirit of scikit-learn's ``parametrize_with_checks``, in a plugin's test suite::
+
+    from zoo.testing import parametrize_with_checks
+
+    @parametrize_with_checks(["my-backend"])
+    def test_conformance(backend, check):
+        check(backend)
+
+Each check takes the name of an installed backend and raises AssertionError (or the backend's own
+error) when the backend breaks the contract. Test ids read ``my-backend-check_trace_agrees_with_predict``,
+so ``-k`` picks checks by backend or by name.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import reference
+from .backend import Backend, SequenceData
+from .errors import InputError, NotFittedError, WeightsError
+from .plugins import registry
+from .spec import ModelSpec
+from .trace import GATES
+from .weights import random_weights
+
+HEAVY_MODULES = ("torch", "tensorflow", "keras", "jax")
+TOLERANCE = 1e-5
+
+# Tiny models keep the whole kit to seconds per backend.
+TOKEN_SPEC = ModelSpec(input="tokens", vocab_size=12, embedding_dim=4, recurrent=(5, 3), head=(4,), dropout=0.25)
+FEATURE_SPEC = ModelSpec(input="features", n_features=2, recurrent=(4,), head=(3,), dropout=0.0)
+
+
+def spec_for(input_kind: str, task: str, **changes) -> ModelSpec:
+    base = TOKEN_SPEC if input_kind == "tokens" else FEATURE_SPEC
+    return base.replace(task=task, n_classes=3, **changes)
+
+
+def sample_inputs(spec: ModelSpec, n: int, steps: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if spec.input == "tokens":
+        return rng.integers(1, spec.vocab_size, size=(n, steps))
+    return rng.normal(size=(n, steps, spec.n_features)).astype(np.float32)
+
+
+def sample_targets(spec: ModelSpec, n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed + 1)
+    if spec.task == "binary":
+        return rng.integers(0, 2, size=n).astype(np.float32)
+    if spec.task == "multiclass":
+        return rng.integers(0, spec.n_classes, size=n)
+    return rng.normal(size=n).astype(np.float32)
+
+
+def build(name: str, spec: ModelSpec, seed: int = 0, weights_seed: int | None = None) -> Backend:
+    model = registry().create(name, spec, seed=seed)
+    if weights_seed is not None:
+        model.set_weights(random_weights(spec, weights_seed, model.gates))
+    return model
+
+
+def _max_diff(a, b) -> float:
+    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
+
+
+# ----- the checks -----
+def check_registered(name: str) -> None:
+    entry = registry().backend(name)
+    assert entry.status == "available", f"{name} is {entry.status}: {entry.reason}"
+    cls = registry().backend_class(name)
+    assert issubclass(cls, Backend), f"{entry.info.factory} is not a zoo.Backend subclass"
+    assert cls.family == entry.info.family, f"registered family {entry.info.family!r}, class says {cls.family!r}"
+    assert isinstance(cls.gates, int) and cls.gates >= 1, "gates must be a positive int"
+
+
+def check_lazy_import(name: str) -> None:
+    """Listing backends imports the plugin but no deep-learning framework."""
+    code = (
+        "import json, sys, zoo\n"
+        f"entry = zoo.registry().backend({name!r})\n"
+        f"print(json.dumps([m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    imported = json.loads(out.stdout.strip().splitlines()[-1])
+    assert imported == [], f"registering {name} imported {imported}"
+
+
+def check_shapes_and_dtypes(name: str, input_kind: str, task: str) -> None:
+    spec = spec_for(input_kind, task)
+    model = build(name, spec, weights_seed=1)
+    steps = 7
+    x = sample_inputs(spec, 4, steps)
+    out = model.predict(x)
+    assert out.shape == (4, spec.output_dim) and out.dtype == np.float32, (out.shape, out.dtype)
+    assert np.isfinite(out).all()
+    if task == "binary":
+        assert ((out >= 0) & (out <= 1)).all(), "binary outputs must be probabilities"
+    if task == "multiclass":
+        np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5, err_msg="class probabilities must sum to 1")
+    trace = model.trace(x[0])
+    assert trace.backend == name
+    assert trace.readout.shape == (steps, spec.output_dim) and trace.readout.dtype == np.float32
+    assert len(trace.layers) == len(spec.recurrent)
+    for layer, units in zip(trace.layers, spec.recurrent):
+        for quantity, value in layer.quantities().items():
+            assert value.shape == (steps, units), f"{quantity}: {value.shape} != {(steps, units)}"
+            assert value.dtype == np.float32 and np.isfinite(value).all(), quantity
+        if model.family == "lstm":
+            assert layer.c is not None and set(layer.gates) == set(GATES), "an LSTM trace needs c and gates i, f, g, o"
+    grads = model.gradients(x[0], sample_targets(spec, 1)[0])
+    assert grads.shape == (len(spec.recurrent), steps) and np.isfinite(grads).all() and (grads >= 0).all()
+
+
+def check_trace_agrees_with_predict(name: str, input_kind: str) -> None:
+    """The trace is the model: its last readout is predict's answer, for every sequence length."""
+    spec = spec_for(input_kind, "binary")
+    model = build(name, spec, weights_seed=2)
+    for steps in (1, 9):
+        x = sample_inputs(spec, 1, steps, seed=steps)
+        diff = _max_diff(model.trace(x[0]).readout[-1], model.predict(x)[0])
+        assert diff <= TOLERANCE, f"T={steps}: trace readout differs from predict by {diff:.2e}"
+
+
+def check_padding_is_ignored(name: str, input_kind: str) -> None:
+    """A right-padded batch predicts what each sequence predicts alone."""
+    spec = spec_for(input_kind, "binary")
+    model = build(name, spec, weights_seed=3)
+    lengths = np.array([7, 2, 5, 1])
+    x = sample_inputs(spec, 4, 7)
+    x[np.arange(7)[None, :] >= lengths[:, None]] = 0
+    batch = model.predict(x, lengths)
+    alone = np.concatenate([model.predict(x[i:i + 1, :n]) for i, n in enumerate(lengths)])
+    assert _max_diff(batch, alone) <= TOLERANCE, "padding changed the prediction"
+
+
+def check_matches_reference(name: str, input_kind: str, task: str) -> None:
+    """h, c, every gate and every readout equal the NumPy reference of the seed's equations."""
+    spec = spec_for(input_kind, task, activation="relu" if task == "regression" else "tanh")
+    model = build(name, spec, weights_seed=4)
+    x = sample_inputs(spec, 1, 11, seed=4)[0]
+    want = reference.forward(model.get_weights(), spec, model.family, x)
+    got = model.trace(x)
+    for k, (mine, ref) in enumerate(zip(got.layers, want.layers)):
+        for quantity, value in ref.quantities().items():
+            diff = _max_diff(mine.quantities()[quantity], value)
+            assert diff <= TOLERANCE, f"layer {k} {quantity} differs from the reference by {diff:.2e}"
+    assert _max_diff(got.readout, want.readout) <= TOLERANCE, "readout differs from the reference"
+
+
+def check_gradients_match_reference(name: str, task: str) -> None:
+    """‖∂L/∂h_t‖ equals central finite differences of the reference loss."""
+    spec = spec_for("tokens", task, dropout=0.0)
+    model = build(name, spec, weights_seed=5)
+    x = sample_inputs(spec, 1, 6, seed=5)[0]
+    y = sample_targets(spec, 1, seed=5)[0]
+    want = reference.gradient_norms(model.get_weights(), spec, model.family, x, y)
+    np.testing.assert_allclose(model.gradients(x, y), want, rtol=2e-3, atol=1e-6)
+
+
+def check_weight_round_trip(name: str) -> None:
+    spec = TOKEN_SPEC
+    model = build(name, spec)
+    weights = random_weights(spec, 6, model.gates)
+    model.set_weights(weights)
+    got = model.get_weights()
+    assert set(got) == set(weights)
+    for key, value in weights.items():
+        assert got[key].dtype == np.float32 and np.array_equal(got[key], value), f"{key} changed on the way"
+    broken = dict(weights, **{"output.b": np.zeros(7, np.float32)})
+    try:
+        model.set_weights(broken)
+    except WeightsError as err:
+        assert "output.b" in str(err)
+    else:
+        raise AssertionError("set_weights accepted a wrongly shaped tensor")
+
+
+def check_save_load_round_trip(name: str) -> None:
+    spec = TOKEN_SPEC
+    model = build(name, spec, weights_seed=7)
+    x = sample_inputs(spec, 3, 6)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.safetensors"
+        model.save(path, {"note": "kit"})
+        loaded = type(model).load(path, name=name)
+    assert loaded.spec == spec
+    for key, value in model.get_weights().items():
+        assert np.array_equal(loaded.get_weights()[key], value), key
+    assert _max_diff(loaded.predict(x), model.predict(x)) == 0.0
+
+
+def _toy_task(spec: ModelSpec, n: int = 96) -> SequenceData:
+    """Label 1 when the first token (or first feature) is high: learnable by any recurrent model."""
+    x = sample_inputs(spec, n, 5, seed=8)
+    first = x[:, 0] if spec.input == "tokens" else x[:, 0, 0]
+    y = (first > np.median(first)).astype(np.float32)
+    return SequenceData(x, y)
+
+
+def check_loss_decreases(name: str, input_kind: str) -> None:
+    spec = spec_for(input_kind, "binary", dropout=0.0)
+    model = build(name, spec)
+    data = _toy_task(spec)
+    history = model.fit(data, data, epochs=15, batch_size=16, lr=0.02, seed=0)
+    assert len(history.loss) == 15 and len(history.val_loss) == 15
+    assert history.val_loss[-1] < 0.8 * history.val_loss[0], f"validation loss went {history.val_loss[0]:.3f} -> {history.val_loss[-1]:.3f}"
+
+
+def check_seed_determinism(name: str) -> None:
+    spec = TOKEN_SPEC
+    data = _toy_task(spec, n=40)
+
+    def trained(seed: int) -> dict:
+        model = build(name, spec, seed=seed)
+        model.fit(data, epochs=2, batch_size=8, lr=0.01, seed=seed)
+        return model.get_weights()
+
+    first, again, other = trained(0), trained(0), trained(1)
+    for key in first:
+        np.testing.assert_allclose(first[key], again[key], atol=1e-6, err_msg=f"{key}: same seed, different result")
+    assert any(not np.allclose(first[k], other[k]) for k in first), "a different seed changed nothing"
+
+
+def check_fit_can_be_cancelled(name: str) -> None:
+    spec = TOKEN_SPEC
+    model = build(name, spec)
+    calls = []
+
+    def stop_after_two_batches(progress):
+        calls.append(progress)
+        return len(calls) < 2
+
+    history = model.fit(_toy_task(spec, n=64), epochs=5, batch_size=8, callback=stop_after_two_batches)
+    assert history.cancelled and len(calls) == 2 and len(history.loss) == 1
+
+
+def check_predict_before_fit(name: str) -> None:
+    spec = TOKEN_SPEC
+    model = build(name, spec)
+    try:
+        model.predict(sample_inputs(spec, 1, 3))
+    except NotFittedError as err:
+        assert "fit" in str(err)
+    else:
+        raise AssertionError("predict before fit must raise NotFittedError")
+
+
+def check_bad_input(name: str) -> None:
+    tokens = build(name, TOKEN_SPEC, weights_seed=9)
+    features = build(name, FEATURE_SPEC, weights_seed=9)
+    cases = [
+        (tokens, np.array([[1, 2, TOKEN_SPEC.vocab_size]])),  # id out of vocabulary
+        (tokens, np.array([[1.5, 2.0]])),  # not integers
+        (tokens, np.zeros((1, 0), dtype=np.int64)),  # no steps
+        (features, np.array([[[np.nan, 0.0]]])),
+        (features, np.zeros((1, 3, 5))),  # wrong feature count
+    ]
+    for model, x in cases:
+        try:
+            model.predict(x)
+        except InputError:
+            continue
+        raise AssertionError(f"predict accepted bad input of shape {np.shape(x)}")
+
+
+def backend_checks(name: str) -> Iterator[Callable[[str], None]]:
+    """Every check that applies to backend ``name``, each a callable taking the backend name."""
+    family = registry().backend(name).info.family
+    yield check_registered
+    yield check_lazy_import
+    for input_kind in ("tokens", "features"):
+        for task in ("binary", "multiclass", "regression"):
+            yield functools.partial(check_shapes_and_dtypes, input_kind=input_kind, task=task)
+        yield functools.partial(check_trace_agrees_with_predict, input_kind=input_kind)
+        yield functools.partial(check_padding_is_ignored, input_kind=input_kind)
+        yield functools.partial(check_loss_decreases, input_kind=input_kind)
+    if family in reference.FAMILY_GATES:
+        for input_kind, task in (("tokens", "binary"), ("tokens", "multiclass"), ("features", "regression")):
+            yield functools.partial(check_matches_reference, input_kind=input_kind, task=task)
+        for task in ("binary", "regression"):
+            yield functools.partial(check_gradients_match_reference, task=task)
+    yield check_weight_round_trip
+    yield check_save_load_round_trip
+    yield check_seed_determinism
+    yield check_fit_can_be_cancelled
+    yield check_predict_before_fit
+    yield check_bad_input
+
+
+def check_id(check: Callable) -> str:
+    if isinstance(check, functools.partial):
+        args = "-".join(str(v) for v in check.keywords.values())
+        return f"{check.func.__name__}[{args}]"
+    return check.__name__
+
+
+def parametrize_with_checks(backends):
+    """A ``pytest.mark.parametrize`` over (backend, check) for every check of every named backend."""
+    import pytest
+
+    params = [
+        pytest.param(name, check, id=f"{name}-{check_id(check)}")
+        for name in backends
+        for check in backend_checks(name)
+    ]
+    return pytest.mark.parametrize("backend, check", params)
