@@ -96,9 +96,14 @@ def init_weights(spec: ModelSpec, seed: int, gates: int, forget_bias: float = 1.
 
 
 def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5) -> Weights:
-    """Weights with every entry random, biases included: what a parity check needs to exercise every path."""
+    """Weights with every entry random, biases included: what a parity check needs to exercise every path.
+
+    Recurrent kernels get entries of variance scale²/H, a spectral radius near ``scale``: with a larger
+    one a plain RNN turns chaotic and float32 rounding, not the implementation, decides the digits.
+    """
     rng = np.random.default_rng(seed)
-    return {
-        name: (rng.uniform(-scale, scale, size=shape)).astype(np.float32)
-        for name, shape in canonical_shapes(spec, gates).items()
-    }
+    weights = {}
+    for name, shape in canonical_shapes(spec, gates).items():
+        limit = scale * np.sqrt(3.0 / shape[0]) if name.endswith(".U") else scale
+        weights[name] = rng.uniform(-limit, limit, size=shape).astype(np.float32)
+    return weights

@@ -23,24 +23,27 @@ PROBABILITY_FLOOR = 1e-7  # zoo.reference.mean_loss clips probabilities here, as
 
 
 class LSTMNet(keras.Model):
-    """Embedding (or raw features) -> LSTM stack -> Dense head -> Dropout -> output Dense."""
+    """Embedding (or raw features) -> LSTM stack -> Dense head -> Dropout -> output Dense.
+
+    Every LSTM returns its whole sequence and the head reads the top one at step length - 1. An LSTM
+    is causal, so with right padding that state never saw a padded step, whatever the padding holds
+    (zero is a legitimate feature value). This replaces Keras masking, whose per-step selects made a
+    training step three times slower, and gives the same outputs.
+    """
 
     def __init__(self, spec: zoo.ModelSpec):
         super().__init__()
         self.embedding = keras.layers.Embedding(spec.vocab_size, spec.embedding_dim) if spec.input == "tokens" else None
-        last = len(spec.recurrent) - 1
-        self.recurrent = [keras.layers.LSTM(units, return_sequences=k < last) for k, units in enumerate(spec.recurrent)]
+        self.recurrent = [keras.layers.LSTM(units, return_sequences=True) for units in spec.recurrent]
         self.hidden = [keras.layers.Dense(units, activation=spec.activation) for units in spec.head]
         self.dropout = keras.layers.Dropout(spec.dropout)
         self.classifier = keras.layers.Dense(spec.output_dim, activation=spec.output_activation)
 
     def call(self, x, lengths, training=False):
-        # The mask comes from lengths, not from the values: zero is a legitimate feature value.
-        mask = tf.sequence_mask(lengths, tf.shape(x)[1])
         a = self.embed(x)
         for lstm in self.recurrent:
-            a = lstm(a, mask=mask, training=training)
-        return self.head(a, training=training)
+            a = lstm(a, training=training)
+        return self.head(tf.gather(a, lengths - 1, batch_dims=1), training=training)
 
     def embed(self, x):
         return self.embedding(x) if self.embedding is not None else x

@@ -13,6 +13,13 @@ from zoo import reference
 from zoo.backend import ADAM_BETAS, ADAM_EPSILON, SequenceData
 from zoo.trace import LayerTrace
 
+# Adam's first moment of an embedding row no batch touches shrinks by 0.9 a step and turns subnormal
+# after ~800 steps; arithmetic on subnormals is slow on many CPUs and NumPy cannot set flush-to-zero.
+# A moment below the floor moves a parameter by under lr·1e-22, so a sweep zeroes it. From the floor a
+# moment needs ~175 steps to turn subnormal, so a sweep every 100 steps suffices and costs next to nothing.
+MOMENT_FLOOR = 1e-30
+SWEEP_EVERY = 100
+
 
 class NumpyRNN(zoo.Backend):
     family = "rnn"
@@ -25,7 +32,7 @@ class NumpyRNN(zoo.Backend):
         self.dropout_rng: np.random.Generator | None = None
 
     def _read_weights(self):
-        return {name: value.copy() for name, value in self.params.items()}
+        return dict(self.params)  # get_weights copies
 
     def _write_weights(self, weights) -> None:
         # A copy: training updates the arrays in place and must not change the caller's.
@@ -59,7 +66,7 @@ class NumpyRNN(zoo.Backend):
             mask = (dropout_rng.random(acts[-1].shape, dtype=np.float32) < keep) / np.float32(keep)
         dropped = acts[-1] if mask is None else acts[-1] * mask
         out = reference.output_activation(dropped @ p["output.W"] + p["output.b"], self.spec.task)
-        return out, (x, lengths, inputs, states, acts, mask, dropped)
+        return out, dict(x=x, lengths=lengths, inputs=inputs, states=states, acts=acts, mask=mask, dropped=dropped)
 
     # ----- backward -----
     def _output_gradient(self, out, y):
@@ -77,14 +84,13 @@ class NumpyRNN(zoo.Backend):
 
     def _backward(self, d_out, cache):
         """Every parameter's gradient and ∂L/∂h (T, N, H) per layer, from the output's gradient ``d_out``."""
-        x, lengths, inputs, states, acts, mask, dropped = cache
-        p, grads = self.params, {}
+        p, grads, states, acts = self.params, {}, cache["states"], cache["acts"]
 
-        grads["output.W"] = dropped.T @ d_out
+        grads["output.W"] = cache["dropped"].T @ d_out
         grads["output.b"] = d_out.sum(axis=0)
         d_a = d_out @ p["output.W"].T
-        if mask is not None:
-            d_a *= mask
+        if cache["mask"] is not None:
+            d_a *= cache["mask"]
         for k in reversed(range(len(self.spec.head))):
             out = acts[k + 1]
             d_z = d_a * (1 - out * out) if self.spec.activation == "tanh" else d_a * (out > 0)
@@ -94,7 +100,7 @@ class NumpyRNN(zoo.Backend):
 
         # Only a row's last real step feeds the head, so steps after it get no gradient from anywhere.
         d_h = np.zeros_like(states[-1])
-        d_h[lengths - 1, np.arange(len(x))] = d_a
+        d_h[cache["lengths"] - 1, np.arange(len(d_a))] = d_a
         d_states = [None] * len(states)
         for k in reversed(range(len(states))):
             W, U = p[f"recurrent.{k}.W"], p[f"recurrent.{k}.U"]
@@ -106,7 +112,7 @@ class NumpyRNN(zoo.Backend):
                 d_z[t] = d_h[t] * (1 - s[t] * s[t])
                 d_next = d_z[t] @ U.T
             d_states[k] = d_h
-            below = states[k - 1] if k > 0 else inputs
+            below = states[k - 1] if k > 0 else cache["inputs"]
             s_prev = np.concatenate([np.zeros_like(s[:1]), s[:-1]])
             grads[f"recurrent.{k}.W"] = _flat(below).T @ _flat(d_z)
             grads[f"recurrent.{k}.U"] = _flat(s_prev).T @ _flat(d_z)
@@ -115,7 +121,7 @@ class NumpyRNN(zoo.Backend):
 
         if self.spec.input == "tokens":
             grads["embedding"] = np.zeros_like(p["embedding"])
-            np.add.at(grads["embedding"], x.T, d_h)  # add.at: a token repeated in the batch adds up
+            np.add.at(grads["embedding"], cache["x"].T, d_h)  # add.at: a token repeated in the batch adds up
         return grads, d_states
 
     # ----- the backend contract -----
@@ -124,12 +130,12 @@ class NumpyRNN(zoo.Backend):
 
     def _trace(self, x):
         readout, cache = self._forward(x[None])
-        states = cache[3]
-        return [LayerTrace(h=s[:, 0]) for s in states], readout[:, 0]
+        return [LayerTrace(h=s[:, 0]) for s in cache["states"]], readout[:, 0]
 
     def _gradients(self, x, y):
         out, cache = self._forward(x[None], np.array([len(x)]))
         _, d_states = self._backward(self._output_gradient(out, [y]), cache)
+        # in float64: the vanishing gradients of early steps square to below float32's range
         return np.stack([np.linalg.norm(d[:, 0].astype(np.float64), axis=1) for d in d_states])
 
     def _start_training(self, lr, clip_norm, seed):
@@ -146,7 +152,7 @@ class NumpyRNN(zoo.Backend):
         grads, _ = self._backward(self._output_gradient(out, batch.y), cache)
         clip_norm = self.optimizer["clip_norm"]
         if clip_norm is not None:
-            # float64: the sum runs over every parameter, a million squares for the default embedding
+            # in float64: squares of tiny float32 gradients would underflow
             norm = np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads.values()))
             if norm > clip_norm:
                 grads = {name: g * np.float32(clip_norm / norm) for name, g in grads.items()}
@@ -165,6 +171,9 @@ class NumpyRNN(zoo.Backend):
             m += (1 - beta1) * g
             v *= beta2
             v += (1 - beta2) * g * g
+            if opt["step"] % SWEEP_EVERY == 0:
+                for moment in (m, v):
+                    moment[np.abs(moment) < MOMENT_FLOOR] = 0
             self.params[name] -= lr_m * m / (np.sqrt(v * v_correction) + ADAM_EPSILON)
 
 

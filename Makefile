@@ -1,0 +1,22 @@
+# `make demo` and `make test` set everything up on a fresh machine first (a venv in .venv).
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test quick-test
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[all,test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PYTHON) demo.py
+
+# The whole suite, slow tests included: what CI runs.
+test: $(STAMP)
+	$(PYTHON) -m pytest -q
+
+# The everyday loop: everything but the tests marked slow.
+quick-test: $(STAMP)
+	$(PYTHON) -m pytest -q -m "not slow"
