@@ -25,7 +25,7 @@ class NumpyRNN(zoo.Backend):
     family = "rnn"
     gates = 1
 
-    # ----- parameters: float32 arrays under the canonical names, so reading and writing are copies -----
+    # ----- parameters: float32 arrays under the canonical names, so reading and writing them is trivial -----
     def _build(self, seed: int) -> None:
         self.params: dict[str, np.ndarray] = {}  # _write_weights fills it right after
         self.optimizer: dict | None = None
