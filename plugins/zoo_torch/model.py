@@ -14,7 +14,7 @@ from torch import nn
 import zoo
 from zoo.backend import ADAM_BETAS, ADAM_EPSILON, SequenceData
 from zoo.spec import ModelSpec
-from zoo.trace import LayerTrace
+from zoo.trace import GATES, LayerTrace
 from zoo.weights import Weights
 
 
@@ -48,6 +48,10 @@ class Network(nn.Module):
         self.activation = torch.tanh if spec.activation == "tanh" else torch.relu
         self.dropout = SeededDropout(spec.dropout)
         self.output = nn.Linear(sizes[-1], spec.output_dim)
+
+    def named_dense(self) -> list[tuple[str, nn.Linear]]:
+        """The Linear layers under their canonical weight names."""
+        return [*((f"head.{k}", linear) for k, linear in enumerate(self.head)), ("output", self.output)]
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         return self.embedding(x) if self.embedding is not None else x
@@ -102,7 +106,7 @@ class TorchLSTM(zoo.Backend):
             weights[f"recurrent.{k}.W"] = numpy(lstm.weight_ih_l0.T)
             weights[f"recurrent.{k}.U"] = numpy(lstm.weight_hh_l0.T)
             weights[f"recurrent.{k}.b"] = numpy(lstm.bias_ih_l0 + lstm.bias_hh_l0)
-        for name, linear in [*((f"head.{k}", linear) for k, linear in enumerate(net.head)), ("output", net.output)]:
+        for name, linear in net.named_dense():
             weights[f"{name}.W"] = numpy(linear.weight.T)
             weights[f"{name}.b"] = numpy(linear.bias)
         return weights
@@ -120,7 +124,7 @@ class TorchLSTM(zoo.Backend):
             load(lstm.weight_hh_l0, weights[f"recurrent.{k}.U"].T)
             load(lstm.bias_ih_l0, weights[f"recurrent.{k}.b"])
             lstm.bias_hh_l0.zero_()
-        for name, linear in [*((f"head.{k}", linear) for k, linear in enumerate(net.head)), ("output", net.output)]:
+        for name, linear in net.named_dense():
             load(linear.weight, weights[f"{name}.W"].T)
             load(linear.bias, weights[f"{name}.b"])
 
@@ -148,9 +152,8 @@ class TorchLSTM(zoo.Backend):
                 for f_t, ig_t in zip(f, i * g):
                     c_t = torch.addcmul(ig_t, f_t, c_t)
                     c.append(c_t)
-                gates = {"i": i, "f": f, "g": g, "o": o}
-                layers.append(LayerTrace(h=h.numpy(), c=torch.stack(c).numpy(),
-                                         gates={name: value.numpy() for name, value in gates.items()}))
+                gates = {name: gate.numpy() for name, gate in zip(GATES, (i, f, g, o))}
+                layers.append(LayerTrace(h=h.numpy(), c=torch.stack(c).numpy(), gates=gates))
                 a = h
             readout = self.net.activate(self.net.readout(a)).numpy()
         return layers, readout
