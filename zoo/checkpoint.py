@@ -39,6 +39,7 @@ def save(model: "Backend", path, metadata: dict | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; a checkpoint is an ordinary file
     try:
         save_file(model.get_weights(), tmp, metadata={METADATA_KEY: json.dumps(header)})
         with open(tmp, "rb") as f:
@@ -90,6 +91,12 @@ def load(path, backend: str | None = None) -> "Backend":
 
     name = backend or read_metadata(path)["backend"]
     return registry().backend_class(name).load(path, name=name)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _checked_path(path) -> Path:

@@ -6,6 +6,7 @@ import json
 import sys
 
 from .errors import ZooError
+from .train import TrainConfig
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,8 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=cmd_parity)
 
-    p = commands.add_parser("trace", help="trace one input through an untrained model of the default spec")
-    p.add_argument("--backend", required=True, help="backend name (see `zoo backends`)")
+    p = commands.add_parser("trace", help="trace one input through a trained checkpoint or an untrained model")
+    model = p.add_mutually_exclusive_group(required=True)
+    model.add_argument("--backend", help="an untrained model of the default spec on this backend (see `zoo backends`)")
+    model.add_argument("--checkpoint", help="a trained model (see `zoo train`)")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", help="a sentence")
     source.add_argument("--series", help='numbers, e.g. "1, 2, 3.5"')
@@ -36,6 +39,33 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("--out", metavar="FILE.npz", help="write the trace to a compressed .npz file")
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     p.set_defaults(run=cmd_trace)
+
+    p = commands.add_parser("datasets", help="list registered datasets")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_datasets)
+
+    p = commands.add_parser("train", help="train a backend on a dataset and save a checkpoint")
+    p.add_argument("--backend", required=True)
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="dataset parameter, e.g. --param lag=50 (repeatable)")
+    p.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    p.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
+    p.add_argument("--lr", type=float, default=TrainConfig.lr)
+    p.add_argument("--seed", type=int, default=TrainConfig.seed)
+    p.add_argument("--patience", type=int, default=TrainConfig.patience, help="early stopping patience in epochs")
+    p.add_argument("--target", choices=["forecast", "updown"], default=TrainConfig.target,
+                   help="series only: next value (regression) or next move up/down (binary)")
+    p.add_argument("--window", type=int, default=TrainConfig.window, help="series only: steps per input window")
+    p.add_argument("--spec", metavar="JSON", help='architecture changes, e.g. \'{"recurrent": [32], "activation": "relu"}\'')
+    p.add_argument("--out", help="checkpoint file or directory (default: the per-user cache)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=cmd_train)
+
+    p = commands.add_parser("evaluate", help="score a checkpoint on its test split next to non-recurrent baselines")
+    p.add_argument("checkpoint")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_evaluate)
 
     args = parser.parse_args(argv)
     try:
@@ -121,31 +151,8 @@ def cmd_parity(args) -> int:
 
 
 def cmd_trace(args) -> int:
-    import numpy as np
-
-    from .plugins import registry
-    from .spec import ModelSpec
-
-    if args.text is not None:
-        from .text import Vocabulary, tokenize
-
-        tokens = tokenize(args.text)
-        if not tokens:
-            raise _input_error("the text has no words or symbols to trace")
-        spec = ModelSpec()
-        # An untrained model has no vocabulary of its own: number the input's words as they come.
-        ids = np.asarray(Vocabulary(tokens).encode(tokens))
-        if ids.max() >= spec.vocab_size:
-            raise _input_error(f"the text has more than {spec.vocab_size - 2} distinct words")
-        labels = tokens
-    else:
-        from .series import parse_series
-
-        ids = parse_series(args.series)
-        spec = ModelSpec(input="features", n_features=1)
-        labels = [f"{v:g}" for v in ids]
-        ids = ids[:, None]
-    model = registry().create(args.backend, spec, seed=args.seed)
+    model, encode = _model_for_trace(args)
+    ids, labels = encode(args.text, args.series)
     trace = model.trace(ids, tokens=labels)
     if args.out:
         trace.save_npz(args.out)
@@ -161,8 +168,141 @@ def cmd_trace(args) -> int:
                 if "f" in layer.gates:
                     row[f"mean f{k}"] = f"{layer.gates['f'][t].mean():.3f}"
             rows.append(row)
-        _table(f"{args.backend} (untrained, seed {args.seed}): output {trace.output[0]:.4f}", rows, list(rows[0]))
+        _table(f"{model.name} ({args.checkpoint or f'untrained, seed {args.seed}'}): output {trace.output[0]:.4f}",
+               rows, list(rows[0]))
     return 0
+
+
+def _model_for_trace(args):
+    """The model to trace and how it turns --text or --series into its input."""
+    import numpy as np
+
+    from .prepare import encode_text, scale
+    from .series import parse_series
+    from .spec import ModelSpec
+    from .text import Vocabulary, tokenize
+
+    if args.checkpoint:
+        from . import checkpoint
+
+        model = checkpoint.load(args.checkpoint)
+        state = checkpoint.read_metadata(args.checkpoint).get("preprocessing", {"kind": "none"})
+    else:
+        from .plugins import registry
+
+        spec = ModelSpec() if args.text is not None else ModelSpec(input="features", n_features=1)
+        model, state = registry().create(args.backend, spec, seed=args.seed), {"kind": "untrained"}
+    wants_text = model.spec.input == "tokens"
+    if wants_text != (args.text is not None):
+        raise _input_error(f"this model reads {'text: use --text' if wants_text else 'numbers: use --series'}")
+
+    def encode(text, series):
+        if text is not None and state["kind"] == "text":
+            return encode_text(text, state)
+        if text is not None:
+            tokens = tokenize(text)
+            if not tokens:
+                raise _input_error("the text has no words or symbols to trace")
+            # An untrained model has no vocabulary of its own: number the input's words as they come.
+            ids = np.asarray(Vocabulary(tokens).encode(tokens))
+            if ids.max() >= model.spec.vocab_size:
+                raise _input_error(f"the text has more than {model.spec.vocab_size - 2} distinct words")
+            return ids, tokens
+        values = parse_series(series)
+        if model.spec.n_features != 1:
+            raise _input_error(f"this model reads {model.spec.n_features} numbers per step; --series gives one")
+        scaled = scale(values[:, None], state) if state["kind"] == "series" else values[:, None]
+        return scaled.astype(np.float32), [f"{v:g}" for v in values]
+
+    return model, encode
+
+
+def cmd_datasets(args) -> int:
+    from .plugins import registry
+
+    rows = [
+        {"name": e.name, "kind": e.info.kind if e.info else None, "task": e.info.task if e.info else None,
+         "size": e.info.size if e.info else None, "source": e.info.source if e.info else None,
+         "plugin": e.plugin.name, "status": e.status, "reason": e.reason}
+        for e in registry().datasets
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        _table("Datasets", rows, ["name", "kind", "task", "size", "source", "status", "reason"])
+    return 0
+
+
+def cmd_train(args) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .spec import ModelSpec
+    from .train import train
+
+    config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                         patience=args.patience, target=args.target, window=args.window)
+    spec = ModelSpec.from_dict({**ModelSpec().to_dict(), **_json_arg(args.spec, "--spec")}) if args.spec else None
+    columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn()]
+    with Progress(*columns, transient=args.json) as bar:
+        task = bar.add_task(f"{args.backend} on {args.dataset}", total=args.epochs, status="preparing")
+
+        def report(p):
+            status = f"epoch {p.epoch}/{p.epochs} loss {p.loss:.4f}"
+            if p.val_loss is not None:
+                status += f" val {p.val_loss:.4f}"
+            bar.update(task, completed=p.epoch - 1 + p.step / p.steps, status=status)
+
+        result = train(args.backend, args.dataset, dataset_params=_params(args.param), config=config, spec=spec,
+                       callback=report, out=args.out)
+    summary = {"checkpoint": str(result.path), "backend": args.backend, "dataset": args.dataset,
+               "epochs_run": len(result.history.loss), "seconds": round(result.history.seconds, 2),
+               "test": result.metrics}
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _table(f"Test split of {args.dataset}", [{"metric": k, "value": _fmt(v)} for k, v in result.metrics.items()], ["metric", "value"])
+        print(f"checkpoint: {result.path}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .train import evaluate
+
+    result = evaluate(args.checkpoint)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        rows = [{"model": result["backend"], **{k: _fmt(v) for k, v in result["metrics"].items()}}]
+        rows += [{"model": name, **{k: _fmt(v) for k, v in scores.items()}} for name, scores in result["baselines"].items()]
+        _table(f"{result['dataset']} test split ({result['test_size']} examples)", rows, list(rows[0]))
+    return 0
+
+
+def _params(pairs: list[str]) -> dict:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise _input_error(f"--param takes KEY=VALUE, not {pair!r}")
+        try:
+            params[key] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+def _json_arg(text: str, flag: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _input_error(f"{flag} is not valid JSON: {err}") from None
+    if not isinstance(value, dict):
+        raise _input_error(f"{flag} must be a JSON object")
+    return value
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 def _input_error(message: str):
@@ -177,7 +317,7 @@ def _table(title: str, rows: list[dict], columns: list[str]) -> None:
 
     table = Table(title=title)
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column != "reason", min_width=len(column))
+        table.add_column(column, overflow="fold", no_wrap=column not in ("reason", "source"), min_width=len(column))
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     Console().print(table)

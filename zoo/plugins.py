@@ -57,6 +57,8 @@ class DatasetInfo:
     source: str = ""
     size: int | None = None
     description: str = ""
+    module: str | None = None  # a package the data ships in, looked up (not imported) like a backend's framework
+    install: str = ""
 
 
 @dataclass
@@ -93,10 +95,11 @@ class Registry:
         for plugin, obj in loaded:
             self._collect(plugin, obj, "register_backends", BackendInfo, self.backends)
             self._collect(plugin, obj, "register_datasets", DatasetInfo, self.datasets)
-        for entry in self.backends:
-            if entry.status == "available" and importlib.util.find_spec(entry.info.module) is None:
+        for entry in self.backends + self.datasets:
+            module = entry.info.module if entry.info is not None else None
+            if entry.status == "available" and module and importlib.util.find_spec(module) is None:
                 entry.status = "unavailable"
-                entry.reason = f"{entry.info.module} is not installed: {entry.info.install or 'install it'}"
+                entry.reason = f"{module} is not installed: {entry.info.install or 'install it'}"
 
     def _load(self, entry_points, extra_plugins):
         allow = _names_from_env(ALLOW_ENV)

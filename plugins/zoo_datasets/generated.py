@@ -1,0 +1,53 @@
+"""Synthetic tasks made from a seed, built to need memory over a chosen distance."""
+import numpy as np
+
+from zoo.datasets import SequenceDataset, TextDataset
+from zoo.errors import InputError
+
+# Neutral words: none says anything about who he likes, nor repeats a word of the key phrase.
+FILLERS = (
+    "the old house near river with blue windows and quiet garden under tall trees in morning light while "
+    "rain falls on green hills far away from busy towns where people walk slowly past small shops every day "
+    "after long work"
+).split()
+KEY_PHRASES = {"boy": "He likes a boy", "girl": "He likes a girl"}
+MAX_STEPS = 20_000_000  # n × length of the adding problem; two float32 channels each: 160 MB at most
+
+
+def long_dependency(n: int = 2000, lag: int = 20, seed: int = 0) -> TextDataset:
+    """Sentences of "He likes a girl" or "He likes a boy", exactly ``lag`` filler words and ".": the label
+    is the key phrase's last word, so a model must carry it across ``lag`` steps (4 + lag + 1 tokens)."""
+    _check_int("n", n, 2, 100_000)
+    _check_int("lag", lag, 0, 2000)
+    _check_int("seed", seed, 0, 2**32 - 1)
+    rng = np.random.default_rng(seed)
+    classes = sorted(KEY_PHRASES)
+    labels = rng.permutation(np.arange(n) % 2)  # balanced: the halves differ by at most one
+    words = rng.choice(FILLERS, size=(n, lag))
+    texts = [" ".join([KEY_PHRASES[classes[label]], *fillers]) + "." for label, fillers in zip(labels, words)]
+    return TextDataset("long-dependency", texts, labels.astype(np.int64), classes, source="generated")
+
+
+def adding_problem(n: int = 2000, length: int = 50, seed: int = 0) -> SequenceDataset:
+    """The adding problem: x[..., 0] is uniform in [0, 1), x[..., 1] marks two steps (one in each half)
+    and y is the sum of the two marked values. y averages 1 with variance 2/12, so always predicting 1
+    scores MSE 1/6: a model has learnt something only below that."""
+    _check_int("n", n, 1, 100_000)
+    _check_int("length", length, 2, 10_000)
+    _check_int("seed", seed, 0, 2**32 - 1)
+    if n * length > MAX_STEPS:
+        raise InputError(f"n × length is {n * length:,}; at most {MAX_STEPS:,} fit in memory: lower n or length")
+    rng = np.random.default_rng(seed)
+    half = length // 2
+    values = rng.random((n, length), dtype=np.float32)
+    rows = np.arange(n)
+    first, second = rng.integers(0, half, n), rng.integers(half, length, n)
+    markers = np.zeros((n, length), dtype=np.float32)
+    markers[rows, first] = markers[rows, second] = 1
+    y = values[rows, first] + values[rows, second]
+    return SequenceDataset("adding-problem", np.stack([values, markers], axis=-1), y, "regression", source="generated")
+
+
+def _check_int(name: str, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise InputError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}")

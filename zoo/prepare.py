@@ -1,0 +1,155 @@
+"""One preprocessing path from a dataset to the arrays every backend trains on.
+
+Text: tokenize, split with a fixed seed, build the vocabulary on the training split only, encode,
+truncate, right-pad with id 0. Series: cut windows of ``window`` steps, split in time order, fit a
+scikit-learn StandardScaler on the training part only; the target is the next value (``forecast``,
+regression) or whether it goes up (``updown``, binary). The fitted state (vocabulary, scaler, window)
+is plain JSON: it travels in checkpoints so new input is encoded exactly like the training data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .backend import SequenceData
+from .datasets import Dataset, SequenceDataset, SeriesDataset, TextDataset
+from .errors import InputError
+from .spec import ModelSpec
+from .text import Vocabulary, tokenize
+
+SPLIT = (0.7, 0.15, 0.15)  # train, validation, test
+SERIES_TASKS = {"forecast": "regression", "updown": "binary"}
+
+
+@dataclass
+class Prepared:
+    """A dataset made into the three splits, the spec fields the data dictates, and the fitted state."""
+
+    train: SequenceData
+    validation: SequenceData
+    test: SequenceData
+    spec: ModelSpec
+    state: dict  # JSON: how raw input becomes arrays (see module docstring)
+    raw: dict = field(default_factory=dict)  # split -> the raw examples, for the baselines
+
+    @property
+    def task(self) -> str:
+        return self.spec.task
+
+
+def prepare(dataset: Dataset, *, spec: ModelSpec | None = None, split_seed: int = 0, max_vocab: int = 4000,
+            max_length: int = 100, window: int = 24, target: str = "forecast", state: dict | None = None) -> Prepared:
+    """Make ``dataset`` into splits. ``spec`` supplies the architecture (the data decides input kind,
+    sizes and task); ``state`` reuses a fitted vocabulary or scaler instead of fitting a new one."""
+    base = spec or ModelSpec()
+    if isinstance(dataset, TextDataset):
+        return _prepare_text(dataset, base, split_seed, max_vocab, max_length, state)
+    if isinstance(dataset, SeriesDataset):
+        return _prepare_series(dataset, base, window, target, state)
+    if isinstance(dataset, SequenceDataset):
+        return _prepare_sequences(dataset, base, split_seed)
+    raise InputError(f"cannot prepare a {type(dataset).__name__}")
+
+
+def split_indices(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    a, b = int(n * SPLIT[0]), int(n * (SPLIT[0] + SPLIT[1]))
+    return order[:a], order[a:b], order[b:]
+
+
+# ----- text -----
+def encode_texts(tokenized: list[list[str]], vocabulary: Vocabulary, max_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """(N, T) right-padded ids and (N,) lengths; T is the longest kept sequence, at most ``max_length``."""
+    lengths = np.array([min(len(tokens), max_length) for tokens in tokenized], dtype=np.int64)
+    x = np.zeros((len(tokenized), max(int(lengths.max()), 1)), dtype=np.int64)
+    for row, tokens in enumerate(tokenized):
+        x[row, :lengths[row]] = vocabulary.encode(tokens[:max_length])
+    return x, lengths
+
+
+def encode_text(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
+    """One user text -> (T,) ids under a trained model's vocabulary, and its tokens for display."""
+    tokens = tokenize(text)[: state["max_length"]]
+    if not tokens:
+        raise InputError("the text has no words or symbols in it")
+    return np.asarray(Vocabulary(state["vocabulary"][2:]).encode(tokens), dtype=np.int64), tokens
+
+
+def _prepare_text(dataset: TextDataset, base: ModelSpec, split_seed: int, max_vocab: int, max_length: int, state) -> Prepared:
+    tokenized = [tokenize(text) for text in dataset.texts]
+    keep = np.array([i for i, tokens in enumerate(tokenized) if tokens])
+    if len(keep) < 4:
+        raise InputError("fewer than 4 texts have any words in them")
+    parts = split_indices(len(keep), split_seed)
+    if state is None:
+        vocabulary = Vocabulary.build([tokenized[i] for i in keep[parts[0]]], max_size=max_vocab, min_count=2)
+        state = {"kind": "text", "vocabulary": vocabulary.tokens, "max_length": max_length, "classes": dataset.classes}
+    vocabulary = Vocabulary(state["vocabulary"][2:])
+    splits, raw = [], {}
+    for name, part in zip(("train", "validation", "test"), parts):
+        rows = keep[part]
+        x, lengths = encode_texts([tokenized[i] for i in rows], vocabulary, state["max_length"])
+        splits.append(SequenceData(x, dataset.labels[rows], lengths))
+        raw[name] = {"texts": [dataset.texts[i] for i in rows], "labels": dataset.labels[rows]}
+    spec = base.replace(input="tokens", vocab_size=len(vocabulary), task=dataset.task, n_classes=max(len(dataset.classes), 2))
+    return Prepared(*splits, spec=spec, state=state, raw=raw)
+
+
+# ----- series -----
+def windows(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """All (window, F) slices and the index of the step each one predicts."""
+    starts = np.arange(len(values) - window)
+    return np.stack([values[s:s + window] for s in starts]), starts + window
+
+
+def series_targets(values: np.ndarray, targets: np.ndarray, target: str) -> np.ndarray:
+    if target == "forecast":
+        return values[targets, 0]
+    return (values[targets, 0] > values[targets - 1, 0]).astype(np.float64)
+
+
+def _prepare_series(dataset: SeriesDataset, base: ModelSpec, window: int, target: str, state) -> Prepared:
+    from sklearn.preprocessing import StandardScaler
+
+    if target not in SERIES_TASKS:
+        raise InputError(f"series target must be one of {sorted(SERIES_TASKS)}, not {target!r}")
+    values = np.asarray(dataset.values, dtype=np.float64)
+    if len(values) < window + 10:
+        raise InputError(f"{dataset.name} has {len(values)} steps: a window of {window} needs at least {window + 10}")
+    x_all, predicted = windows(values, window)
+    n = len(x_all)
+    bounds = [0, int(n * SPLIT[0]), int(n * (SPLIT[0] + SPLIT[1])), n]
+    if state is None:
+        # The scaler sees only the steps the training windows and their targets cover.
+        scaler = StandardScaler().fit(values[: predicted[bounds[1] - 1] + 1])
+        state = {"kind": "series", "window": window, "target": target, "columns": dataset.columns,
+                 "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist()}
+    scaled = scale(values, state)
+    y_all = series_targets(scaled if target == "forecast" else values, predicted, target)
+    splits, raw = [], {}
+    for name, lo, hi in zip(("train", "validation", "test"), bounds, bounds[1:]):
+        splits.append(SequenceData(scaled[predicted[lo:hi, None] - window + np.arange(window)].astype(np.float32),
+                                   y_all[lo:hi].astype(np.float32)))
+        raw[name] = {"windows": x_all[lo:hi], "targets": series_targets(values, predicted[lo:hi], target)}
+    task = SERIES_TASKS[state["target"]]
+    spec = base.replace(input="features", n_features=values.shape[1], task=task)
+    return Prepared(*splits, spec=spec, state=state, raw=raw)
+
+
+def scale(values: np.ndarray, state: dict) -> np.ndarray:
+    return (np.asarray(values, dtype=np.float64) - state["mean"]) / state["scale"]
+
+
+def unscale_target(y: np.ndarray, state: dict) -> np.ndarray:
+    """Scaled column-0 values back to the data's own units."""
+    return np.asarray(y, dtype=np.float64) * state["scale"][0] + state["mean"][0]
+
+
+# ----- ready-made sequences -----
+def _prepare_sequences(dataset: SequenceDataset, base: ModelSpec, split_seed: int) -> Prepared:
+    parts = split_indices(len(dataset), split_seed)
+    splits = [SequenceData(dataset.x[p].astype(np.float32), dataset.y[p]) for p in parts]
+    raw = {name: {"windows": dataset.x[p], "targets": dataset.y[p]} for name, p in zip(("train", "validation", "test"), parts)}
+    spec = base.replace(input="features", n_features=dataset.x.shape[2], task=dataset.task)
+    return Prepared(*splits, spec=spec, state={"kind": "sequences"}, raw=raw)
