@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test quick-test
+.PHONY: demo test quick-test pretrained
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,3 +20,7 @@ test: $(STAMP)
 # The everyday loop: everything but the tests marked slow.
 quick-test: $(STAMP)
 	$(PYTHON) -m pytest -q -m "not slow"
+
+# Retrains the default models shipped in zoo/pretrained/ (seeded: the same weights again).
+pretrained: $(STAMP)
+	$(VENV)/bin/zoo pretrain

@@ -62,10 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=cmd_train)
 
-    p = commands.add_parser("evaluate", help="score a checkpoint on its test split next to non-recurrent baselines")
-    p.add_argument("checkpoint")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p = commands.add_parser("evaluate", help="score checkpoints on their test split next to non-recurrent baselines")
+    p.add_argument("checkpoint", nargs="+")
+    p.add_argument("--json", action="store_true", help="print a JSON object (a list of them for several checkpoints)")
+    p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(run=cmd_evaluate)
+
+    p = commands.add_parser("pretrain", help="retrain the lab's default models (what zoo/pretrained/ ships)")
+    p.add_argument("--out", help="directory (default: zoo/pretrained/ inside the package)")
+    p.set_defaults(run=cmd_pretrain)
 
     args = parser.parse_args(argv)
     try:
@@ -268,13 +273,36 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     from .train import evaluate
 
-    result = evaluate(args.checkpoint)
+    results = [evaluate(path) for path in args.checkpoint]
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(results[0] if len(results) == 1 else results, indent=2))
+        return 0
+    rows, seen = [], set()
+    for result in results:
+        rows.append({"dataset": result["dataset"], "model": result["backend"], **result["metrics"]})
+        if result["dataset"] not in seen:  # the baselines once per dataset: same split, same scores
+            seen.add(result["dataset"])
+            rows += [{"dataset": result["dataset"], "model": f"{name} (baseline)", **scores}
+                     for name, scores in result["baselines"].items()]
+    rows.sort(key=lambda row: (row["dataset"], "(baseline)" in row["model"]))
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    if args.markdown:
+        print("| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
+        for row in rows:
+            print("| " + " | ".join(_fmt(row.get(c)) for c in columns) + " |")
     else:
-        rows = [{"model": result["backend"], **{k: _fmt(v) for k, v in result["metrics"].items()}}]
-        rows += [{"model": name, **{k: _fmt(v) for k, v in scores.items()}} for name, scores in result["baselines"].items()]
-        _table(f"{result['dataset']} test split ({result['test_size']} examples)", rows, list(rows[0]))
+        _table("Test split", [{k: _fmt(v) for k, v in row.items()} for row in rows], columns)
+    return 0
+
+
+def cmd_pretrain(args) -> int:
+    from pathlib import Path
+
+    from .pretrained import PRETRAINED_DIR, pretrain
+
+    for result in pretrain(Path(args.out) if args.out else PRETRAINED_DIR):
+        print(f"{result.path}  ({result.path.stat().st_size / 1024:.0f} KiB, {result.history.seconds:.1f} s): "
+              + ", ".join(f"{k} {_fmt(v)}" for k, v in result.metrics.items()))
     return 0
 
 
@@ -302,7 +330,7 @@ def _json_arg(text: str, flag: str) -> dict:
 
 
 def _fmt(value) -> str:
-    return "n/a" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
+    return "" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 def _input_error(message: str):
@@ -316,6 +344,7 @@ def _table(title: str, rows: list[dict], columns: list[str]) -> None:
     from rich.table import Table
 
     table = Table(title=title)
+    columns = [c for c in columns if any(row.get(c) not in (None, "") for row in rows)]  # no all-blank columns
     for column in columns:
         table.add_column(column, overflow="fold", no_wrap=column not in ("reason", "source"), min_width=len(column))
     for row in rows:

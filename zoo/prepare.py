@@ -3,7 +3,9 @@
 Text: tokenize, split with a fixed seed, build the vocabulary on the training split only, encode,
 truncate, right-pad with id 0. Series: cut windows of ``window`` steps, split in time order, fit a
 scikit-learn StandardScaler on the training part only; the target is the next value (``forecast``,
-regression) or whether it goes up (``updown``, binary). The fitted state (vocabulary, scaler, window)
+regression) or whether it goes up (``updown``, binary). A forecasting model predicts the change from
+the window's last value, in scaled units: a tanh network cannot output levels beyond those it was
+trained on, and trending series (co2, stock prices) leave that range in their test years. The fitted state (vocabulary, scaler, window)
 is plain JSON: it travels in checkpoints so new input is encoded exactly like the training data.
 """
 from __future__ import annotations
@@ -126,7 +128,10 @@ def _prepare_series(dataset: SeriesDataset, base: ModelSpec, window: int, target
         state = {"kind": "series", "window": window, "target": target, "columns": dataset.columns,
                  "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist()}
     scaled = scale(values, state)
-    y_all = series_targets(scaled if target == "forecast" else values, predicted, target)
+    if target == "forecast":
+        y_all = scaled[predicted, 0] - scaled[predicted - 1, 0]
+    else:
+        y_all = series_targets(values, predicted, target)
     splits, raw = [], {}
     for name, lo, hi in zip(("train", "validation", "test"), bounds, bounds[1:]):
         splits.append(SequenceData(scaled[predicted[lo:hi, None] - window + np.arange(window)].astype(np.float32),
@@ -141,9 +146,11 @@ def scale(values: np.ndarray, state: dict) -> np.ndarray:
     return (np.asarray(values, dtype=np.float64) - state["mean"]) / state["scale"]
 
 
-def unscale_target(y: np.ndarray, state: dict) -> np.ndarray:
-    """Scaled column-0 values back to the data's own units."""
-    return np.asarray(y, dtype=np.float64) * state["scale"][0] + state["mean"][0]
+def forecast_levels(change: np.ndarray, last_scaled: np.ndarray, state: dict) -> np.ndarray:
+    """A forecasting model's output (the scaled change from the last input step) as next values in
+    the data's own units."""
+    level = np.asarray(last_scaled, dtype=np.float64) + np.asarray(change, dtype=np.float64)
+    return level * state["scale"][0] + state["mean"][0]
 
 
 # ----- ready-made sequences -----

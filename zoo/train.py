@@ -17,7 +17,7 @@ from .datasets import load_dataset
 from .errors import CheckpointError
 from .metrics import score
 from .plugins import registry
-from .prepare import Prepared, prepare, unscale_target
+from .prepare import Prepared, forecast_levels, prepare
 from .spec import ModelSpec
 
 
@@ -62,7 +62,8 @@ def train(backend: str, dataset: str, *, dataset_params: dict | None = None, con
           spec: ModelSpec | None = None, callback: Callback | None = None, out: Path | str | None = None,
           save: bool = True) -> TrainResult:
     """Train ``backend`` on ``dataset``; stop early when validation loss stops improving and keep the
-    best epoch's weights. Saves a checkpoint (to ``out`` or the per-user cache) unless ``save`` is False."""
+    best epoch's weights. Saves a checkpoint (to ``out`` or the per-user cache) unless ``save`` is False
+    or the callback cancelled the training: a cancelled run leaves no file behind."""
     config = config or TrainConfig()
     dataset_params = dataset_params or {}
     prepared = prepare_dataset(dataset, dataset_params, config, spec)
@@ -71,16 +72,17 @@ def train(backend: str, dataset: str, *, dataset_params: dict | None = None, con
     history = model.fit(prepared.train, prepared.validation, epochs=config.epochs, batch_size=config.batch_size,
                         lr=config.lr, seed=config.seed, clip_norm=config.clip_norm, callback=stopper)
     stopper.restore_best()
+    history.cancelled = history.cancelled and not stopper.stopped_early
     metrics = test_scores(model, prepared)
     path = None
-    if save and not (history.cancelled and not stopper.stopped_early):
+    if save and not history.cancelled:
         path = Path(out) if out else default_checkpoint_dir()
         if path.suffix != ".safetensors":
             path = path / f"{dataset}-{backend}-seed{config.seed}.safetensors"
         checkpoint.save(model, path, {
             "dataset": dataset, "dataset_params": dataset_params, "config": vars(config),
             "preprocessing": prepared.state, "metrics": metrics, "history": history.to_dict(),
-            "best_epoch": stopper.best_epoch, "versions": versions(model), "created": _now(),
+            "best_epoch": stopper.best_epoch, "stopped_early": stopper.stopped_early, "versions": versions(model), "created": _now(),
         })
     return TrainResult(model, history, metrics, path, prepared)
 
@@ -115,7 +117,8 @@ class EarlyStopping:
 def test_scores(model: Backend, prepared: Prepared) -> dict:
     output = model.predict(prepared.test.x, prepared.test.lengths)
     if prepared.task == "regression" and prepared.state["kind"] == "series":
-        return score("regression", prepared.raw["test"]["targets"], unscale_target(output[:, 0], prepared.state))
+        levels = forecast_levels(output[:, 0], prepared.test.x[:, -1, 0], prepared.state)
+        return score("regression", prepared.raw["test"]["targets"], levels)
     y = prepared.test.y
     return score(prepared.task, y, output[:, 0] if prepared.task != "multiclass" else output)
 
