@@ -1,0 +1,252 @@
+"""What the lab does, without the lab: find models, run one input through all of them, train in the
+background. The Gradio app (zoo_lab) only turns these results into widgets and plots.
+
+Models live in one process-wide cache, each with its own lock: a framework model is not safe to run
+from two threads at once (PyTorch's train/eval switch, Keras's compiled functions), and a web server
+answers many requests at once. A backend that fails, or whose framework cannot load, gives an error
+result with its reason; the other models still answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import checkpoint
+from .backend import Backend
+from .errors import InputError, ZooError
+from .prepare import encode_text, forecast_levels, scale, windows
+from .pretrained import PRETRAINED_DIR
+from .trace import Trace
+from .train import TrainConfig, default_checkpoint_dir, train
+
+MAX_TEXT_CHARS = 5_000
+MAX_SERIES_STEPS = 100_000
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """A checkpoint the lab can compare: what it is, without loading it."""
+
+    path: Path
+    backend: str
+    family: str
+    dataset: str
+    kind: str  # "text" or "series"
+    task: str
+    target: str | None  # series: "forecast" or "updown"
+    metrics: dict
+    pretrained: bool
+    classes: tuple[str, ...] = ()  # text: class id -> name
+
+    @property
+    def id(self) -> str:
+        """A stable name for the API: ``default/<file stem>`` or ``trained/<file stem>``."""
+        return f"{'default' if self.pretrained else 'trained'}/{self.path.stem}"
+
+    @property
+    def label(self) -> str:
+        origin = "default" if self.pretrained else self.path.stem.rsplit("-seed", 1)[0]
+        return f"{self.backend} · {self.dataset}" + ("" if self.pretrained else f" ({origin}, {self.path.stem[-5:]})")
+
+
+def catalog(directories: tuple[Path, ...] | None = None) -> list[ModelCard]:
+    """Every readable checkpoint in the shipped defaults and the per-user cache, newest training last."""
+    cards = []
+    for directory in directories or (PRETRAINED_DIR, default_checkpoint_dir()):
+        for path in sorted(Path(directory).glob("*.safetensors")):
+            try:
+                meta = checkpoint.read_metadata(path)
+            except ZooError:
+                continue  # a corrupt file in the cache must not hide the good ones
+            state = meta.get("preprocessing", {})
+            cards.append(ModelCard(
+                path=path, backend=meta["backend"], family=meta["family"], dataset=meta.get("dataset", "?"),
+                kind="text" if meta["spec"]["input"] == "tokens" else "series", task=meta["spec"]["task"],
+                target=state.get("target"), metrics=meta.get("metrics", {}), pretrained=Path(directory) == PRETRAINED_DIR,
+                classes=tuple(state.get("classes", ())),
+            ))
+    return cards
+
+
+class ModelCache:
+    """Loaded models by checkpoint path, each behind its own lock; loading happens once per path."""
+
+    def __init__(self):
+        self._models: dict[Path, tuple[Backend, dict, threading.Lock]] = {}
+        self._lock = threading.Lock()
+        self._loading: dict[Path, threading.Lock] = {}
+
+    def is_loaded(self, path: Path) -> bool:
+        return Path(path) in self._models
+
+    def get(self, path: Path) -> tuple[Backend, dict, threading.Lock]:
+        path = Path(path)
+        with self._lock:
+            if path in self._models:
+                return self._models[path]
+            loading = self._loading.setdefault(path, threading.Lock())
+        with loading:  # one thread loads, the others wait for it instead of loading again
+            if path not in self._models:
+                model = checkpoint.load(path)
+                self._models[path] = (model, checkpoint.read_metadata(path), threading.Lock())
+        return self._models[path]
+
+
+CACHE = ModelCache()
+
+
+@dataclass
+class Answer:
+    """One model's answer to one input: the prediction, its trace, or why there is none."""
+
+    card: ModelCard
+    output: np.ndarray | None = None  # (output_dim,)
+    trace: Trace | None = None
+    forecast: np.ndarray | None = None  # series: one-step-ahead predictions in the data's units
+    error: str | None = None
+    seconds: float = 0.0
+    loaded_now: bool = False  # the model (and maybe its framework) was loaded for this request
+
+
+_recent: OrderedDict = OrderedDict()  # (input key, checkpoint) -> Answer: re-plotting another unit recomputes nothing
+_recent_lock = threading.Lock()
+RECENT_ANSWERS = 64
+
+
+def _answer(card: ModelCard, work, input_key) -> Answer:
+    key = (input_key, card.path, card.path.stat().st_mtime_ns)
+    with _recent_lock:
+        if key in _recent:
+            _recent.move_to_end(key)
+            return _recent[key]
+    answer = _compute(card, work)
+    if answer.error is None:
+        with _recent_lock:
+            _recent[key] = answer
+            while len(_recent) > RECENT_ANSWERS:
+                _recent.popitem(last=False)
+    return answer
+
+
+def _compute(card: ModelCard, work) -> Answer:
+    started = time.perf_counter()
+    answer = Answer(card, loaded_now=not CACHE.is_loaded(card.path))
+    try:
+        model, meta, lock = CACHE.get(card.path)
+        with lock:
+            work(answer, model, meta["preprocessing"])
+    except ZooError as err:
+        answer.error = str(err)
+    except Exception as err:  # a broken plugin must not take the other models down with it
+        answer.error = f"{card.backend} failed: {type(err).__name__}: {err}"
+        traceback.print_exc()
+    answer.seconds = time.perf_counter() - started
+    return answer
+
+
+def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
+    """Every text model's prediction and trace for one text."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("type a sentence first")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"the text is {len(text):,} characters long; the lab takes at most {MAX_TEXT_CHARS:,}")
+
+    def work(answer, model, state):
+        ids, tokens = encode_text(text, state)
+        answer.trace = model.trace(ids, tokens=tokens)
+        answer.output = answer.trace.output
+
+    return [_answer(card, work, ("text", text)) for card in cards if card.kind == "text"]
+
+
+def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
+    """Every series model on one series: one-step-ahead predictions from each window of the model's
+    own length (what it was trained on), and a trace over the whole series."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    if len(values) > MAX_SERIES_STEPS:
+        raise InputError(f"the series has {len(values):,} steps; the lab takes at most {MAX_SERIES_STEPS:,}")
+    if not np.isfinite(values).all():
+        raise InputError("the series contains NaN or infinite values")
+
+    def work(answer, model, state):
+        if values.shape[1] != model.spec.n_features:
+            raise InputError(f"{answer.card.label} reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
+        window = state["window"]
+        if len(values) <= window:
+            raise InputError(f"{answer.card.label} needs more than {window} steps (its window)")
+        scaled = scale(values, state).astype(np.float32)
+        x, _ = windows(scaled, window)
+        out = model.predict(x)[:, 0]
+        answer.forecast = forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out
+        answer.trace = model.trace(scaled, tokens=[f"{v:g}" for v in values[:, 0]])
+        answer.output = answer.trace.output
+
+    key = ("series", values.shape, hashlib.sha1(values.tobytes()).hexdigest())
+    return [_answer(card, work, key) for card in cards if card.kind == "series"]
+
+
+@dataclass
+class TrainingJob:
+    """A training run in a background thread; the UI polls ``progress`` and may ``cancel``."""
+
+    backend: str
+    dataset: str
+    config: TrainConfig
+    spec_changes: dict = field(default_factory=dict)
+    dataset_params: dict = field(default_factory=dict)
+    curve: list = field(default_factory=list)  # (epoch, loss, val_loss) at every epoch end
+    fraction: float = 0.0
+    status: str = "queued"  # queued | running | done | cancelled | failed
+    error: str | None = None
+    result: dict | None = None
+
+    def __post_init__(self):
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> "TrainingJob":
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "cancelled", "failed")
+
+    def _progress(self, p) -> bool:
+        self.fraction = (p.epoch - 1 + p.step / p.steps) / p.epochs
+        if p.epoch_end:
+            self.curve.append((p.epoch, p.loss, p.val_loss))
+        return not self._cancel.is_set()
+
+    def _run(self) -> None:
+        from .spec import ModelSpec
+
+        self.status = "running"
+        try:
+            result = train(self.backend, self.dataset, dataset_params=self.dataset_params, config=self.config,
+                           spec=ModelSpec().replace(**self.spec_changes), callback=self._progress)
+        except Exception as err:
+            self.status, self.error = "failed", f"{type(err).__name__}: {err}" if not isinstance(err, ZooError) else str(err)
+            return
+        if result.history.cancelled:
+            self.status = "cancelled"
+            return
+        self.fraction = 1.0
+        self.result = {"checkpoint": str(result.path), "metrics": result.metrics, "epochs": len(result.history.loss),
+                       "seconds": result.history.seconds}
+        self.status = "done"

@@ -1,0 +1,135 @@
+"""Plotly figures from the workbench's answers. Every figure that compares models shares its axes and
+its colour scale, so the eye compares like with like; long inputs are thinned for display only."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from zoo.trace import Trace
+
+MAX_DISPLAY_STEPS = 400  # a heatmap wider than this is thinned to every k-th step, for the eye only
+COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+GATE_NAMES = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c"}
+
+
+def display_steps(steps: int) -> np.ndarray:
+    """The steps a plot shows: all of them up to MAX_DISPLAY_STEPS, else an evenly spaced subset."""
+    if steps <= MAX_DISPLAY_STEPS:
+        return np.arange(steps)
+    return np.unique(np.linspace(0, steps - 1, MAX_DISPLAY_STEPS).round().astype(int))
+
+
+def _step_axis(trace: Trace, shown: np.ndarray) -> dict:
+    labels = trace.tokens or [str(t) for t in range(trace.steps)]
+    if len(shown) > 40:  # too many to label: show step numbers and keep the token in the hover
+        return {}
+    return {"tickmode": "array", "tickvals": shown.tolist(), "ticktext": [labels[t] for t in shown], "tickangle": -45}
+
+
+def empty(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 14}, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=160, margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def readout(named: list[tuple[str, Trace]], task: str, title: str) -> go.Figure:
+    """The prediction after every step, one line per model: how it moves word by word."""
+    if not named:
+        return empty("no model answered")
+    fig = go.Figure()
+    trace0 = named[0][1]
+    shown = display_steps(trace0.steps)
+    labels = np.array(trace0.tokens or [str(t) for t in range(trace0.steps)], dtype=object)
+    for k, (name, trace) in enumerate(named):
+        fig.add_trace(go.Scatter(
+            x=shown, y=trace.readout[shown, 0], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
+            line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown],
+            hovertemplate="%{customdata}<br>step %{x}: %{y:.3f}<extra>" + name + "</extra>",
+        ))
+    if task == "binary":
+        fig.add_hline(y=0.5, line_dash="dot", line_color="grey")
+        fig.update_yaxes(range=[0, 1], title="probability")
+    fig.update_layout(title=title, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
+                      legend={"orientation": "h", "y": 1.12})
+    return fig
+
+
+def hidden_heatmaps(named: list[tuple[str, Trace]]) -> go.Figure:
+    """h_t of every layer (rows) of every model (columns), units × steps, one shared colour scale."""
+    if not named:
+        return empty("no model answered")
+    layers = max(len(trace.layers) for _, trace in named)
+    units = [max(trace.layers[k].units for _, trace in named if k < len(trace.layers)) for k in range(layers)]
+    fig = make_subplots(
+        rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
+        row_heights=[u / sum(units) for u in units],
+        subplot_titles=[f"{name} · layer {k}" for k in range(layers) for name, _ in named],
+    )
+    for col, (name, trace) in enumerate(named, start=1):
+        shown = display_steps(trace.steps)
+        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
+        for row, layer in enumerate(trace.layers, start=1):
+            fig.add_trace(go.Heatmap(
+                z=layer.h[shown].T, x=shown, y=np.arange(layer.units), zmin=-1, zmax=1, colorscale="RdBu_r",
+                coloraxis="coloraxis", customdata=np.broadcast_to(labels[shown], (layer.units, len(shown))),
+                hovertemplate="token %{customdata} (step %{x})<br>unit %{y}<br>h = %{z:.3f}<extra>" + name + "</extra>",
+            ), row=row, col=col)
+            fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
+            if col == 1:
+                fig.update_yaxes(title_text="unit", row=row, col=col)
+    fig.update_layout(coloraxis={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": "h"}},
+                      height=170 + 4 * sum(units), margin=dict(l=50, r=20, t=40, b=60))
+    return fig
+
+
+def gates(named: list[tuple[str, Trace]], layer: int, unit: int) -> go.Figure:
+    """i, f, o and c of one unit over the steps, one line per LSTM; gates share the 0–1 axis."""
+    lstms = [(name, trace) for name, trace in named if layer < len(trace.layers) and trace.layers[layer].c is not None]
+    if not lstms:
+        return empty("no LSTM answered: a plain RNN has no gates or cell state")
+    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.05,
+                        subplot_titles=[GATE_NAMES[q] for q in ("i", "f", "o", "c")])
+    trace0 = lstms[0][1]
+    shown = display_steps(trace0.steps)
+    for k, (name, trace) in enumerate(lstms):
+        chosen = trace.layers[layer]
+        u = min(unit, chosen.units - 1)
+        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)[shown]
+        for row, quantity in enumerate(("i", "f", "o", "c"), start=1):
+            values = chosen.c if quantity == "c" else chosen.gates[quantity]
+            fig.add_trace(go.Scatter(
+                x=shown, y=values[shown, u], name=name, legendgroup=name, showlegend=row == 1,
+                line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels,
+                hovertemplate="%{customdata}: %{y:.3f}<extra>" + name + "</extra>",
+            ), row=row, col=1)
+            if quantity != "c":
+                fig.update_yaxes(range=[-0.02, 1.02], row=row, col=1)
+    fig.update_xaxes(row=4, col=1, **_step_axis(trace0, shown))
+    fig.update_layout(height=620, margin=dict(l=50, r=20, t=40, b=60), legend={"orientation": "h", "y": 1.08},
+                      title=f"layer {layer}, unit {unit}")
+    return fig
+
+
+def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray, str]], index: list[str] | None = None) -> go.Figure:
+    """The series and every model's one-step-ahead prediction for each step after the first window;
+    up/down models in a lower panel as the probability that the next step goes up."""
+    values = np.asarray(values, dtype=np.float64)
+    level = values[:, 0] if values.ndim == 2 else values
+    has_updown = any(target == "updown" for _, _, target in named)
+    fig = make_subplots(rows=2 if has_updown else 1, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.65, 0.35] if has_updown else [1.0])
+    shown = display_steps(len(level))
+    fig.add_trace(go.Scatter(x=shown, y=level[shown], name="truth", line={"color": "black", "width": 2}), row=1, col=1)
+    for k, (name, predicted, target) in enumerate(named):
+        steps = np.arange(window, len(level))
+        keep = np.isin(steps, shown) if len(level) > MAX_DISPLAY_STEPS else slice(None)
+        fig.add_trace(go.Scatter(x=steps[keep], y=np.asarray(predicted)[keep], name=f"{name} ({'P(up)' if target == 'updown' else 'forecast'})",
+                                 line={"color": COLOURS[k % len(COLOURS)], "dash": "solid" if target == "forecast" else "dot"}),
+                      row=2 if target == "updown" else 1, col=1)
+    fig.add_vrect(x0=0, x1=window - 1, fillcolor="grey", opacity=0.1, line_width=0, row=1, col=1)
+    if has_updown:
+        fig.update_yaxes(range=[0, 1], title_text="P(up)", row=2, col=1)
+    fig.update_layout(height=420 if has_updown else 340, margin=dict(l=50, r=20, t=30, b=40), legend={"orientation": "h", "y": 1.12})
+    return fig
