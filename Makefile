@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test quick-test pretrained
+.PHONY: demo test quick-test pretrained browser
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PYTHON) demo.py
 
+# The browser tests drive Debian's chromium (Playwright's own browser download cannot work here);
+# the fonts make Korean and emoji readable in their screenshots.
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -qi nanum || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum fonts-noto-color-emoji; }
+
 # The whole suite, slow tests included: what CI runs.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PYTHON) -m pytest -q
 
 # The everyday loop: everything but the tests marked slow.

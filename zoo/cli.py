@@ -72,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="directory (default: zoo/pretrained/ inside the package)")
     p.set_defaults(run=cmd_pretrain)
 
+    p = commands.add_parser("serve", help="serve the lab (the Gradio UI) on this machine")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    p.set_defaults(run=cmd_serve)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
@@ -303,6 +309,15 @@ def cmd_pretrain(args) -> int:
     for result in pretrain(Path(args.out) if args.out else PRETRAINED_DIR):
         print(f"{result.path}  ({result.path.stat().st_size / 1024:.0f} KiB, {result.history.seconds:.1f} s): "
               + ", ".join(f"{k} {_fmt(v)}" for k, v in result.metrics.items()))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    try:
+        from zoo_lab.app import main as serve
+    except ImportError as err:
+        raise _input_error(f"the lab needs its extras ({err.name} is missing): pip install 'rnn-zoo[lab]'") from None
+    serve(["--host", args.host, "--port", str(args.port), *(["--share"] if args.share else [])])
     return 0
 
 
