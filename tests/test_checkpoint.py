@@ -124,3 +124,10 @@ def test_a_crash_during_save_leaves_the_previous_checkpoint_intact(rnn, tmp_path
         rnn.save(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
+
+
+def test_caller_metadata_cannot_overwrite_what_describes_the_weights(rnn, tmp_path):
+    path = tmp_path / "m.safetensors"
+    rnn.save(path, {"backend": "torch-lstm", "gates": 4, "spec": {"input": "features"}, "note": "kept"})
+    meta = checkpoint.read_metadata(path)
+    assert (meta["backend"], meta["gates"], meta["spec"]["input"], meta["note"]) == ("numpy-rnn", 1, "tokens", "kept")

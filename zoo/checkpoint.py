@@ -28,13 +28,13 @@ def save(model: "Backend", path, metadata: dict | None = None) -> Path:
     from safetensors.numpy import save_file
 
     path = Path(path)
-    header = {
+    header = {  # the caller's metadata first: it must never overwrite what describes the weights
+        **(metadata or {}),
         "format": FORMAT,
         "backend": model.name,
         "family": model.family,
         "gates": model.gates,
         "spec": model.spec.to_dict(),
-        **(metadata or {}),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

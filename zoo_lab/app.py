@@ -191,29 +191,27 @@ def series_metrics(values, answers) -> str:
 
 
 # ----- train -----
-def run_training(dataset, backends, epochs, activation, lr):
+JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs, so Cancel stops only its own
+
+
+def run_training(dataset, backends, epochs, activation, lr, request: gr.Request):
     if not backends:
         raise gr.Error("Pick at least one backend to train.")
     config = TrainConfig(epochs=int(epochs), lr=float(lr))
     changes = {"activation": activation}
     if dataset == "rotten-tomatoes":
-        changes["embedding_dim"] = 32
+        changes["embedding_dim"] = 32  # as the shipped defaults: a 4000-word vocabulary stays small
     jobs = [TrainingJob(backend, dataset, config, changes).start() for backend in backends]
-    JOBS[:] = jobs
-    while True:
-        done = all(job.finished for job in jobs)
-        yield training_status(jobs), training_plot(jobs), training_table(jobs), gr.update()
-        if done:
-            break
+    JOBS[request.session_hash] = jobs
+    while not all(job.finished for job in jobs):
+        yield training_status(jobs), training_plot(jobs), training_table(jobs), gr.skip(), gr.skip()
         time.sleep(0.5)
-    yield training_status(jobs), training_plot(jobs), training_table(jobs), refresh_models()
+    yield (training_status(jobs), training_plot(jobs), training_table(jobs),
+           gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series")))
 
 
-JOBS: list[TrainingJob] = []
-
-
-def cancel_training():
-    for job in JOBS:
+def cancel_training(request: gr.Request):
+    for job in JOBS.get(request.session_hash, []):
         job.cancel()
     return "Cancelling: each model stops after its current batch, and nothing is saved."
 
@@ -244,10 +242,6 @@ def training_table(jobs) -> list[list]:
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in (job.result or {}).get("metrics", {}).items() if v is not None)
         rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or ""])
     return rows
-
-
-def refresh_models():
-    return gr.update(choices=model_choices("text"))
 
 
 # ----- backends -----
@@ -347,11 +341,9 @@ def build() -> gr.Blocks:
                 train_plot = gr.Plot(label="Loss per epoch", elem_id="train-curves")
                 gr.Markdown(HOW_TO_READ["training"])
                 train_results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label="Results")
-                training = train_button.click(run_training, [train_dataset, train_backends, epochs, activation, lr],
-                                              [train_status, train_plot, train_results, text_models], api_name="train")
+                train_button.click(run_training, [train_dataset, train_backends, epochs, activation, lr],
+                                   [train_status, train_plot, train_results, text_models, series_models], api_name="train")
                 cancel_button.click(cancel_training, None, train_status, api_name="cancel_training")
-                train_results.change(lambda: (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))),
-                                     None, [text_models, series_models], api_name=False)
 
             with gr.Tab("Backends"):
                 gr.Markdown("Every registered backend plugin: what it runs on, and why it cannot run here if it cannot.")

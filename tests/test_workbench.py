@@ -1,0 +1,141 @@
+"""The lab's core: the model catalog, the locked cache, isolation of failing backends, training jobs."""
+import threading
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo import checkpoint, plugins, workbench
+from zoo.plugins import Registry
+from zoo.prepare import encode_text
+from zoo.pretrained import PRETRAINED_DIR
+from zoo.workbench import ModelCache, TrainingJob, catalog, compare_series, compare_text
+from zoo.train import TrainConfig
+
+from zoo_rnn.model import NumpyRNN
+
+
+def shipped(kind):
+    return [card for card in catalog((PRETRAINED_DIR,)) if card.kind == kind]
+
+
+def test_catalog_describes_the_shipped_models():
+    cards = catalog((PRETRAINED_DIR,))
+    assert sorted(card.id for card in cards) == sorted(f"default/{p.stem}" for p in PRETRAINED_DIR.glob("*.safetensors"))
+    text = {card.backend: card for card in cards if card.kind == "text"}
+    assert set(text) == {"keras-lstm", "torch-lstm", "numpy-rnn"}
+    assert text["torch-lstm"].classes == ("rotten", "fresh") and text["numpy-rnn"].family == "rnn"
+    assert {card.target for card in cards if card.kind == "series"} == {"forecast"}
+
+
+def test_a_corrupt_file_in_the_cache_does_not_hide_the_good_ones(tmp_path):
+    (tmp_path / "broken.safetensors").write_bytes(b"not a checkpoint")
+    good = checkpoint.load(next(PRETRAINED_DIR.glob("sunspots-numpy-rnn*")))
+    good.save(tmp_path / "good.safetensors", checkpoint.read_metadata(next(PRETRAINED_DIR.glob("sunspots-numpy-rnn*"))))
+    assert [card.path.name for card in catalog((tmp_path,))] == ["good.safetensors"]
+
+
+def test_compare_text_answers_are_the_models_own_predictions():
+    cards = shipped("text")
+    answers = compare_text("Not bad at all: funny and sharp.", cards)
+    assert [a.card for a in answers] == cards
+    for answer in answers:
+        model = checkpoint.load(answer.card.path)
+        ids, tokens = encode_text("Not bad at all: funny and sharp.", checkpoint.read_metadata(answer.card.path)["preprocessing"])
+        assert answer.error is None and answer.trace.tokens == tokens
+        np.testing.assert_allclose(answer.output, model.predict(ids[None])[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("text, message", [("", "type a sentence"), ("   ", "type a sentence"), ("x" * 5001, "at most 5,000")])
+def test_compare_text_refuses_empty_and_huge_text(text, message):
+    with pytest.raises(zoo.InputError, match=message):
+        compare_text(text, shipped("text"))
+
+
+def test_compare_series_predicts_every_step_after_the_first_window():
+    values = np.sin(np.arange(80) / 5.0) * 50 + 60
+    for answer in compare_series(values, shipped("series")):
+        assert answer.error is None
+        assert answer.forecast.shape == (80 - 24,) and answer.trace.steps == 80
+
+
+def test_compare_series_explains_what_does_not_fit():
+    two_columns = np.ones((40, 2))
+    answers = compare_series(two_columns, shipped("series"))
+    assert all("reads 1 numbers per step" in a.error for a in answers)
+    assert all("needs more than 24 steps" in a.error for a in compare_series(np.ones(10), shipped("series")))
+    with pytest.raises(zoo.InputError, match="NaN"):
+        compare_series(np.array([1.0, np.nan] * 20), shipped("series"))
+
+
+class RaisesAtRunTime(NumpyRNN):
+    def _trace(self, x):
+        raise RuntimeError("this plugin breaks when it runs")
+
+
+class RaisingPlugin:
+    @zoo.hookimpl
+    def register_backends(self, register):
+        register(zoo.BackendInfo(name="raising-rnn", family="rnn", framework="NumPy",
+                                 factory="test_workbench:RaisesAtRunTime", module="numpy"))
+
+
+def test_a_backend_that_raises_is_reported_and_the_others_still_answer(tmp_path, monkeypatch):
+    monkeypatch.setattr(plugins, "_registry", Registry(plugins.importlib.metadata.entry_points(group="rnn_zoo"),
+                                                         extra_plugins={"raising": RaisingPlugin()}))
+    source = next(PRETRAINED_DIR.glob("rotten-tomatoes-numpy-rnn*"))
+    broken = RaisesAtRunTime.load(source, name="raising-rnn")
+    broken.save(tmp_path / "raising.safetensors", checkpoint.read_metadata(source))
+    cards = shipped("text") + [card for card in catalog((tmp_path,))]
+    answers = {a.card.backend: a for a in compare_text("a fine film", cards)}
+    assert "this plugin breaks when it runs" in answers["raising-rnn"].error
+    assert all(answers[name].error is None for name in ("keras-lstm", "torch-lstm", "numpy-rnn"))
+
+
+def test_a_checkpoint_of_an_unknown_backend_is_an_error_answer(tmp_path):
+    source = next(PRETRAINED_DIR.glob("rotten-tomatoes-numpy-rnn*"))
+    meta = checkpoint.read_metadata(source)
+    model = checkpoint.load(source)
+    model.name = "ghost-rnn"
+    model.save(tmp_path / "ghost.safetensors", meta)
+    (answer,) = compare_text("a fine film", catalog((tmp_path,)))
+    assert "no backend named 'ghost-rnn'" in answer.error
+
+
+def test_the_cache_loads_each_model_once_however_many_threads_ask(monkeypatch):
+    calls = []
+    real_load = checkpoint.load
+
+    def counting_load(path, backend=None):
+        calls.append(path)
+        return real_load(path, backend)
+
+    monkeypatch.setattr(checkpoint, "load", counting_load)
+    cache = ModelCache()
+    path = next(PRETRAINED_DIR.glob("sunspots-torch-lstm*"))
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get(path))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len({id(model) for model, _, _ in got}) == 1
+
+
+def test_training_job_runs_in_the_background_and_saves_to_the_user_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    job = TrainingJob("numpy-rnn", "sunspots", TrainConfig(epochs=3)).start()
+    job.join(120)
+    assert job.status == "done", job.error
+    assert job.fraction == 1.0 and len(job.curve) == len(checkpoint.read_metadata(job.result["checkpoint"])["history"]["loss"])
+    assert job.result["checkpoint"].startswith(str(tmp_path))
+    assert any(card.id == "trained/sunspots-numpy-rnn-seed0" for card in catalog())
+
+
+def test_a_cancelled_job_saves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    job = TrainingJob("numpy-rnn", "rotten-tomatoes", TrainConfig(epochs=20), {"embedding_dim": 8})
+    job.cancel()  # cancelled before the first batch ends
+    job.start().join(120)
+    assert job.status == "cancelled" and job.result is None
+    assert not list(tmp_path.rglob("*.safetensors"))
