@@ -261,6 +261,20 @@ def run_parity():
     return rows
 
 
+def state_views(prefix: str):
+    """Hidden-state heatmaps, the unit to follow, its gates and the raw numbers: the same for text and series."""
+    heatmaps = gr.Plot(label="Hidden states h_t", elem_id=f"{prefix}-heatmaps")
+    gr.Markdown(HOW_TO_READ["heatmap"])
+    with gr.Row():
+        layer = gr.Dropdown([0, 1], value=0, label="follow layer", scale=1)
+        unit = gr.Slider(0, 63, value=0, step=1, label="follow unit", scale=3)
+    gates = gr.Plot(label="Gates and cell state of one unit", elem_id=f"{prefix}-gates")
+    gr.Markdown(HOW_TO_READ["gates"])
+    with gr.Accordion("Raw numbers", open=False):
+        numbers = gr.JSON()
+    return heatmaps, layer, unit, gates, numbers
+
+
 def build() -> gr.Blocks:
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series" and e.name != "adding-problem"]
@@ -279,15 +293,7 @@ def build() -> gr.Blocks:
                 gr.Markdown(HOW_TO_READ["predictions"])
                 text_readout = gr.Plot(label="Prediction after each word", elem_id="text-readout")
                 gr.Markdown(HOW_TO_READ["readout"])
-                text_heatmaps = gr.Plot(label="Hidden states h_t", elem_id="text-heatmaps")
-                gr.Markdown(HOW_TO_READ["heatmap"])
-                with gr.Row():
-                    text_layer = gr.Dropdown([0, 1], value=0, label="follow layer", scale=1)
-                    text_unit = gr.Slider(0, 63, value=0, step=1, label="follow unit", scale=3)
-                text_gates = gr.Plot(label="Gates and cell state of one unit", elem_id="text-gates")
-                gr.Markdown(HOW_TO_READ["gates"])
-                with gr.Accordion("Raw numbers", open=False):
-                    text_json = gr.JSON()
+                text_heatmaps, text_layer, text_unit, text_gates, text_json = state_views("text")
                 inputs = [text, text_models, text_layer, text_unit]
                 outputs = [text_status, text_table, text_readout, text_heatmaps, text_gates, text_json]
                 compare.click(run_compare_text, inputs, outputs, api_name="compare_text")
@@ -310,15 +316,7 @@ def build() -> gr.Blocks:
                 series_table = gr.Markdown(elem_id="series-metrics")
                 series_plot = gr.Plot(label="Forecasts over the truth", elem_id="series-forecast")
                 gr.Markdown(HOW_TO_READ["forecast"])
-                series_heatmaps = gr.Plot(label="Hidden states h_t", elem_id="series-heatmaps")
-                gr.Markdown(HOW_TO_READ["heatmap"])
-                with gr.Row():
-                    series_layer = gr.Dropdown([0, 1], value=0, label="follow layer", scale=1)
-                    series_unit = gr.Slider(0, 63, value=0, step=1, label="follow unit", scale=3)
-                series_gates = gr.Plot(label="Gates and cell state of one unit", elem_id="series-gates")
-                gr.Markdown(HOW_TO_READ["gates"])
-                with gr.Accordion("Raw numbers", open=False):
-                    series_json = gr.JSON()
+                series_heatmaps, series_layer, series_unit, series_gates, series_json = state_views("series")
                 upload.change(csv_columns, upload, column, api_name=False)
                 s_inputs = [source, series_text, upload, column, series_dataset, series_models, series_layer, series_unit]
                 s_outputs = [series_status, series_table, series_plot, series_heatmaps, series_gates, series_json]
