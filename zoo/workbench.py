@@ -8,6 +8,7 @@ result with its reason; the other models still answer.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import time
@@ -125,7 +126,7 @@ def _answer(card: ModelCard, work, input_key) -> Answer:
     with _recent_lock:
         if key in _recent:
             _recent.move_to_end(key)
-            return _recent[key]
+            return dataclasses.replace(_recent[key], loaded_now=False, seconds=0.0)
     answer = _compute(card, work)
     if answer.error is None:
         with _recent_lock:

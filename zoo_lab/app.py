@@ -51,10 +51,13 @@ def default_models(kind: str) -> list[str]:
 
 def chosen_cards(ids: list[str]):
     wanted = set(ids or [])
-    cards = [card for card in catalog() if card.id in wanted]
-    if not cards:
+    if not wanted:
         raise gr.Error("Pick at least one model.")
-    return cards
+    known = catalog()
+    unknown = wanted - {card.id for card in known}
+    if unknown:
+        raise gr.Error(f"no model named {', '.join(sorted(unknown))}; the lab has {', '.join(card.id for card in known)}")
+    return [card for card in known if card.id in wanted]
 
 
 def warming_message(cards) -> str | None:
@@ -261,6 +264,13 @@ def run_parity():
     return rows
 
 
+def model_picker(kind: str, **layout) -> gr.Dropdown:
+    # A multiselect that accepts values beyond its first list: models trained after start-up (in any
+    # session) stay selectable; the workbench only ever loads ids that are in its live catalog.
+    return gr.Dropdown(model_choices(kind), value=default_models(kind), multiselect=True, allow_custom_value=True,
+                       label="Models", elem_id=f"{kind}-models", **layout)
+
+
 def state_views(prefix: str):
     """Hidden-state heatmaps, the unit to follow, its gates and the raw numbers: the same for text and series."""
     heatmaps = gr.Plot(label="Hidden states h_t", elem_id=f"{prefix}-heatmaps")
@@ -287,7 +297,7 @@ def build() -> gr.Blocks:
                     text = gr.Textbox(label="Text", value=TEXT_EXAMPLES[2], lines=2, scale=5)
                     compare = gr.Button("Compare", variant="primary", scale=1, min_width=140, elem_id="compare-text")
                 gr.Examples(TEXT_EXAMPLES, inputs=text)
-                text_models = gr.CheckboxGroup(model_choices("text"), value=default_models("text"), label="Models")
+                text_models = model_picker("text")
                 text_status = gr.Markdown()
                 text_table = gr.Markdown(elem_id="text-predictions")
                 gr.Markdown(HOW_TO_READ["predictions"])
@@ -310,7 +320,7 @@ def build() -> gr.Blocks:
                     upload = gr.File(label="CSV file", file_types=[".csv", ".txt"], type="filepath")
                     column = gr.Dropdown([], label="column", allow_custom_value=True)
                 with gr.Row(equal_height=True):
-                    series_models = gr.CheckboxGroup(model_choices("series"), value=default_models("series"), label="Models", scale=5)
+                    series_models = model_picker("series", scale=5)
                     compare_s = gr.Button("Compare", variant="primary", scale=1, min_width=140, elem_id="compare-series")
                 series_status = gr.Markdown()
                 series_table = gr.Markdown(elem_id="series-metrics")
@@ -350,6 +360,9 @@ def build() -> gr.Blocks:
                 parity_button = gr.Button("Check parity with the NumPy reference")
                 parity = gr.Dataframe(headers=["backend", "family", "max |diff|", "within 1e-5"], label="Parity (T=50, one set of random weights)")
                 parity_button.click(run_parity, None, parity, api_name="parity")
+        # Every page load sees the models trained since start-up, whoever trained them.
+        app.load(lambda: (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))),
+                 None, [text_models, series_models], api_name=False)
     return app
 
 

@@ -131,5 +131,5 @@ def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray,
     fig.add_vrect(x0=0, x1=window - 1, fillcolor="grey", opacity=0.1, line_width=0, row=1, col=1)
     if has_updown:
         fig.update_yaxes(range=[0, 1], title_text="P(up)", row=2, col=1)
-    fig.update_layout(height=420 if has_updown else 340, margin=dict(l=50, r=20, t=30, b=40), legend={"orientation": "h", "y": 1.12})
+    fig.update_layout(height=440 if has_updown else 360, margin=dict(l=50, r=20, t=70, b=40), legend={"orientation": "h", "y": 1.15})
     return fig

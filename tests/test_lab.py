@@ -1,0 +1,490 @@
+"""End-to-end tests of the Gradio lab against a real server.
+
+One ``python demo.py`` subprocess serves the whole module; the tests talk to it the way users do:
+through gradio_client (the documented API) and through a real headless Chromium. HOME and
+XDG_CACHE_HOME point the server at a throwaway directory, so the model trained here never lands in
+the real user's cache (platformdirs' user cache follows XDG_CACHE_HOME on Linux).
+
+What gradio_client 2.x hands back, which the helpers below rely on:
+- a generator endpoint gives only its final yield, as a tuple with one item per output;
+- gr.Plot comes back as ``{"type": "plotly", "plot": "<figure JSON>"}``, and in that JSON plotly
+  stores numeric arrays as typed arrays ``{"dtype": "f4", "bdata": <base64>, "shape": "64, 5"}``;
+- gr.Dataframe comes back as ``{"headers": [...], "data": [[...]], "metadata": ...}``;
+- a gr.update(...) output comes back raw: ``{"choices": [[label, value], ...], "__type__": "update"}``;
+- gr.Error on the server raises gradio_client.exceptions.AppError (a ValueError) with its message.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+gradio_client = pytest.importorskip("gradio_client")
+from gradio_client import Client, handle_file  # noqa: E402
+from gradio_client.exceptions import AppError  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+STARTUP_TIMEOUT = 90
+
+BACKENDS = ("keras-lstm", "torch-lstm", "numpy-rnn")
+TEXT_MODELS = [f"default/rotten-tomatoes-{b}-seed0" for b in BACKENDS]
+TEXT_MODELS_SORTED = sorted(TEXT_MODELS)  # the catalog (and so the model picker) lists checkpoints by file name
+SERIES_MODELS = [f"default/sunspots-{b}-seed0" for b in BACKENDS]
+TRAINED_ID = "trained/long-dependency-numpy-rnn-seed0"
+SUNSPOTS = [5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78,
+            122, 103, 73, 47, 35, 11, 5, 16, 34, 70, 81, 111, 101, 73, 40, 20, 16, 5, 11, 22, 40, 60, 80.9, 83.4, 47.7]
+
+
+# ----- the server -----
+class LabServer:
+    def __init__(self, proc: subprocess.Popen, url: str, log: Path, cache: Path):
+        self.proc, self.url, self.log, self.cache = proc, url, log, cache
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.cache / "rnn-zoo" / "checkpoints"
+
+    def log_tail(self, chars: int = 6000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("lab")
+    home, cache = base / "home", base / "cache"
+    home.mkdir()
+    cache.mkdir()
+    log = base / "server.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
+           "PYTHONUNBUFFERED": "1"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "demo.py", "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    lab = LabServer(proc, url, log, cache)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the lab server exited with code {proc.returncode}:\n{lab.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the lab server did not answer on {url} within {STARTUP_TIMEOUT} s:\n{lab.log_tail()}")
+            time.sleep(0.5)
+        yield lab
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(autouse=True)
+def _server_log_on_failure(request, server):
+    """When a test fails, show the end of the server's log: the traceback is usually there."""
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"\n----- lab server log (tail) for {request.node.name} -----\n{server.log_tail()}")
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return Client(server.url, verbose=False)
+
+
+# ----- reading what the API returns -----
+def plotly_array(value) -> np.ndarray:
+    """A plotly JSON array, plain or typed (``{"dtype", "bdata", "shape"}``), as a NumPy array."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in shape.split(",")]) if shape else array
+    return np.asarray(value)
+
+
+def figure(payload) -> dict:
+    """A gr.Plot output as the plotly figure dict (checking it is a plotly payload at all)."""
+    assert isinstance(payload, dict) and payload.get("type") == "plotly", f"not a plotly payload: {payload!r:.200}"
+    return json.loads(payload["plot"])
+
+
+def trace_model(trace: dict) -> str:
+    """The model a heatmap/gates trace belongs to: the name, or the hover's <extra> label."""
+    return trace.get("name") or re.search(r"<extra>(.*)</extra>", trace["hovertemplate"]).group(1)
+
+
+def by_backend(summary: list[dict]) -> dict[str, dict]:
+    return {row["backend"]: row for row in summary}
+
+
+def compare_text(client, text: str, models=TEXT_MODELS, layer: int = 0, unit: int = 0):
+    # The layer dropdown has int choices: view_api() documents it as Literal['0', '1'], but sending
+    # the string '1' is rejected ("Value: 1 is not in the list of choices: [0, 1]"): pass an int.
+    return client.predict(text, list(models), layer, unit, api_name="/compare_text")
+
+
+def compare_series(client, source="paste", pasted=", ".join(map(str, SUNSPOTS)), upload=None, column=None,
+                   dataset="sunspots", models=SERIES_MODELS, layer: int = 0, unit: int = 0):
+    # upload and column have no default in the API (None is not a default to gradio_client): always pass them.
+    return client.predict(source, pasted, upload, column, dataset, list(models), layer, unit, api_name="/compare_series")
+
+
+def assert_text_answers(result, backends=BACKENDS) -> dict[str, dict]:
+    status, table, *_plots, summary = result
+    assert status == "", f"the status line should be cleared once the answers are in: {status!r}"
+    rows = by_backend(summary)
+    assert sorted(rows) == sorted(backends), summary
+    for backend, row in rows.items():
+        assert row["error"] is None, f"{backend}: {row['error']}"
+        assert len(row["output"]) == 1 and 0.0 <= row["output"][0] <= 1.0, row
+        assert backend in table
+    assert len(table.strip().splitlines()) == 2 + len(backends), table  # header, rule, one row per model
+    return rows
+
+
+def assert_still_serving(client):
+    """After a failed request the server must answer the next one normally (numpy-rnn only: fast)."""
+    result = compare_text(client, "A gorgeous, witty, seductive movie.", [TEXT_MODELS[2]])
+    assert_text_answers(result, ["numpy-rnn"])
+
+
+def series_rmse(table: str) -> dict[str, float]:
+    """RMSE per backend from the series metrics table (rows like ``| keras-lstm · sunspots | forecast | RMSE **12.6** ...``)."""
+    found = {}
+    for line in table.splitlines():
+        match = re.match(r"\|\s*(\S+) · .*?RMSE \*\*([\d.e+-]+)\*\*", line)
+        if match:
+            found[match.group(1)] = float(match.group(2))
+    return found
+
+
+def assert_series_answers(result, values) -> dict:
+    status, table, forecast, heatmaps, gates, summary = result
+    assert status == ""
+    rows = by_backend(summary)
+    assert sorted(rows) == sorted(BACKENDS), summary
+    assert all(row["error"] is None for row in rows.values()), summary
+    rmse = series_rmse(table)
+    assert sorted(rmse) == sorted(BACKENDS), table
+    assert all(np.isfinite(v) and v >= 0 for v in rmse.values()), rmse
+    fig = figure(forecast)
+    names = [t["name"] for t in fig["data"]]
+    assert names == ["truth"] + [f"{b} (forecast)" for b in sorted(BACKENDS)], names
+    truth = plotly_array(fig["data"][0]["y"])
+    np.testing.assert_allclose(truth, values)  # the black line is exactly the series that was sent
+    for line in fig["data"][1:]:
+        steps = plotly_array(line["x"])
+        # one prediction per step after the model's first window, ending at the last step
+        assert 0 < len(steps) < len(values) and steps[-1] == len(values) - 1, line["name"]
+        assert np.isfinite(plotly_array(line["y"])).all(), line["name"]
+    assert len(figure(heatmaps)["data"]) == 6
+    return rmse
+
+
+# ----- 1. compare text -----
+def test_compare_text_default_models(client):
+    result = compare_text(client, "He likes a pretty girl")
+    status, table, readout, heatmaps, gates, summary = result
+    rows = assert_text_answers(result)
+    assert table.count("P(") == 3, table
+
+    # readout: one line per model over the 5 words, and after the last word it is the model's answer
+    fig = figure(readout)
+    assert sorted(t["name"] for t in fig["data"]) == sorted(BACKENDS)
+    for line in fig["data"]:
+        assert line["customdata"] == ["he", "likes", "a", "pretty", "girl"]
+        curve = plotly_array(line["y"])
+        assert curve.shape == (5,) and ((curve >= 0) & (curve <= 1)).all()
+        assert curve[-1] == pytest.approx(rows[line["name"]]["output"][0], abs=1e-6)
+
+    # heatmaps: 3 models x 2 layers, each units x 5 steps, on one shared colour axis
+    fig = figure(heatmaps)
+    assert [t["type"] for t in fig["data"]] == ["heatmap"] * 6
+    assert sorted(trace_model(t) for t in fig["data"]) == sorted(BACKENDS * 2)
+    for t in fig["data"]:
+        z = plotly_array(t["z"])
+        assert z.ndim == 2 and z.shape[1] == 5 and z.shape[0] >= 1
+        assert (np.abs(z) <= 1 + 1e-6).all(), "h of a tanh RNN/LSTM lies in [-1, 1]"
+        assert t["coloraxis"] == "coloraxis"
+
+    # gates: the LSTMs only (a plain RNN has none), 4 panels each: i, f, o and c
+    fig = figure(gates)
+    assert sorted(trace_model(t) for t in fig["data"]) == sorted(["keras-lstm"] * 4 + ["torch-lstm"] * 4)
+    for t in fig["data"]:
+        assert plotly_array(t["y"]).shape == (5,)
+    for gate_axis in ("yaxis", "yaxis2", "yaxis3"):  # i, f, o are probabilities: the 0-1 axis
+        assert fig["layout"][gate_axis]["range"] == [-0.02, 1.02]
+
+
+def test_gates_follow_the_chosen_layer_and_unit(client):
+    _, _, _, _, gates, _ = compare_text(client, "He likes a pretty girl", layer=1, unit=5)
+    fig = figure(gates)
+    assert fig["layout"]["title"]["text"] == "layer 1, unit 5"
+    _, _, _, _, gates0, _ = compare_text(client, "He likes a pretty girl", layer=0, unit=0)
+    # another unit of another layer must show other numbers, not the same figure retitled
+    assert not np.allclose(plotly_array(fig["data"][0]["y"]), plotly_array(figure(gates0)["data"][0]["y"]))
+
+
+# ----- 2. the API's numbers are the core's -----
+def test_api_numbers_equal_the_core(client):
+    from zoo.pretrained import PRETRAINED_DIR
+    from zoo.workbench import catalog, compare_text as core_compare_text
+
+    sentence = "He seems to like that he likes a girl but he likes a boy"
+    _, _, readout, _, _, summary = compare_text(client, sentence)
+    served = by_backend(summary)
+    cards = [card for card in catalog((PRETRAINED_DIR,)) if card.kind == "text"]
+    assert sorted(card.id for card in cards) == sorted(TEXT_MODELS)
+    curves = {t["name"]: plotly_array(t["y"]) for t in figure(readout)["data"]}
+    for answer in core_compare_text(sentence, cards):
+        backend = answer.card.backend
+        assert answer.error is None, answer.error
+        assert served[backend]["checkpoint"] == answer.card.path.name
+        assert served[backend]["output"][0] == pytest.approx(float(answer.output[0]), abs=1e-6), backend
+        np.testing.assert_allclose(curves[backend], answer.trace.readout[:, 0], atol=1e-6, err_msg=backend)
+
+
+# ----- 3. and 4. compare series -----
+def test_compare_series_pasted_example(client):
+    rmse = assert_series_answers(compare_series(client), SUNSPOTS)
+    # models trained on sunspots, on sunspots: far better than guessing the mean
+    assert all(v < np.std(SUNSPOTS) for v in rmse.values()), rmse
+
+
+def test_compare_series_bundled_dataset(client):
+    from zoo.datasets import load_dataset
+
+    result = compare_series(client, source="bundled dataset", dataset="co2", pasted="")
+    assert_series_answers(result, load_dataset("co2").values[-200:, 0])
+
+
+def test_compare_series_csv_upload_uses_the_chosen_column(client, tmp_path):
+    steps = np.arange(80)
+    level = np.round(50 + 40 * np.sin(steps / 5), 3)
+    path = tmp_path / "readings.csv"
+    lines = ["date,other,level"] + [f"2020-01-{d % 28 + 1:02d},{d},{v}" for d, v in zip(steps, level)]
+    path.write_text("\n".join(lines) + "\n")
+    result = compare_series(client, source="CSV file", pasted="", upload=handle_file(str(path)), column="level")
+    assert_series_answers(result, level)  # "level", not the first numeric column "other"
+
+
+def test_csv_without_numbers_is_a_clear_error(client, tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_text("date,city\n2020-01-01,Paris\n2020-01-02,Rome\n2020-01-03,Oslo\n2020-01-04,Lima\n")
+    with pytest.raises(AppError, match=r"no column of numbers in this CSV; its columns are 'date', 'city'"):
+        compare_series(client, source="CSV file", pasted="", upload=handle_file(str(path)))
+    assert_still_serving(client)
+
+
+# ----- 5. bad text -----
+def test_empty_text_is_a_clear_error(client):
+    with pytest.raises(AppError, match="type a sentence first"):
+        compare_text(client, "")
+    assert_still_serving(client)
+
+
+def test_too_long_text_names_the_limit(client):
+    with pytest.raises(AppError, match=r"6,000 characters long; the lab takes at most 5,000"):
+        compare_text(client, "good " * 1200)
+    assert_still_serving(client)
+
+
+def test_korean_and_emoji_text(client):
+    text = "그는 예쁜 소녀를 좋아한다 😀🎉 so good"
+    result = compare_text(client, text)
+    assert_text_answers(result)
+    tokens = figure(result[2])["data"][0]["customdata"]
+    assert "그는" in tokens and "good" in tokens, tokens  # the Hangul words reach the models as words
+
+
+def test_unknown_model_is_refused(client):
+    with pytest.raises(AppError, match="no model named default/no-such-model; the lab has default/"):
+        compare_text(client, "He likes a pretty girl", ["default/no-such-model"])
+    assert_still_serving(client)
+
+
+# ----- 6. train -----
+@pytest.fixture(scope="module")
+def trained(server, client):
+    """Train numpy-rnn on long-dependency for 2 epochs through the API (a few seconds)."""
+    started = time.monotonic()
+    result = client.predict("long-dependency", ["numpy-rnn"], 2, "tanh", 0.001, api_name="/train")
+    return result, time.monotonic() - started
+
+
+def test_train_through_the_api(server, trained):
+    (status, curves, results, text_models, series_models), seconds = trained
+    assert status == "**numpy-rnn**: done 100%", status
+    assert results["headers"] == ["backend", "dataset", "status", "epochs", "test metrics"]
+    [row] = results["data"]
+    assert row[:4] == ["numpy-rnn", "long-dependency", "done", 2], row
+    metrics = dict(re.findall(r"(\w+) ([\d.]+)", row[4]))
+    assert {"accuracy", "f1", "roc_auc"} <= set(metrics), row[4]
+    assert all(0 <= float(v) <= 1 for v in metrics.values()), row[4]
+    assert seconds < 60, f"2 epochs of numpy-rnn on long-dependency took {seconds:.0f} s"
+
+    fig = figure(curves)  # one solid (train) and one dotted (validation) loss curve, one point per epoch
+    assert [t["name"] for t in fig["data"]] == ["numpy-rnn train", "numpy-rnn validation"]
+    assert all(list(plotly_array(t["x"])) == [1, 2] for t in fig["data"])
+
+    # both model lists are refreshed: the text one gains the new checkpoint, after the defaults;
+    # the series one is unchanged (long-dependency is a text data set)
+    for update in (text_models, series_models):
+        assert update.get("__type__") == "update", update
+    assert [value for _, value in text_models["choices"]] == TEXT_MODELS_SORTED + [TRAINED_ID]
+    assert [value for _, value in series_models["choices"]] == sorted(SERIES_MODELS)
+
+    # and the checkpoint went to the throwaway cache, not the real user's
+    assert (server.checkpoints / "long-dependency-numpy-rnn-seed0.safetensors").is_file()
+
+
+def test_trained_model_answers_in_the_training_session(server, client, trained):
+    from zoo.workbench import catalog, compare_text as core_compare_text
+
+    sentence = "He likes a pretty girl"
+    result = compare_text(client, sentence, [TRAINED_ID])
+    rows = assert_text_answers(result, ["numpy-rnn"])
+    assert rows["numpy-rnn"]["checkpoint"] == "long-dependency-numpy-rnn-seed0.safetensors"
+    assert "long-dependency" in result[1]
+    [card] = [c for c in catalog((server.checkpoints,)) if c.id == TRAINED_ID]
+    [answer] = core_compare_text(sentence, [card])
+    assert rows["numpy-rnn"]["output"][0] == pytest.approx(float(answer.output[0]), abs=1e-6)
+
+
+def test_repeated_input_is_not_a_warm_up(client, trained):
+    # The trained checkpoint is first loaded for this very sentence (by the test above, or else by the
+    # first call here), so its cached answer is a warm-up one; the second call loads nothing.
+    compare_text(client, "He likes a pretty girl", [TRAINED_ID])
+    _, table, *_ = compare_text(client, "He likes a pretty girl", [TRAINED_ID])
+    assert "warm-up" not in table, table
+
+
+def test_trained_model_is_offered_to_a_new_session(server, trained):
+    # A model trained in another session (or before a page reload) must be usable without a restart.
+    fresh = Client(server.url, verbose=False)
+    result = compare_text(fresh, "He likes a pretty girl", [TRAINED_ID])
+    assert_text_answers(result, ["numpy-rnn"])
+
+
+# ----- 7. backends and parity -----
+def test_backends_lists_the_bundled_backends(client):
+    table = client.predict(api_name="/backends")
+    assert table["headers"] == ["backend", "family", "framework", "version", "plugin", "status", "reason"]
+    rows = {row[0]: row for row in table["data"]}
+    assert set(BACKENDS) <= set(rows), table
+    for name in BACKENDS:
+        assert rows[name][5] == "available" and rows[name][6] == "", rows[name]
+        assert rows[name][3], f"{name}: no framework version"
+    assert rows["keras-lstm"][1:3] == ["lstm", "TensorFlow/Keras"]
+    assert rows["torch-lstm"][1:3] == ["lstm", "PyTorch"]
+    assert rows["numpy-rnn"][1:3] == ["rnn", "NumPy"]
+
+
+def test_parity_within_tolerance(client):
+    table = client.predict(api_name="/parity")
+    rows = {row[0]: row for row in table["data"]}
+    assert set(BACKENDS) <= set(rows), table
+    for name in BACKENDS:
+        _, family, diff, verdict = rows[name]
+        assert float(diff) <= 1e-5 and verdict == "yes", rows[name]
+    assert not any(str(row[3]).startswith("skipped") for row in table["data"]), table
+
+
+# ----- 8. a real browser -----
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []  # uncaught exceptions in the page: a broken front end fails the test
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.goto(server.url, wait_until="domcontentloaded")
+    yield page
+    context.close()
+
+
+def screenshots(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-full.png"), full_page=True)
+
+
+def test_browser_compare_text(page):
+    page.get_by_label("Text", exact=True).fill("He likes a pretty girl")
+    page.click("#compare-text")
+    page.wait_for_selector("#text-heatmaps .js-plotly-plot", timeout=90_000)
+
+    rows = page.locator("#text-predictions table tbody tr")
+    assert rows.count() == 3
+    texts = [rows.nth(k).inner_text() for k in range(3)]
+    for backend in BACKENDS:
+        [row] = [t for t in texts if t.startswith(backend)]
+        assert "P(" in row, row
+    # plotly draws each heatmap trace as an <image> in the heatmap layer: 3 models x 2 layers
+    assert page.locator("#text-heatmaps .heatmaplayer image").count() >= 6
+    # gates: one line per LSTM in each of the 4 panels (i, f, o, c)
+    assert page.locator("#text-gates .js-plotly-plot .scatterlayer .trace").count() == 8
+    assert page.locator("#text-readout .js-plotly-plot .scatterlayer .trace").count() == 3
+    page.locator("#text-heatmaps").scroll_into_view_if_needed()
+    screenshots(page, "lab-compare-text")
+    assert page.errors == []
+
+
+def test_browser_compare_series(page):
+    page.get_by_role("tab", name="Compare series").click()
+    page.click("#compare-series")
+    page.wait_for_selector("#series-forecast .js-plotly-plot", timeout=90_000)
+
+    rows = page.locator("#series-metrics table tbody tr")
+    assert rows.count() == 3
+    assert all("RMSE" in rows.nth(k).inner_text() for k in range(3))
+    # truth + one forecast line per model
+    assert page.locator("#series-forecast .scatterlayer .trace").count() == 4
+    assert page.locator("#series-heatmaps .heatmaplayer image").count() >= 6
+    page.locator("#series-forecast").scroll_into_view_if_needed()
+    screenshots(page, "lab-compare-series")
+    assert page.errors == []
