@@ -69,21 +69,28 @@ def test_rotten_tomatoes_has_reviews_only():
     assert all(isinstance(text, str) and text.strip() for text in data.texts)
 
 
-def test_long_dependency_label_is_decided_by_the_key_phrase():
+def test_long_dependency_label_needs_the_first_and_the_last_object():
     data = load_dataset("long-dependency")
-    assert isinstance(data, TextDataset) and data.classes == ["boy", "girl"]
+    assert isinstance(data, TextDataset) and data.classes == ["changed", "same"]
     assert len(data) == 2000 and np.bincount(data.labels).tolist() == [1000, 1000]
+    firsts, lasts = [], []
     for text, label in zip(data.texts, data.labels):
         tokens = tokenize(text)
-        assert tokens[:4] == ["he", "likes", "a", data.classes[label]]
-        assert len(tokens) == 4 + 20 + 1 and tokens[-1] == "."
-        assert not {"girl", "boy", "likes"} & set(tokens[4:])
+        assert tokens[:3] == ["he", "likes", "a"] and tokens[-6:-2] == ["but", "he", "likes", "a"] and tokens[-1] == "."
+        first, last = tokens[3], tokens[-2]
+        assert {first, last} <= {"boy", "girl"} and (first == last) == bool(label)
+        assert not {"girl", "boy", "likes"} & set(tokens[4:-6])  # the fillers carry no information
+        firsts.append(first), lasts.append(last)
+    # Either object alone is no better than a coin: the label needs both.
+    for objects in (firsts, lasts):
+        girl = np.array(objects) == "girl"
+        assert abs(data.labels[girl].mean() - 0.5) < 0.05
 
 
-def test_long_dependency_lag_sets_the_length():
-    data = load_dataset("long-dependency", n=3, lag=0)
-    assert [len(tokenize(t)) for t in data.texts] == [5, 5, 5]
-    assert len(tokenize(load_dataset("long-dependency", n=2, lag=500).texts[0])) == 505
+def test_long_dependency_lag_bounds_the_filler_count():
+    assert [len(tokenize(t)) for t in load_dataset("long-dependency", n=3, lag=0).texts] == [10, 10, 10]
+    lengths = [len(tokenize(t)) - 10 for t in load_dataset("long-dependency", n=500, lag=40).texts]
+    assert min(lengths) == 0 and max(lengths) == 40 and len(set(lengths)) > 30
 
 
 @pytest.mark.parametrize("params, word", [

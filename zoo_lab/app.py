@@ -21,6 +21,7 @@ from . import plots
 TEXT_EXAMPLES = [
     "He likes a pretty girl",
     "He seems to like that he likes a girl but he likes a boy",
+    "He likes a girl and the old house near the river with blue windows but he likes a boy",
     "A gorgeous, witty, seductive movie.",
     "The plot is a dull, tedious mess that never comes to life.",
     "Not bad at all: funny, sharp and surprisingly moving.",

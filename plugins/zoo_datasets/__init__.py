@@ -18,7 +18,8 @@ def register_datasets(register):
     register(zoo.DatasetInfo(
         name="long-dependency", kind="text", task="binary", loader="zoo_datasets.generated:long_dependency",
         source="generated", size=2000,
-        description="'he likes a girl/boy' then `lag` filler words: the label must be remembered to the end",
+        description="'he likes a girl … but he likes a boy': still the same one? The first object must be "
+                    "carried across up to `lag` filler words",
     ))
     register(zoo.DatasetInfo(
         name="adding-problem", kind="series", task="regression", loader="zoo_datasets.generated:adding_problem",

@@ -10,22 +10,33 @@ FILLERS = (
     "rain falls on green hills far away from busy towns where people walk slowly past small shops every day "
     "after long work"
 ).split()
-KEY_PHRASES = {"boy": "He likes a boy", "girl": "He likes a girl"}
+OBJECTS = ("boy", "girl")
 MAX_STEPS = 20_000_000  # n × length of the adding problem; two float32 channels each: 160 MB at most
 
 
 def long_dependency(n: int = 2000, lag: int = 20, seed: int = 0) -> TextDataset:
-    """Sentences of "He likes a girl" or "He likes a boy", exactly ``lag`` filler words and ".": the label
-    is the key phrase's last word, so a model must carry it across ``lag`` steps (4 + lag + 1 tokens)."""
+    """The seed's sentence as a task: "He likes a girl <fillers> but he likes a boy." Does he still like
+    the same one? The label ("same" or "changed") needs the object near the start, carried across up to
+    ``lag`` filler words (each sentence draws its own count, 0 to ``lag``) and compared with the one at
+    the end. Neither object alone says anything about the label: only memory does.
+
+    Why not simply "the first object is the label": with every sentence equally long, a plain RNN keeps
+    that one early token as a fixed rotation of its state and never has to latch it, so the task would
+    not test memory at all (measured: it solved lag 400). The varying length rules that shortcut out,
+    and its short sentences let a model discover the rule before it must stretch it."""
     _check_int("n", n, 2, 100_000)
     _check_int("lag", lag, 0, 2000)
     _check_int("seed", seed, 0, 2**32 - 1)
     rng = np.random.default_rng(seed)
-    classes = sorted(KEY_PHRASES)
     labels = rng.permutation(np.arange(n) % 2)  # balanced: the halves differ by at most one
-    words = rng.choice(FILLERS, size=(n, lag))
-    texts = [" ".join([KEY_PHRASES[classes[label]], *fillers]) + "." for label, fillers in zip(labels, words)]
-    return TextDataset("long-dependency", texts, labels.astype(np.int64), classes, source="generated")
+    first = rng.integers(0, 2, n)
+    last = np.where(labels == 1, first, 1 - first)
+    gaps = rng.integers(0, lag + 1, n)
+    texts = [
+        " ".join(["He likes a", OBJECTS[a], *rng.choice(FILLERS, size=gap), "but he likes a", OBJECTS[b]]) + "."
+        for a, b, gap in zip(first, last, gaps)
+    ]
+    return TextDataset("long-dependency", texts, labels.astype(np.int64), ["changed", "same"], source="generated")
 
 
 def adding_problem(n: int = 2000, length: int = 50, seed: int = 0) -> SequenceDataset:
