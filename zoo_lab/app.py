@@ -295,7 +295,7 @@ def build() -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Compare text"):
                 with gr.Row(equal_height=True):
-                    text = gr.Textbox(label="Text", value=TEXT_EXAMPLES[2], lines=2, scale=5)
+                    text = gr.Textbox(label="Text", value="A gorgeous, witty, seductive movie.", lines=2, scale=5)
                     compare = gr.Button("Compare", variant="primary", scale=1, min_width=140, elem_id="compare-text")
                 gr.Examples(TEXT_EXAMPLES, inputs=text)
                 text_models = model_picker("text")
