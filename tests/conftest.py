@@ -1,3 +1,4 @@
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -42,3 +43,20 @@ def fake_plugins(tmp_path):
 def parse_json(out: subprocess.CompletedProcess):
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_PLUGIN = ROOT / "examples" / "zoo-gru"
+
+
+@pytest.fixture(scope="session")
+def example_plugin() -> Path:
+    """The out-of-tree GRU plugin, installed into this environment as its users would (make does it
+    already; this covers a bare pytest run). Anything that must see it runs in a fresh interpreter."""
+    try:
+        importlib.metadata.version("zoo-gru")
+    except importlib.metadata.PackageNotFoundError:
+        out = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                              "--no-deps", "-e", str(EXAMPLE_PLUGIN)], capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr
+    return EXAMPLE_PLUGIN

@@ -33,6 +33,12 @@ def test_core_install_without_deep_learning_frameworks(tmp_path):
     assert trace.returncode == 0, trace.stderr
     assert len(json.loads(trace.stdout)["readout"]) == 5
 
+    # The plugin templates ship in the package, not only in a checkout.
+    scaffold = subprocess.run([str(bin_dir / "zoo"), "new-plugin", "zoo-fresh", "--dir", str(tmp_path / "zoo-fresh"),
+                               "--family", "rnn", "--framework", "numpy"], capture_output=True, text=True, timeout=120)
+    assert scaffold.returncode == 0, scaffold.stderr
+    assert (tmp_path / "zoo-fresh" / "zoo_fresh" / "model.py").is_file()
+
     parity = subprocess.run([str(bin_dir / "zoo"), "parity", "--json"], capture_output=True, text=True, timeout=300)
     result = json.loads(parity.stdout)
     assert parity.returncode == 0 and set(result["max_abs_diff"]) == {"numpy-rnn"}

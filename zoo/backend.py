@@ -95,20 +95,22 @@ def batch_order(n: int, batch_size: int, seed: int, epoch: int) -> list[np.ndarr
 class Backend(abc.ABC):
     """A recurrent model built from a :class:`ModelSpec` on some framework.
 
-    Subclasses set ``family`` (``lstm``, ``rnn``, …) and ``gates`` (blocks per unit in the canonical
-    weights: 4 for an LSTM, 1 for a plain RNN) and implement the underscored methods. Construction
-    builds the model and gives it the seeded canonical initialisation shared by all backends.
+    Subclasses set ``family`` (``lstm``, ``gru``, ``rnn``, …) and ``gates`` (blocks per unit in the
+    canonical weights: 4 for an LSTM, 3 for a GRU, 1 for a plain RNN), ``recurrent_bias`` when the
+    layers keep a second bias ``recurrent.{k}.b_U`` (a GRU), and implement the underscored methods.
+    Construction builds the model and gives it the seeded canonical initialisation shared by all backends.
     """
 
     family: ClassVar[str]
     gates: ClassVar[int]
+    recurrent_bias: ClassVar[bool] = False
 
     def __init__(self, spec: ModelSpec | None = None, *, seed: int = 0, name: str | None = None):
         self.spec = spec or ModelSpec()
         self.name = name or type(self).__name__
         self.fitted = False
         self._build(seed)
-        self._write_weights(init_weights(self.spec, seed, self.gates))
+        self._write_weights(init_weights(self.spec, seed, self.gates, recurrent_bias=self.recurrent_bias))
 
     # ----- what a backend implements -----
     @abc.abstractmethod
@@ -148,7 +150,7 @@ class Backend(abc.ABC):
         return {name: np.array(value, dtype=np.float32) for name, value in self._read_weights().items()}
 
     def set_weights(self, weights: Weights) -> None:
-        self._write_weights(check_weights(weights, self.spec, self.gates))
+        self._write_weights(check_weights(weights, self.spec, self.gates, self.recurrent_bias))
         self.fitted = True
 
     def fit(

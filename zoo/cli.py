@@ -6,6 +6,7 @@ import json
 import sys
 
 from .errors import ZooError
+from .scaffold import FAMILIES, FRAMEWORKS, new_plugin
 from .train import TrainConfig
 
 
@@ -71,6 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("pretrain", help="retrain the lab's default models (what zoo/pretrained/ ships)")
     p.add_argument("--out", help="directory (default: zoo/pretrained/ inside the package)")
     p.set_defaults(run=cmd_pretrain)
+
+    p = commands.add_parser("new-plugin", help="create a package for a third-party backend, ready to fill in (docs/plugin-guide.md)")
+    p.add_argument("name", help="distribution name, e.g. zoo-gru (the package is zoo_gru)")
+    p.add_argument("--dir", help="the directory to create (default ./NAME); it must not exist")
+    p.add_argument("--family", choices=list(FAMILIES), default="lstm", help="the recurrent family (default lstm)")
+    p.add_argument("--framework", choices=list(FRAMEWORKS), default="torch", help="the framework's import name (default torch)")
+    p.add_argument("--backend", help="the backend's registered name (default: NAME in lowercase, '-' for '_')")
+    p.set_defaults(run=cmd_new_plugin)
 
     p = commands.add_parser("serve", help="serve the lab (the Gradio UI) on this machine")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
@@ -309,6 +318,17 @@ def cmd_pretrain(args) -> int:
     for result in pretrain(Path(args.out) if args.out else PRETRAINED_DIR):
         print(f"{result.path}  ({result.path.stat().st_size / 1024:.0f} KiB, {result.history.seconds:.1f} s): "
               + ", ".join(f"{k} {_fmt(v)}" for k, v in result.metrics.items()))
+    return 0
+
+
+def cmd_new_plugin(args) -> int:
+    plugin = new_plugin(args.name, args.dir, family=args.family, framework=args.framework, backend=args.backend)
+    print(f"created backend {plugin.backend!r} in package {plugin.package}:")
+    for path in plugin.files:
+        print(f"  {path}")
+    print(f"next:\n  pip install -e {plugin.root}    (then `zoo backends` lists {plugin.backend})\n"
+          f"  cd {plugin.root} && pytest -m structural    (passes already; `pytest` runs the whole conformance kit)\n"
+          f"  fill in {plugin.root / plugin.package / 'model.py'} until `pytest` passes (guide: docs/plugin-guide.md)")
     return 0
 
 

@@ -37,7 +37,7 @@ def run_parity(steps: int = 50, seed: int = 0, reg: Registry | None = None) -> d
     for family, gates in reference.FAMILY_GATES.items():
         names = [e.name for e in reg.available_backends(family)]
         for input_kind, spec in specs.items():
-            original = random_weights(spec, seed, gates)
+            original = random_weights(spec, seed, gates, recurrent_bias=family in reference.RECURRENT_BIAS_FAMILIES)
             x = parity_inputs(spec, steps, seed)
             want = reference.forward(original, spec, family, x)
             carried = original

@@ -4,6 +4,10 @@ Plugins are found through the ``rnn_zoo`` entry-point group, the bundled ones ex
 ones. ``RNN_ZOO_PLUGINS`` (comma-separated entry-point names) loads only those; ``RNN_ZOO_BLOCK_PLUGINS``
 skips the named ones. A plugin that fails to import, fails hook validation or raises in a hook, and
 a registration whose name is taken, are listed with status ``error`` and the reason.
+
+``RNN_ZOO_TRACE_HOOKS=1`` prints to stderr every entry point as it loads (or why it does not) and every
+hook call, plugin by plugin, with what it registered or the error. The registry calls each plugin's
+hook implementations itself, one at a time, so pluggy's own tracing would not see these calls.
 """
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ import importlib.metadata
 import importlib.util
 import os
 import re
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -25,6 +31,7 @@ ENTRY_POINT_GROUP = "rnn_zoo"
 DISTRIBUTION = "rnn-zoo"
 ALLOW_ENV = "RNN_ZOO_PLUGINS"
 BLOCK_ENV = "RNN_ZOO_BLOCK_PLUGINS"
+TRACE_ENV = "RNN_ZOO_TRACE_HOOKS"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -100,6 +107,7 @@ class Registry:
             if entry.status == "available" and module and importlib.util.find_spec(module) is None:
                 entry.status = "unavailable"
                 entry.reason = f"{module} is not installed: {entry.info.install or 'install it'}"
+                _trace(f"{entry.name} (plugin {entry.plugin.name}) is unavailable: {entry.reason}")
 
     def _load(self, entry_points, extra_plugins):
         allow = _names_from_env(ALLOW_ENV)
@@ -112,10 +120,13 @@ class Registry:
             dist = getattr(ep, "dist", None)
             plugin = Plugin(name, dist.name if dist else None, dist.version if dist else None)
             self.plugins.append(plugin)
+            source = f"entry point {name} = {ep.value} from {dist.name} {dist.version}" if dist else f"plugin {name}"
             if (allow is not None and name not in allow) or name in block:
                 plugin.status = "blocked"
                 plugin.reason = f"not in {ALLOW_ENV}" if name not in block else f"named in {BLOCK_ENV}"
+                _trace(f"skipped {source}: {plugin.reason}")
                 continue
+            started = time.perf_counter()
             try:
                 if obj is None:
                     obj = ep.load()
@@ -127,8 +138,10 @@ class Registry:
             except Exception as err:  # any failure of third-party code must stay inside its own plugin
                 plugin.status = "error"
                 plugin.reason = f"failed to load: {type(err).__name__}: {err}"
+                _trace(f"{source} {plugin.reason}")
                 yield plugin, None
                 continue
+            _trace(f"loaded {source} in {1000 * (time.perf_counter() - started):.0f} ms")
             yield plugin, obj
 
     def _collect(self, plugin: Plugin, obj, hook: str, kind: type, into: list[Entry]) -> None:
@@ -146,13 +159,17 @@ class Registry:
                 plugin.status = "error"
                 plugin.reason = f"{hook} raised {type(err).__name__}: {err}"
                 into.append(Entry(plugin.name, plugin, None, "error", plugin.reason))
+                _trace(f"{plugin.name}.{hook}() raised {type(err).__name__}: {err}")
                 continue
+            outcomes = []
             for entry in pending:
                 owner = next((e for e in into if e.name == entry.name and e.info is not None), None)
                 if owner is not None and entry.info is not None:
                     entry = Entry(entry.name, plugin, None, "error",
                                   f"name {entry.name!r} is already registered by plugin {owner.plugin.name!r}")
                 into.append(entry)
+                outcomes.append(entry.name if entry.info is not None else f"{entry.name} (rejected: {entry.reason})")
+            _trace(f"{plugin.name}.{hook}() registered {', '.join(outcomes) or 'nothing'}")
 
     # ----- lookups -----
     def backend(self, name: str) -> Entry:
@@ -171,12 +188,16 @@ class Registry:
         if entry.status != "available":
             raise BackendUnavailable(f"backend {name!r} is {entry.status}: {entry.reason}")
         with self._lock:
+            started = time.perf_counter()
             try:
-                return resolve(entry.info.factory)
+                cls = resolve(entry.info.factory)
             except Exception as err:
                 entry.status = "error"
                 entry.reason = f"failed to import {entry.info.factory}: {type(err).__name__}: {err}"
+                _trace(f"{name}: {entry.reason}")
                 raise BackendUnavailable(f"backend {name!r} is broken: {entry.reason}") from err
+            _trace(f"{name}: imported {entry.info.factory} in {1000 * (time.perf_counter() - started):.0f} ms")
+            return cls
 
     def create(self, name: str, spec=None, *, seed: int = 0):
         """Build backend ``name`` for ``spec`` (the seed's model by default) with the shared initialisation."""
@@ -219,6 +240,11 @@ def _checked_entry(plugin: Plugin, info, kind: type) -> Entry:
         return Entry(str(name), plugin, None, "error",
                      f"invalid name {name!r}: use 1-64 lowercase letters, digits, '.', '_' or '-'")
     return Entry(name, plugin, info)
+
+
+def _trace(message: str) -> None:
+    if os.environ.get(TRACE_ENV, "") not in ("", "0"):
+        print(f"[{ENTRY_POINT_GROUP}] {message}", file=sys.stderr)
 
 
 def _names_from_env(var: str) -> set[str] | None:

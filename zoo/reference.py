@@ -6,17 +6,27 @@ LSTM, gate order i, f, g, o, with z_t = x_t W + h_{t-1} U + b split into four bl
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h_t = o_t ⊙ tanh(c_t)
 
-Plain RNN: s_t = tanh(x_t W + s_{t-1} U + b). Both start from zero state.
+GRU, gate order z, r, n (Keras's z, r, h), with the reset gate applied after the recurrent product
+(``reset_after=True``, the default of both Keras 3 and PyTorch), so the recurrent term keeps its own
+bias b_U::
+
+    z_t = σ(x_t W_z + b_z + h_{t-1} U_z + b_U,z)   r_t = σ(x_t W_r + b_r + h_{t-1} U_r + b_U,r)
+    n_t = tanh(x_t W_n + b_n + r_t ⊙ (h_{t-1} U_n + b_U,n))
+    h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}
+
+Plain RNN: s_t = tanh(x_t W + s_{t-1} U + b). All start from zero state.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .spec import ModelSpec
-from .trace import GATES, LayerTrace, Trace
+from .trace import GATES, GRU_GATES, LayerTrace, Trace
 from .weights import Weights
 
-FAMILY_GATES = {"lstm": 4, "rnn": 1}
+FAMILY_GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+# Families whose layers keep a second, recurrent bias (recurrent.{k}.b_U in the canonical weights).
+RECURRENT_BIAS_FAMILIES = {"gru"}
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -74,6 +84,24 @@ def lstm_layer(x: np.ndarray, W, U, b, deltas=None) -> LayerTrace:
     return LayerTrace(h=out["h"], c=out["c"], gates={name: out[name] for name in GATES})
 
 
+def gru_layer(x: np.ndarray, W, U, b, b_U, deltas=None) -> LayerTrace:
+    steps, units = x.shape[0], U.shape[0]
+    x_z, x_r, x_n = np.split(x @ W + b, 3, axis=1)
+    h = np.zeros(units)
+    out = {name: np.zeros((steps, units)) for name in ("h", *GRU_GATES)}
+    for t in range(steps):
+        h_z, h_r, h_n = np.split(h @ U + b_U, 3)
+        z = sigmoid(x_z[t] + h_z)
+        r = sigmoid(x_r[t] + h_r)
+        n = np.tanh(x_n[t] + r * h_n)
+        h = (1 - z) * n + z * h
+        if deltas is not None:
+            h = h + deltas[t]
+        for name, value in zip(("h", *GRU_GATES), (h, z, r, n)):
+            out[name][t] = value
+    return LayerTrace(h=out["h"], gates={name: out[name] for name in GRU_GATES})
+
+
 def rnn_layer(x: np.ndarray, W, U, b, deltas=None) -> LayerTrace:
     steps, units = x.shape[0], U.shape[0]
     z_in = x @ W + b
@@ -105,12 +133,13 @@ def embed(weights: Weights, spec: ModelSpec, x) -> np.ndarray:
 def forward(weights: Weights, spec: ModelSpec, family: str, x, deltas=None) -> Trace:
     """Trace one sequence. ``deltas[k]`` (T, H_k), if given, is added to layer k's h_t as it is made:
     the derivative of the loss with respect to it is ∂L/∂h_t."""
-    layer_fn = {"lstm": lstm_layer, "rnn": rnn_layer}[family]
+    layer_fn = {"lstm": lstm_layer, "gru": gru_layer, "rnn": rnn_layer}[family]
+    names = ("W", "U", "b", "b_U") if family in RECURRENT_BIAS_FAMILIES else ("W", "U", "b")
     a = embed(weights, spec, x)
     layers = []
     for k in range(len(spec.recurrent)):
-        W, U, b = (weights[f"recurrent.{k}.{p}"].astype(np.float64) for p in "WUb")
-        layer = layer_fn(a, W, U, b, None if deltas is None else deltas[k])
+        params = (weights[f"recurrent.{k}.{name}"].astype(np.float64) for name in names)
+        layer = layer_fn(a, *params, deltas=None if deltas is None else deltas[k])
         layers.append(layer)
         a = layer.h
     return Trace(backend=f"reference-{family}", layers=layers, readout=head(weights, spec, a))

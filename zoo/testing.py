@@ -11,10 +11,25 @@ In the spirit of scikit-learn's ``parametrize_with_checks``, in a plugin's test 
 Each check takes the name of an installed backend and raises AssertionError (or the backend's own
 error) when the backend breaks the contract. Test ids read ``my-backend-check_trace_agrees_with_predict``,
 so ``-k`` picks checks by backend or by name.
+
+Checks are of two kinds:
+
+- **structural**: how the backend is packaged and declared. It is registered and available; its class
+  imports, subclasses zoo.Backend, implements every method of the contract and declares the canonical
+  layout of its family (``gates``, ``recurrent_bias``); registering it imports no framework. No
+  structural check builds a model, so a package fresh from ``zoo new-plugin``, whose model methods
+  still raise NotImplementedError, passes them as soon as it is installed.
+- **numerical**: everything that builds a model and runs it: shapes and dtypes, the trace against
+  predict and against the NumPy reference, gradients, padding, weight and checkpoint round trips,
+  training, seeds, cancellation, predict before fit, bad input.
+
+``parametrize_with_checks(names, kinds=("structural",))`` selects by kind; every test also carries its
+kind as a mark, so ``pytest -m structural`` selects from the command line.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import subprocess
 import sys
@@ -26,14 +41,17 @@ import numpy as np
 
 from . import reference
 from .backend import Backend, SequenceData
-from .errors import InputError, NotFittedError, WeightsError
+from .errors import BackendUnavailable, InputError, NotFittedError, WeightsError
 from .plugins import registry
 from .spec import ModelSpec
-from .trace import GATES
+from .trace import GATES, GRU_GATES
 from .weights import random_weights
 
 HEAVY_MODULES = ("torch", "tensorflow", "keras", "jax")
 TOLERANCE = 1e-5
+KINDS = ("structural", "numerical")
+# What one layer's trace holds, by family: every name LayerTrace.quantities() returns.
+TRACE_QUANTITIES = {"lstm": {"h", "c", *GATES}, "gru": {"h", *GRU_GATES}, "rnn": {"h"}}
 
 # Tiny models keep the whole kit to seconds per backend.
 TOKEN_SPEC = ModelSpec(input="tokens", vocab_size=12, embedding_dim=4, recurrent=(5, 3), head=(4,), dropout=0.25)
@@ -64,7 +82,7 @@ def sample_targets(spec: ModelSpec, n: int, seed: int = 0) -> np.ndarray:
 def build(name: str, spec: ModelSpec, seed: int = 0, weights_seed: int | None = None) -> Backend:
     model = registry().create(name, spec, seed=seed)
     if weights_seed is not None:
-        model.set_weights(random_weights(spec, weights_seed, model.gates))
+        model.set_weights(random_weights(spec, weights_seed, model.gates, recurrent_bias=model.recurrent_bias))
     return model
 
 
@@ -72,16 +90,35 @@ def _max_diff(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
 
 
+def structural(check: Callable) -> Callable:
+    check.kind = "structural"
+    return check
+
+
+def numerical(check: Callable) -> Callable:
+    check.kind = "numerical"
+    return check
+
+
 # ----- the checks -----
+@structural
 def check_registered(name: str) -> None:
+    """Available, importable, a complete zoo.Backend, and declaring its family's canonical layout."""
     entry = registry().backend(name)
     assert entry.status == "available", f"{name} is {entry.status}: {entry.reason}"
     cls = registry().backend_class(name)
     assert issubclass(cls, Backend), f"{entry.info.factory} is not a zoo.Backend subclass"
+    assert not inspect.isabstract(cls), f"{cls.__name__} does not implement {sorted(cls.__abstractmethods__)}"
     assert cls.family == entry.info.family, f"registered family {entry.info.family!r}, class says {cls.family!r}"
     assert isinstance(cls.gates, int) and cls.gates >= 1, "gates must be a positive int"
+    if cls.family in reference.FAMILY_GATES:
+        blocks = reference.FAMILY_GATES[cls.family]
+        assert cls.gates == blocks, f"a {cls.family} has {blocks} gate blocks in the canonical weights, {cls.__name__}.gates is {cls.gates}"
+        two_biases = cls.family in reference.RECURRENT_BIAS_FAMILIES
+        assert cls.recurrent_bias == two_biases, f"a {cls.family} {'needs' if two_biases else 'has no'} recurrent bias: set recurrent_bias = {two_biases}"
 
 
+@structural
 def check_lazy_import(name: str) -> None:
     """Listing backends imports the plugin but no deep-learning framework."""
     code = (
@@ -95,6 +132,7 @@ def check_lazy_import(name: str) -> None:
     assert imported == [], f"registering {name} imported {imported}"
 
 
+@numerical
 def check_shapes_and_dtypes(name: str, input_kind: str, task: str) -> None:
     spec = spec_for(input_kind, task)
     model = build(name, spec, weights_seed=1)
@@ -115,12 +153,14 @@ def check_shapes_and_dtypes(name: str, input_kind: str, task: str) -> None:
         for quantity, value in layer.quantities().items():
             assert value.shape == (steps, units), f"{quantity}: {value.shape} != {(steps, units)}"
             assert value.dtype == np.float32 and np.isfinite(value).all(), quantity
-        if model.family == "lstm":
-            assert layer.c is not None and set(layer.gates) == set(GATES), "an LSTM trace needs c and gates i, f, g, o"
+        if model.family in TRACE_QUANTITIES:
+            got, want = set(layer.quantities()), TRACE_QUANTITIES[model.family]
+            assert got == want, f"a {model.family} layer's trace holds {sorted(want)}, not {sorted(got)}"
     grads = model.gradients(x[0], sample_targets(spec, 1)[0])
     assert grads.shape == (len(spec.recurrent), steps) and np.isfinite(grads).all() and (grads >= 0).all()
 
 
+@numerical
 def check_trace_agrees_with_predict(name: str, input_kind: str) -> None:
     """The trace is the model: its last readout is predict's answer, for every sequence length."""
     spec = spec_for(input_kind, "binary")
@@ -131,6 +171,7 @@ def check_trace_agrees_with_predict(name: str, input_kind: str) -> None:
         assert diff <= TOLERANCE, f"T={steps}: trace readout differs from predict by {diff:.2e}"
 
 
+@numerical
 def check_padding_is_ignored(name: str, input_kind: str) -> None:
     """A right-padded batch predicts what each sequence predicts alone."""
     spec = spec_for(input_kind, "binary")
@@ -143,6 +184,7 @@ def check_padding_is_ignored(name: str, input_kind: str) -> None:
     assert _max_diff(batch, alone) <= TOLERANCE, "padding changed the prediction"
 
 
+@numerical
 def check_matches_reference(name: str, input_kind: str, task: str) -> None:
     """h, c, every gate and every readout equal the NumPy reference of the seed's equations."""
     spec = spec_for(input_kind, task, activation="relu" if task == "regression" else "tanh")
@@ -157,6 +199,7 @@ def check_matches_reference(name: str, input_kind: str, task: str) -> None:
     assert _max_diff(got.readout, want.readout) <= TOLERANCE, "readout differs from the reference"
 
 
+@numerical
 def check_gradients_match_reference(name: str, task: str) -> None:
     """‖∂L/∂h_t‖ equals central finite differences of the reference loss."""
     spec = spec_for("tokens", task, dropout=0.0)
@@ -167,10 +210,11 @@ def check_gradients_match_reference(name: str, task: str) -> None:
     np.testing.assert_allclose(model.gradients(x, y), want, rtol=2e-3, atol=1e-6)
 
 
+@numerical
 def check_weight_round_trip(name: str) -> None:
     spec = TOKEN_SPEC
     model = build(name, spec)
-    weights = random_weights(spec, 6, model.gates)
+    weights = random_weights(spec, 6, model.gates, recurrent_bias=model.recurrent_bias)
     model.set_weights(weights)
     got = model.get_weights()
     assert set(got) == set(weights)
@@ -185,6 +229,7 @@ def check_weight_round_trip(name: str) -> None:
         raise AssertionError("set_weights accepted a wrongly shaped tensor")
 
 
+@numerical
 def check_save_load_round_trip(name: str) -> None:
     spec = TOKEN_SPEC
     model = build(name, spec, weights_seed=7)
@@ -207,6 +252,7 @@ def _toy_task(spec: ModelSpec, n: int = 96) -> SequenceData:
     return SequenceData(x, y)
 
 
+@numerical
 def check_loss_decreases(name: str, input_kind: str) -> None:
     spec = spec_for(input_kind, "binary", dropout=0.0)
     model = build(name, spec)
@@ -216,6 +262,7 @@ def check_loss_decreases(name: str, input_kind: str) -> None:
     assert history.val_loss[-1] < 0.8 * history.val_loss[0], f"validation loss went {history.val_loss[0]:.3f} -> {history.val_loss[-1]:.3f}"
 
 
+@numerical
 def check_seed_determinism(name: str) -> None:
     spec = TOKEN_SPEC
     data = _toy_task(spec, n=40)
@@ -231,6 +278,7 @@ def check_seed_determinism(name: str) -> None:
     assert any(not np.allclose(first[k], other[k]) for k in first), "a different seed changed nothing"
 
 
+@numerical
 def check_fit_can_be_cancelled(name: str) -> None:
     spec = TOKEN_SPEC
     model = build(name, spec)
@@ -244,6 +292,7 @@ def check_fit_can_be_cancelled(name: str) -> None:
     assert history.cancelled and len(calls) == 2 and len(history.loss) == 1
 
 
+@numerical
 def check_predict_before_fit(name: str) -> None:
     spec = TOKEN_SPEC
     model = build(name, spec)
@@ -255,6 +304,7 @@ def check_predict_before_fit(name: str) -> None:
         raise AssertionError("predict before fit must raise NotFittedError")
 
 
+@numerical
 def check_bad_input(name: str) -> None:
     tokens = build(name, TOKEN_SPEC, weights_seed=9)
     features = build(name, FEATURE_SPEC, weights_seed=9)
@@ -275,7 +325,10 @@ def check_bad_input(name: str) -> None:
 
 def backend_checks(name: str) -> Iterator[Callable[[str], None]]:
     """Every check that applies to backend ``name``, each a callable taking the backend name."""
-    family = registry().backend(name).info.family
+    try:
+        family = registry().backend(name).info.family
+    except BackendUnavailable:
+        family = None  # not registered: check_registered says so, which beats an error at collection
     yield check_registered
     yield check_lazy_import
     for input_kind in ("tokens", "features"):
@@ -304,13 +357,23 @@ def check_id(check: Callable) -> str:
     return check.__name__
 
 
-def parametrize_with_checks(backends):
-    """A ``pytest.mark.parametrize`` over (backend, check) for every check of every named backend."""
+def check_kind(check: Callable) -> str:
+    """``structural`` or ``numerical`` (see the module's docstring)."""
+    return (check.func if isinstance(check, functools.partial) else check).kind
+
+
+def parametrize_with_checks(backends, kinds=KINDS):
+    """A ``pytest.mark.parametrize`` over (backend, check) for every check of the given ``kinds`` of every
+    named backend; each test is marked with its check's kind."""
     import pytest
 
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}: choose from {KINDS}")
     params = [
-        pytest.param(name, check, id=f"{name}-{check_id(check)}")
+        pytest.param(name, check, id=f"{name}-{check_id(check)}", marks=getattr(pytest.mark, check_kind(check)))
         for name in backends
         for check in backend_checks(name)
+        if check_kind(check) in kinds
     ]
     return pytest.mark.parametrize("backend, check", params)

@@ -1,8 +1,9 @@
 """Canonical traces: what a backend returns from ``trace``, as plain NumPy arrays with named axes.
 
 Every array is indexed by step first, so ``layer.h[t]`` is h_t. For an LSTM layer ``gates`` holds
-``i``, ``f``, ``g`` and ``o`` (the seed's input, forget, candidate and output gates); a plain RNN layer
-has no gates and no cell state.
+``i``, ``f``, ``g`` and ``o`` (the seed's input, forget, candidate and output gates) and ``c`` the cell
+state; a GRU layer has ``gates`` ``z``, ``r`` and ``n`` (update, reset, candidate) and no cell state; a
+plain RNN layer has neither.
 """
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GATES = ("i", "f", "g", "o")
+GATES = ("i", "f", "g", "o")  # an LSTM's
+GRU_GATES = ("z", "r", "n")
 
 
 @dataclass
 class LayerTrace:
     h: np.ndarray  # (T, H)
     c: np.ndarray | None = None  # (T, H), LSTM only
-    gates: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (T, H), LSTM only
+    gates: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (T, H): GATES, GRU_GATES or none
 
     @property
     def units(self) -> int:
@@ -94,7 +96,7 @@ class Trace:
             tokens=meta["tokens"],
             readout=arrays["readout"],
             layers=[
-                LayerTrace(h=q.pop("h"), c=q.pop("c", None), gates={g: q[g] for g in GATES if g in q})
+                LayerTrace(h=q.pop("h"), c=q.pop("c", None), gates=q)  # what is left are the gates
                 for _, q in sorted(layers.items())
             ],
         )

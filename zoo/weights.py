@@ -1,14 +1,19 @@
 """The canonical weight layout every backend reads and writes, and one seeded initialisation for all.
 
 Names and shapes, for a spec with recurrent sizes H_1..H_L and a family with ``gates`` blocks per unit
-(4 for an LSTM in gate order i, f, g, o; 1 for a plain RNN)::
+(4 for an LSTM in gate order i, f, g, o; 3 for a GRU in gate order z, r, n; 1 for a plain RNN)::
 
     embedding            (vocab_size, embedding_dim)      token input only
     recurrent.{k}.W      (in_k, gates * H_k)              input kernel, in_k = previous layer's H
     recurrent.{k}.U      (H_k, gates * H_k)               recurrent kernel
-    recurrent.{k}.b      (gates * H_k,)                   one bias (PyTorch's two biases sum into it)
+    recurrent.{k}.b      (gates * H_k,)                   input bias (LSTM, RNN: the one bias; PyTorch's two sum into it)
+    recurrent.{k}.b_U    (gates * H_k,)                   recurrent bias, only with ``recurrent_bias`` (GRU)
     head.{k}.W, .b       (in, units), (units,)            hidden Dense layers
     output.W, output.b   (in, output_dim), (output_dim,)
+
+A GRU needs the second bias because its reset gate multiplies the recurrent term, bias included
+(n_t = tanh(x W_n + b_n + r_t ⊙ (h U_n + b_U,n))), so the two biases no longer sum into one; Keras
+(reset_after=True) keeps them as ``bias[0]`` and ``bias[1]``, PyTorch as ``bias_ih`` and ``bias_hh``.
 
 All arrays are float32. Giving every backend the same initial weights means differences after
 training come from the architecture and the framework, not from each framework's own initialiser.
@@ -23,7 +28,7 @@ from .spec import ModelSpec
 Weights = dict[str, np.ndarray]
 
 
-def canonical_shapes(spec: ModelSpec, gates: int) -> dict[str, tuple[int, ...]]:
+def canonical_shapes(spec: ModelSpec, gates: int, recurrent_bias: bool = False) -> dict[str, tuple[int, ...]]:
     shapes: dict[str, tuple[int, ...]] = {}
     if spec.input == "tokens":
         shapes["embedding"] = (spec.vocab_size, spec.embedding_dim)
@@ -32,6 +37,8 @@ def canonical_shapes(spec: ModelSpec, gates: int) -> dict[str, tuple[int, ...]]:
         shapes[f"recurrent.{k}.W"] = (width, gates * units)
         shapes[f"recurrent.{k}.U"] = (units, gates * units)
         shapes[f"recurrent.{k}.b"] = (gates * units,)
+        if recurrent_bias:
+            shapes[f"recurrent.{k}.b_U"] = (gates * units,)
         width = units
     for k, units in enumerate(spec.head):
         shapes[f"head.{k}.W"] = (width, units)
@@ -42,9 +49,9 @@ def canonical_shapes(spec: ModelSpec, gates: int) -> dict[str, tuple[int, ...]]:
     return shapes
 
 
-def check_weights(weights: Weights, spec: ModelSpec, gates: int) -> Weights:
+def check_weights(weights: Weights, spec: ModelSpec, gates: int, recurrent_bias: bool = False) -> Weights:
     """Return ``weights`` as contiguous float32 arrays, or raise a WeightsError that names what is wrong."""
-    expected = canonical_shapes(spec, gates)
+    expected = canonical_shapes(spec, gates, recurrent_bias)
     missing = sorted(set(expected) - set(weights))
     extra = sorted(set(weights) - set(expected))
     if missing or extra:
@@ -73,12 +80,12 @@ def _orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
     return q * np.sign(np.diag(r))
 
 
-def init_weights(spec: ModelSpec, seed: int, gates: int, forget_bias: float = 1.0) -> Weights:
+def init_weights(spec: ModelSpec, seed: int, gates: int, forget_bias: float = 1.0, recurrent_bias: bool = False) -> Weights:
     """Keras's defaults made framework-neutral: Glorot-uniform kernels, orthogonal recurrent blocks,
     zero biases except the LSTM forget gate's (``forget_bias``, Keras's unit_forget_bias)."""
     rng = np.random.default_rng(seed)
     weights: Weights = {}
-    for name, shape in canonical_shapes(spec, gates).items():
+    for name, shape in canonical_shapes(spec, gates, recurrent_bias).items():
         if name == "embedding":
             value = rng.uniform(-0.05, 0.05, size=shape)
         elif name.endswith(".U"):
@@ -95,7 +102,7 @@ def init_weights(spec: ModelSpec, seed: int, gates: int, forget_bias: float = 1.
     return weights
 
 
-def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5) -> Weights:
+def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5, recurrent_bias: bool = False) -> Weights:
     """Weights with every entry random, biases included: what a parity check needs to exercise every path.
 
     Recurrent kernels get entries of variance scale²/H, a spectral radius near ``scale``: with a larger
@@ -103,7 +110,7 @@ def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5) -
     """
     rng = np.random.default_rng(seed)
     weights = {}
-    for name, shape in canonical_shapes(spec, gates).items():
+    for name, shape in canonical_shapes(spec, gates, recurrent_bias).items():
         limit = scale * np.sqrt(3.0 / shape[0]) if name.endswith(".U") else scale
         weights[name] = rng.uniform(-limit, limit, size=shape).astype(np.float32)
     return weights
