@@ -19,7 +19,8 @@ from typing import Callable, ClassVar
 import numpy as np
 
 from . import reference
-from .errors import CheckpointError, InputError, NotFittedError
+from .errors import BackendUnavailable, CheckpointError, InputError, NotFittedError
+from .intervention import Intervention
 from .spec import ModelSpec
 from .trace import LayerTrace, Trace
 from .weights import Weights, check_weights, init_weights
@@ -103,6 +104,8 @@ class Backend(abc.ABC):
 
     family: ClassVar[str]
     gates: ClassVar[int]
+    # "what-if": trace() takes an Intervention (clamp a forget gate, silence units) through _what_if.
+    capabilities: ClassVar[frozenset[str]] = frozenset()
     recurrent_bias: ClassVar[bool] = False
 
     def __init__(self, spec: ModelSpec | None = None, *, seed: int = 0, name: str | None = None):
@@ -132,6 +135,10 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def _trace(self, x: np.ndarray) -> tuple[list[LayerTrace], np.ndarray]:
         """Per-layer traces and the (T, output_dim) per-step readout of one checked sequence."""
+
+    def _what_if(self, x: np.ndarray, intervention: Intervention) -> tuple[list[LayerTrace], np.ndarray]:
+        """_trace with one layer overridden as ``intervention`` says; for backends with "what-if"."""
+        raise NotImplementedError
 
     @abc.abstractmethod
     def _gradients(self, x: np.ndarray, y: float) -> np.ndarray:
@@ -215,10 +222,17 @@ class Backend(abc.ABC):
         """The training loss on ``data`` with dropout off."""
         return reference.mean_loss(self.predict(data.x, data.lengths), data.y, self.spec.task)
 
-    def trace(self, x, tokens: list[str] | None = None) -> Trace:
-        """Every layer's per-step states (and gates) for one sequence, and the head at every step."""
+    def trace(self, x, tokens: list[str] | None = None, intervention: Intervention | None = None) -> Trace:
+        """Every layer's per-step states (and gates) for one sequence, and the head at every step; with
+        an ``intervention``, the same run with a forget gate clamped or units silenced (what-if)."""
         x = self._check_sequence(x)
-        layers, readout = self._trace(x)
+        if intervention is None:
+            layers, readout = self._trace(x)
+        else:
+            if "what-if" not in self.capabilities:
+                raise BackendUnavailable(f"{self.name} does not offer what-if runs")
+            intervention.check(self.spec.recurrent, self.family)
+            layers, readout = self._what_if(x, intervention)
         return Trace(backend=self.name, layers=layers, readout=np.asarray(readout, dtype=np.float32), tokens=tokens)
 
     def gradients(self, x, y) -> np.ndarray:

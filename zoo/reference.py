@@ -65,7 +65,7 @@ def loss(output: np.ndarray, y, task: str) -> float:
     return mean_loss(np.asarray(output)[None, :], np.asarray([y]), task)
 
 
-def lstm_layer(x: np.ndarray, W, U, b, deltas=None) -> LayerTrace:
+def lstm_layer(x: np.ndarray, W, U, b, deltas=None, forget=None, silence=()) -> LayerTrace:
     steps, units = x.shape[0], U.shape[0]
     z_in = x @ W + b
     h = np.zeros(units)
@@ -75,10 +75,13 @@ def lstm_layer(x: np.ndarray, W, U, b, deltas=None) -> LayerTrace:
         z = z_in[t] + h @ U
         i, f, g, o = (z[k * units:(k + 1) * units] for k in range(4))
         i, f, g, o = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)
+        if forget is not None:
+            f = np.full(units, float(forget))
         c = f * c + i * g
         h = o * np.tanh(c)
         if deltas is not None:
             h = h + deltas[t]
+        h[list(silence)] = 0.0
         for name, value in zip(("h", "c", *GATES), (h, c, i, f, g, o)):
             out[name][t] = value
     return LayerTrace(h=out["h"], c=out["c"], gates={name: out[name] for name in GATES})
@@ -102,7 +105,7 @@ def gru_layer(x: np.ndarray, W, U, b, b_U, deltas=None) -> LayerTrace:
     return LayerTrace(h=out["h"], gates={name: out[name] for name in GRU_GATES})
 
 
-def rnn_layer(x: np.ndarray, W, U, b, deltas=None) -> LayerTrace:
+def rnn_layer(x: np.ndarray, W, U, b, deltas=None, silence=()) -> LayerTrace:
     steps, units = x.shape[0], U.shape[0]
     z_in = x @ W + b
     s = np.zeros(units)
@@ -111,6 +114,7 @@ def rnn_layer(x: np.ndarray, W, U, b, deltas=None) -> LayerTrace:
         s = np.tanh(z_in[t] + s @ U)
         if deltas is not None:
             s = s + deltas[t]
+        s[list(silence)] = 0.0
         h[t] = s
     return LayerTrace(h=h)
 
@@ -130,16 +134,22 @@ def embed(weights: Weights, spec: ModelSpec, x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64).reshape(len(x), spec.n_features)
 
 
-def forward(weights: Weights, spec: ModelSpec, family: str, x, deltas=None) -> Trace:
+def forward(weights: Weights, spec: ModelSpec, family: str, x, deltas=None, intervention=None) -> Trace:
     """Trace one sequence. ``deltas[k]`` (T, H_k), if given, is added to layer k's h_t as it is made:
-    the derivative of the loss with respect to it is ∂L/∂h_t."""
+    the derivative of the loss with respect to it is ∂L/∂h_t. An ``intervention`` (zoo.intervention)
+    clamps one layer's forget gate or silences some of its units at every step."""
     layer_fn = {"lstm": lstm_layer, "gru": gru_layer, "rnn": rnn_layer}[family]
     names = ("W", "U", "b", "b_U") if family in RECURRENT_BIAS_FAMILIES else ("W", "U", "b")
     a = embed(weights, spec, x)
     layers = []
     for k in range(len(spec.recurrent)):
         params = (weights[f"recurrent.{k}.{name}"].astype(np.float64) for name in names)
-        layer = layer_fn(a, *params, deltas=None if deltas is None else deltas[k])
+        override = {}
+        if intervention is not None and intervention.layer == k:
+            override = {"silence": intervention.silence}
+            if intervention.forget is not None:
+                override["forget"] = intervention.forget
+        layer = layer_fn(a, *params, deltas=None if deltas is None else deltas[k], **override)
         layers.append(layer)
         a = layer.h
     return Trace(backend=f"reference-{family}", layers=layers, readout=head(weights, spec, a))

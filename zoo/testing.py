@@ -42,6 +42,7 @@ import numpy as np
 from . import reference
 from .backend import Backend, SequenceData
 from .errors import BackendUnavailable, InputError, NotFittedError, WeightsError
+from .intervention import Intervention
 from .plugins import registry
 from .spec import ModelSpec
 from .trace import GATES, GRU_GATES
@@ -199,6 +200,40 @@ def check_matches_reference(name: str, input_kind: str, task: str) -> None:
     assert _max_diff(got.readout, want.readout) <= TOLERANCE, "readout differs from the reference"
 
 
+def what_if_cases(family: str, spec: ModelSpec) -> list[Intervention]:
+    silence_one = [Intervention(layer=len(spec.recurrent) - 1, silence=(0,)), Intervention(layer=0, silence=(1, 2))]
+    if family != "lstm":
+        return silence_one
+    return [Intervention(layer=0, forget=0.0), Intervention(layer=1, forget=1.0), *silence_one]
+
+
+@numerical
+def check_what_if_matches_reference(name: str) -> None:
+    """A backend that offers what-if runs clamps and silences exactly as the reference does, and one
+    that does not refuses them with a clear error."""
+    spec = TOKEN_SPEC
+    model = build(name, spec, weights_seed=10)
+    x = sample_inputs(spec, 1, 9, seed=10)[0]
+    if "what-if" not in model.capabilities:
+        try:
+            model.trace(x, intervention=Intervention(silence=(0,)))
+        except BackendUnavailable as err:
+            assert "what-if" in str(err)
+            return
+        raise AssertionError("a backend without the what-if capability accepted an intervention")
+    plain = model.trace(x)
+    for intervention in what_if_cases(model.family, spec):
+        want = reference.forward(model.get_weights(), spec, model.family, x, intervention=intervention)
+        got = model.trace(x, intervention=intervention)
+        for k, (mine, ref) in enumerate(zip(got.layers, want.layers)):
+            for quantity, value in ref.quantities().items():
+                diff = _max_diff(mine.quantities()[quantity], value)
+                assert diff <= TOLERANCE, f"{intervention}: layer {k} {quantity} differs from the reference by {diff:.2e}"
+        assert _max_diff(got.readout, want.readout) <= TOLERANCE, f"{intervention}: readout differs from the reference"
+        assert _max_diff(got.readout, plain.readout) > 0, f"{intervention} changed nothing"
+    assert _max_diff(model.trace(x).readout, plain.readout) == 0, "a what-if run left the model changed"
+
+
 @numerical
 def check_gradients_match_reference(name: str, task: str) -> None:
     """‖∂L/∂h_t‖ equals central finite differences of the reference loss."""
@@ -342,6 +377,7 @@ def backend_checks(name: str) -> Iterator[Callable[[str], None]]:
             yield functools.partial(check_matches_reference, input_kind=input_kind, task=task)
         for task in ("binary", "regression"):
             yield functools.partial(check_gradients_match_reference, task=task)
+        yield check_what_if_matches_reference
     yield check_weight_round_trip
     yield check_save_load_round_trip
     yield check_seed_determinism

@@ -57,6 +57,7 @@ class LSTMNet(keras.Model):
 class KerasLSTM(zoo.Backend):
     family = "lstm"
     gates = 4
+    capabilities = frozenset({"what-if"})
 
     def _build(self, seed: int) -> None:
         spec = self.spec
@@ -75,6 +76,9 @@ class KerasLSTM(zoo.Backend):
         self._predict_fn = tf.function(lambda x, n: self.net(x, n, training=False), input_signature=[batch, lengths])
         self._trace_fn = tf.function(self._compiled_trace, input_signature=[sequence])
         self._gradients_fn = tf.function(self._compiled_gradients, input_signature=[sequence, tf.TensorSpec([], tf.float32)])
+        # Per layer: the forget gate's clamp (below 0: as trained) and a 0/1 mask over its units.
+        overrides = [[tf.TensorSpec([], tf.float32)] * len(spec.recurrent), [tf.TensorSpec([n], tf.float32) for n in spec.recurrent]]
+        self._what_if_fn = tf.function(self._compiled_what_if, input_signature=[sequence, *overrides])
 
     # ----- canonical weights -----
     def _variables(self) -> dict:
@@ -103,7 +107,18 @@ class KerasLSTM(zoo.Backend):
         return self._predict_fn(x, lengths).numpy()
 
     def _trace(self, x):
-        layers, readout = self._trace_fn(x)
+        return self._layer_traces(*self._trace_fn(x))
+
+    def _what_if(self, x, intervention):
+        forget = [-1.0] * len(self.spec.recurrent)
+        keep = [np.ones(n, np.float32) for n in self.spec.recurrent]
+        if intervention.forget is not None:
+            forget[intervention.layer] = intervention.forget
+        keep[intervention.layer][list(intervention.silence)] = 0.0
+        return self._layer_traces(*self._what_if_fn(x, [tf.constant(f, tf.float32) for f in forget], keep))
+
+    @staticmethod
+    def _layer_traces(layers, readout):
         traces = [
             zoo.LayerTrace(h=h.numpy(), c=c.numpy(), gates={name: gate.numpy() for name, gate in zip(GATES, gates)})
             for h, c, *gates in layers
@@ -118,6 +133,11 @@ class KerasLSTM(zoo.Backend):
         layers = self._unroll(x, [tf.zeros([steps, units]) for units in self.spec.recurrent])
         return layers, self.net.head(layers[-1][0])
 
+    def _compiled_what_if(self, x, forget, keep):
+        steps = tf.shape(x)[0]
+        layers = self._unroll(x, [tf.zeros([steps, units]) for units in self.spec.recurrent], forget, keep)
+        return layers, self.net.head(layers[-1][0])
+
     def _compiled_gradients(self, x, y):
         # A zero added to every h_t as it is made: the loss's derivative with respect to it is the
         # total derivative ∂L/∂h_t, through later steps and the layers above alike.
@@ -129,17 +149,19 @@ class KerasLSTM(zoo.Backend):
             loss = self._loss(self.net.head(top_h[-1:]), y[None])
         return tf.stack([tf.norm(grad, axis=1) for grad in tape.gradient(loss, deltas)])
 
-    def _unroll(self, x, deltas):
-        """Every layer's (h, c, i, f, g, o), each (T, H), for one sequence; deltas[k] is added to layer k's h_t."""
+    def _unroll(self, x, deltas, forget=None, keep=None):
+        """Every layer's (h, c, i, f, g, o), each (T, H), for one sequence; deltas[k] is added to layer k's h_t,
+        and in a what-if run forget[k] and keep[k] override layer k."""
         a = self.net.embed(x)
         layers = []
-        for lstm, delta in zip(self.net.recurrent, deltas):
-            layers.append(self._scan_layer(lstm.cell, a, delta))
+        for k, (lstm, delta) in enumerate(zip(self.net.recurrent, deltas)):
+            overrides = (forget[k], keep[k]) if forget is not None else (None, None)
+            layers.append(self._scan_layer(lstm.cell, a, delta, *overrides))
             a = layers[-1][0]
         return layers
 
     @staticmethod
-    def _scan_layer(cell, inputs, deltas):
+    def _scan_layer(cell, inputs, deltas, forget=None, keep=None):
         """keras.layers.LSTMCell's equations, one step at a time, on the cell's own variables."""
         z_inputs = tf.matmul(inputs, cell.kernel) + cell.bias  # the input half of every step at once
 
@@ -149,8 +171,12 @@ class KerasLSTM(zoo.Backend):
             z = z_input + tf.linalg.matvec(cell.recurrent_kernel, h, transpose_a=True)
             i, f, g, o = tf.split(z, 4)
             i, f, g, o = tf.sigmoid(i), tf.sigmoid(f), tf.tanh(g), tf.sigmoid(o)
+            if forget is not None:
+                f = tf.where(forget >= 0, tf.fill(tf.shape(f), forget), f)
             c = f * c + i * g
             h = o * tf.tanh(c) + delta
+            if keep is not None:
+                h = h * keep
             return h, c, i, f, g, o
 
         zeros = tf.zeros([cell.units])

@@ -24,6 +24,7 @@ SWEEP_EVERY = 100
 class NumpyRNN(zoo.Backend):
     family = "rnn"
     gates = 1
+    capabilities = frozenset({"what-if"})
 
     # ----- parameters: float32 arrays under the canonical names, so reading and writing them is trivial -----
     def _build(self, seed: int) -> None:
@@ -39,9 +40,10 @@ class NumpyRNN(zoo.Backend):
         self.params = {name: np.array(value, dtype=np.float32) for name, value in weights.items()}
 
     # ----- forward -----
-    def _forward(self, x, lengths=None, dropout_rng=None):
+    def _forward(self, x, lengths=None, dropout_rng=None, silence=None):
         """Outputs at each row's step ``lengths - 1`` (N, output_dim), or at every step (T, N, output_dim)
-        when ``lengths`` is None; and the cache the backward pass needs. Dropout is on only with a Generator."""
+        when ``lengths`` is None; and the cache the backward pass needs. Dropout is on only with a Generator;
+        ``silence`` = (layer, units) holds those units' states at 0 (a what-if run)."""
         p = self.params
         inputs = p["embedding"][x.T] if self.spec.input == "tokens" else x.transpose(1, 0, 2)
         states, below = [], inputs
@@ -50,8 +52,10 @@ class NumpyRNN(zoo.Backend):
             z_in = below @ W + b  # every step's input term at once: only the recurrence has to be sequential
             s = np.empty_like(z_in)
             s_prev = np.zeros_like(z_in[0])
+            muted = list(silence[1]) if silence is not None and silence[0] == k else []
             for t in range(len(z_in)):
                 s_prev = np.tanh(z_in[t] + s_prev @ U, out=s[t])
+                s_prev[:, muted] = 0
             states.append(s)
             below = s
         top = states[-1] if lengths is None else states[-1][lengths - 1, np.arange(len(x))]
@@ -130,6 +134,10 @@ class NumpyRNN(zoo.Backend):
 
     def _trace(self, x):
         readout, cache = self._forward(x[None])
+        return [LayerTrace(h=s[:, 0]) for s in cache["states"]], readout[:, 0]
+
+    def _what_if(self, x, intervention):
+        readout, cache = self._forward(x[None], silence=(intervention.layer, intervention.silence))
         return [LayerTrace(h=s[:, 0]) for s in cache["states"]], readout[:, 0]
 
     def _gradients(self, x, y):

@@ -94,6 +94,7 @@ def lstm_gates(z: torch.Tensor) -> tuple[torch.Tensor, ...]:
 class TorchLSTM(zoo.Backend):
     family = "lstm"
     gates = 4
+    capabilities = frozenset({"what-if"})
 
     def _build(self, seed: int) -> None:
         # Vanishing gradients fill tensors with denormals, which made training steps 6x slower on CPU.
@@ -173,22 +174,26 @@ class TorchLSTM(zoo.Backend):
         with torch.enable_grad():
             a = self.net.embed(torch.tensor(x)[None])[0]
             for lstm in self.net.recurrent:
-                delta = torch.zeros(len(a), lstm.hidden_size, requires_grad=True)
-                z_input = F.linear(a, lstm.weight_ih_l0, lstm.bias_ih_l0 + lstm.bias_hh_l0)
-                h_t = c_t = torch.zeros(lstm.hidden_size)
-                hs = []
-                for z_t, delta_t in zip(z_input, delta):
-                    i, f, g, o = lstm_gates(z_t + F.linear(h_t, lstm.weight_hh_l0))
-                    c_t = f * c_t + i * g
-                    h_t = o * torch.tanh(c_t) + delta_t
-                    hs.append(h_t)
-                deltas.append(delta)
-                a = torch.stack(hs)
+                deltas.append(torch.zeros(len(a), lstm.hidden_size, requires_grad=True))
+                a = unrolled(lstm, a, delta=deltas[-1])[0]
             output = self.net.activate(self.net.readout(a[-1:]))
             target = torch.tensor([y], dtype=torch.int64 if self.spec.task == "multiclass" else torch.float32)
             loss = reference_loss(output, target, self.spec.task)
             grads = torch.autograd.grad(loss, deltas)
         return np.stack([grad.norm(dim=1).numpy() for grad in grads])
+
+    def _what_if(self, x: np.ndarray, intervention) -> tuple[list[LayerTrace], np.ndarray]:
+        self.net.eval()
+        layers = []
+        with torch.inference_mode():
+            a = self.net.embed(torch.tensor(x)[None])[0]
+            for k, lstm in enumerate(self.net.recurrent):
+                override = {"forget": intervention.forget, "silence": intervention.silence} if k == intervention.layer else {}
+                h, c, *gates = unrolled(lstm, a, **override)
+                layers.append(LayerTrace(h=h.numpy(), c=c.numpy(), gates={n: g.numpy() for n, g in zip(GATES, gates)}))
+                a = h
+            readout = self.net.activate(self.net.readout(a)).numpy()
+        return layers, readout
 
     # ----- training -----
     def _start_training(self, lr: float, clip_norm: float | None, seed: int) -> None:
@@ -206,6 +211,27 @@ class TorchLSTM(zoo.Backend):
             nn.utils.clip_grad_norm_(self.net.parameters(), self.clip_norm)
         self.optimizer.step()
         return loss.item()
+
+
+def unrolled(lstm: nn.LSTM, a: torch.Tensor, delta=None, forget=None, silence=()) -> list[torch.Tensor]:
+    """One nn.LSTM layer step by step on its own parameters: (h, c, i, f, g, o), each (T, H). ``delta``
+    is added to every h_t (for ∂L/∂h_t); ``forget`` clamps f and ``silence`` zeroes units of h (what-if)."""
+    z_input = F.linear(a, lstm.weight_ih_l0, lstm.bias_ih_l0 + lstm.bias_hh_l0)
+    h_t = c_t = torch.zeros(lstm.hidden_size)
+    keep = torch.ones(lstm.hidden_size)
+    keep[list(silence)] = 0.0
+    steps = []
+    for t, z_t in enumerate(z_input):
+        i, f, g, o = lstm_gates(z_t + F.linear(h_t, lstm.weight_hh_l0))
+        if forget is not None:
+            f = torch.full_like(f, forget)
+        c_t = f * c_t + i * g
+        h_t = o * torch.tanh(c_t)
+        if delta is not None:
+            h_t = h_t + delta[t]
+        h_t = h_t * keep
+        steps.append((h_t, c_t, i, f, g, o))
+    return [torch.stack(quantity) for quantity in zip(*steps)]
 
 
 def training_loss(logits: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
