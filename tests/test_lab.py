@@ -488,3 +488,30 @@ def test_browser_compare_series(page):
     page.locator("#series-forecast").scroll_into_view_if_needed()
     screenshots(page, "lab-compare-series")
     assert page.errors == []
+
+
+# ----- 9. the long-range lab (the default sweep ships with the package, so nothing trains here) -----
+def test_lab_results_show_the_shipped_sweep(client):
+    figure, table, status = client.predict(["keras-lstm", "torch-lstm", "numpy-rnn"], ["long-dependency"], "5, 20, 200",
+                                           api_name="/lab_results")
+    rows = {(row[2], row[1]): row for row in table["data"]}
+    assert len(rows) == 9 and "9 cached results" in status
+    assert all(row[0] == "long-dependency" and row[4] == "accuracy" for row in rows.values())
+    lines = [t for t in json.loads(figure["plot"])["data"] if t.get("mode") == "lines+markers"]
+    assert sorted(t["name"] for t in lines) == ["keras-lstm", "numpy-rnn", "torch-lstm"]
+
+
+def test_lab_what_if_clamping_the_forget_gate_changes_the_answer_path(client):
+    summary, readout, heatmap = client.predict("torch-lstm", 50, "He likes a girl and the old house but he likes a girl",
+                                               "forget gate clamped to 0", 0, api_name="/lab_what_if")
+    assert "As trained:" in summary and "with the forget gate clamped to 0" in summary
+    lines = json.loads(readout["plot"])["data"]
+    assert [t["name"] for t in lines] == ["as trained", "forget gate clamped to 0"]
+    assert lines[0]["y"] != lines[1]["y"]
+
+
+def test_lab_memory_and_saturation(client):
+    figure, table = client.predict("keras-lstm", 50, "He likes a boy and the garden but he likes a girl", api_name="/lab_memory")
+    gates = {(row[0], row[1]) for row in table["data"]}
+    assert gates == {(0, "i"), (0, "f"), (0, "o")}
+    assert any(t["name"] == "mean of all units" for t in json.loads(figure["plot"])["data"])

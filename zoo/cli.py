@@ -81,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", help="the backend's registered name (default: NAME in lowercase, '-' for '_')")
     p.set_defaults(run=cmd_new_plugin)
 
+    p = commands.add_parser("lab", help="the long-range dependency lab: train every backend at every lag (cached)")
+    p.add_argument("--backends", help="comma-separated (default: every available lstm, gru and rnn backend)")
+    p.add_argument("--tasks", help="comma-separated (default: long-dependency,adding-problem)")
+    p.add_argument("--lags", default="5,10,20,50,100,200", help="comma-separated lags (default 5,10,20,50,100,200)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--gradients", type=int, metavar="LAG", help="also measure ‖∂L/∂h_t‖ at this lag, at init and trained")
+    p.add_argument("--json", action="store_true", help="print one JSON object with a `results` list")
+    p.set_defaults(run=cmd_lab)
+
     p = commands.add_parser("serve", help="serve the lab (the Gradio UI) on this machine")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     p.add_argument("--port", type=int, default=7860)
@@ -330,6 +339,59 @@ def cmd_new_plugin(args) -> int:
           f"  cd {plugin.root} && pytest -m structural    (passes already; `pytest` runs the whole conformance kit)\n"
           f"  fill in {plugin.root / plugin.package / 'model.py'} until `pytest` passes (guide: docs/plugin-guide.md)")
     return 0
+
+
+def cmd_lab(args) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import lab
+    from .plugins import registry
+
+    backends = _names(args.backends) if args.backends else [
+        e.name for e in registry().available_backends() if e.info.family in ("lstm", "gru", "rnn")]
+    tasks = _names(args.tasks) if args.tasks else list(lab.TASKS)
+    unknown = sorted(set(tasks) - set(lab.TASKS))
+    if unknown:
+        raise _input_error(f"unknown task(s) {unknown}; the lab has {sorted(lab.TASKS)}")
+    try:
+        lags = [int(v) for v in _names(args.lags)]
+    except ValueError:
+        raise _input_error("--lags takes whole numbers separated by commas") from None
+    columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn()]
+    with Progress(*columns, transient=args.json) as bar:
+        task = bar.add_task("lab sweep", total=len(backends) * len(tasks) * len(lags))
+
+        def report(done, total, result):
+            bar.update(task, completed=done, description=f"{result['task']} lag {result['lag']} {result['backend']}")
+
+        results = lab.sweep(backends, tasks, lags, seed=args.seed, progress=report)
+    out = {"budget": {name: {**vars(b), "steps": b.steps} for name, b in lab.TASKS.items() if name in tasks},
+           "spec": lab.SPEC.to_dict(), "forget_bias": lab.FORGET_BIAS, "clip_norm": lab.CLIP_NORM,
+           "results": [{k: v for k, v in r.items() if k != "val_loss"} for r in results]}
+    if args.gradients is not None:
+        out["gradients"] = {task_name: lab.vanishing_gradients(backends, task_name, args.gradients, args.seed) for task_name in tasks}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    for task_name in tasks:
+        rows = []
+        for lag in lags:
+            row = {"lag": lag}
+            for r in results:
+                if r["task"] == task_name and r["lag"] == lag:
+                    row[r["backend"]] = f"{r['score']:.3f}"
+            rows.append(row)
+        b = lab.TASKS[task_name]
+        _table(f"{task_name}: test {b.metric} (chance {b.chance:.3f}), {b.steps} steps each", rows, ["lag", *backends])
+    if args.gradients is not None:
+        rows = [{"task": t, "backend": name, "stage": stage, "first/last": _fmt(p[stage]["first_to_last"])}
+                for t, per in out["gradients"].items() for name, p in per.items() for stage in ("init", "trained")]
+        _table(f"‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ at lag {args.gradients}", rows, ["task", "backend", "stage", "first/last"])
+    return 0
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def cmd_serve(args) -> int:

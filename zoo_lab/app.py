@@ -17,6 +17,7 @@ from zoo.workbench import TrainingJob, catalog, compare_series, compare_text
 from zoo.train import TrainConfig
 
 from . import plots
+from .lab_tab import build_lab_tab
 
 TEXT_EXAMPLES = [
     "He likes a pretty girl",
@@ -353,6 +354,9 @@ def build() -> gr.Blocks:
                 train_button.click(run_training, [train_dataset, train_backends, epochs, activation, lr],
                                    [train_status, train_plot, train_results, text_models, series_models], api_name="train")
                 cancel_button.click(cancel_training, None, train_status, api_name="cancel_training")
+
+            with gr.Tab("Lab"):
+                build_lab_tab()
 
             with gr.Tab("Backends"):
                 gr.Markdown("Every registered backend plugin: what it runs on, and why it cannot run here if it cannot.")

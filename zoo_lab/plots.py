@@ -133,3 +133,57 @@ def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray,
         fig.update_yaxes(range=[0, 1], title_text="P(up)", row=2, col=1)
     fig.update_layout(height=440 if has_updown else 360, margin=dict(l=50, r=20, t=70, b=40), legend={"orientation": "h", "y": 1.15})
     return fig
+
+
+def sweep(results: list[dict]) -> go.Figure:
+    """Score against lag, one line per backend, one panel per task, with the score of knowing nothing."""
+    tasks = list(dict.fromkeys(r["task"] for r in results))
+    if not tasks:
+        return empty("no results yet: run the sweep")
+    fig = make_subplots(rows=1, cols=len(tasks), subplot_titles=tasks, horizontal_spacing=0.1)
+    backends = list(dict.fromkeys(r["backend"] for r in results))
+    for col, task in enumerate(tasks, start=1):
+        rows = [r for r in results if r["task"] == task]
+        for k, backend in enumerate(backends):
+            mine = sorted((r["lag"], r["score"]) for r in rows if r["backend"] == backend)
+            if mine:
+                fig.add_trace(go.Scatter(x=[m[0] for m in mine], y=[m[1] for m in mine], name=backend, legendgroup=backend,
+                                         showlegend=col == 1, mode="lines+markers", line={"color": COLOURS[k % len(COLOURS)]}),
+                              row=1, col=col)
+        fig.add_hline(y=rows[0]["chance"], line_dash="dot", line_color="grey", row=1, col=col,
+                      annotation_text="chance" if rows[0]["metric"] == "accuracy" else "MSE of guessing 1 (1/6)")
+        fig.update_xaxes(type="log", title_text="lag (steps to remember)", row=1, col=col)
+        fig.update_yaxes(title_text="test accuracy" if rows[0]["metric"] == "accuracy" else "test MSE (lower is better)", row=1, col=col)
+    fig.update_layout(height=380, margin=dict(l=60, r=20, t=60, b=50), legend={"orientation": "h", "y": 1.18})
+    return fig
+
+
+def gradient_norms(profiles: dict) -> go.Figure:
+    """‖∂L/∂h_t‖ against t on a log scale: dashed at initialisation, solid after training."""
+    fig = go.Figure()
+    for k, (backend, stages) in enumerate(profiles.items()):
+        for stage, dash in (("init", "dash"), ("trained", "solid")):
+            norms = np.asarray(stages[stage]["norms"])
+            fig.add_trace(go.Scatter(x=np.arange(len(norms)), y=np.maximum(norms, 1e-30), name=f"{backend} ({stage})",
+                                     line={"color": COLOURS[k % len(COLOURS)], "dash": dash}))
+    fig.update_yaxes(type="log", title_text="‖∂L/∂h_t‖")
+    fig.update_xaxes(title_text="step t")
+    fig.update_layout(height=360, margin=dict(l=60, r=20, t=30, b=50), legend={"orientation": "h", "y": 1.15})
+    return fig
+
+
+def forget_memory(product: np.ndarray, trace: Trace) -> go.Figure:
+    """How much of each unit's cell state at step 0 is left at step t: the running product of f."""
+    fig = go.Figure()
+    steps = np.arange(len(product))
+    labels = np.array(trace.tokens or [str(t) for t in steps], dtype=object)
+    strongest = np.argsort(-product[-1])[:5]
+    for k, unit in enumerate(strongest):
+        fig.add_trace(go.Scatter(x=steps, y=product[:, unit], name=f"unit {unit}", customdata=labels,
+                                 line={"color": COLOURS[k % len(COLOURS)]},
+                                 hovertemplate="%{customdata}: %{y:.3g}<extra>unit " + str(unit) + "</extra>"))
+    fig.add_trace(go.Scatter(x=steps, y=product.mean(axis=1), name="mean of all units", line={"color": "black", "dash": "dot"}))
+    fig.update_yaxes(type="log", title_text="∏ f (share of c₀ kept)")
+    fig.update_layout(height=340, margin=dict(l=60, r=20, t=30, b=60), xaxis=_step_axis(trace, steps),
+                      legend={"orientation": "h", "y": 1.15})
+    return fig
