@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lags", default="5,10,20,50,100,200", help="comma-separated lags (default 5,10,20,50,100,200)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--gradients", type=int, metavar="LAG", help="also measure ‖∂L/∂h_t‖ at this lag, at init and trained")
+    p.add_argument("--cache-dir", help="where results and trained weights go (default: the per-user cache)")
     p.add_argument("--json", action="store_true", help="print one JSON object with a `results` list")
     p.set_defaults(run=cmd_lab)
 
@@ -364,12 +365,13 @@ def cmd_lab(args) -> int:
         def report(done, total, result):
             bar.update(task, completed=done, description=f"{result['task']} lag {result['lag']} {result['backend']}")
 
-        results = lab.sweep(backends, tasks, lags, seed=args.seed, progress=report)
+        results = lab.sweep(backends, tasks, lags, seed=args.seed, cache_dir=args.cache_dir, progress=report)
     out = {"budget": {name: {**vars(b), "steps": b.steps} for name, b in lab.TASKS.items() if name in tasks},
            "spec": lab.SPEC.to_dict(), "forget_bias": lab.FORGET_BIAS, "clip_norm": lab.CLIP_NORM,
            "results": [{k: v for k, v in r.items() if k != "val_loss"} for r in results]}
     if args.gradients is not None:
-        out["gradients"] = {task_name: lab.vanishing_gradients(backends, task_name, args.gradients, args.seed) for task_name in tasks}
+        out["gradients"] = {task_name: lab.vanishing_gradients(backends, task_name, args.gradients, args.seed, args.cache_dir)
+                            for task_name in tasks}
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
@@ -384,7 +386,7 @@ def cmd_lab(args) -> int:
         b = lab.TASKS[task_name]
         _table(f"{task_name}: test {b.metric} (chance {b.chance:.3f}), {b.steps} steps each", rows, ["lag", *backends])
     if args.gradients is not None:
-        rows = [{"task": t, "backend": name, "stage": stage, "first/last": _fmt(p[stage]["first_to_last"])}
+        rows = [{"task": t, "backend": name, "stage": stage, "first/last": f"{p[stage]['first_to_last']:.3g}"}
                 for t, per in out["gradients"].items() for name, p in per.items() for stage in ("init", "trained")]
         _table(f"‖∂L/∂h_0‖ / ‖∂L/∂h_T‖ at lag {args.gradients}", rows, ["task", "backend", "stage", "first/last"])
     return 0
