@@ -134,7 +134,7 @@ def cmd_backends(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        _table("Backends", rows, ["name", "family", "framework", "version", "plugin", "status", "reason"])
+        _table("Backends", rows, ["name", "family", "framework", "version", "plugin", "distribution", "plugin_version", "status", "reason"])
     return 0
 
 
