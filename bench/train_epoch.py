@@ -45,7 +45,7 @@ def torch_by_hand(data, spec):
         net.train()
         for index in batch_order(len(data.x), 32, 0, 1):
             loss = nn.functional.binary_cross_entropy_with_logits(
-                net(torch.tensor(data.x[index]), torch.tensor(data.lengths[index])), torch.tensor(data.y[index]))
+                net(torch.tensor(data.x[index]), torch.tensor(data.lengths[index])), torch.tensor(data.y[index], dtype=torch.float32))
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

@@ -157,12 +157,8 @@ class TorchLSTM(zoo.Backend):
                 h_prev = torch.cat([h.new_zeros(1, h.shape[1]), h[:-1]])
                 z = F.linear(a, lstm.weight_ih_l0, lstm.bias_ih_l0) + F.linear(h_prev, lstm.weight_hh_l0, lstm.bias_hh_l0)
                 i, f, g, o = lstm_gates(z)
-                c, c_t = [], torch.zeros_like(h[0])
-                for f_t, ig_t in zip(f, i * g):
-                    c_t = torch.addcmul(ig_t, f_t, c_t)
-                    c.append(c_t)
                 gates = {name: gate.numpy() for name, gate in zip(GATES, (i, f, g, o))}
-                layers.append(LayerTrace(h=h.numpy(), c=torch.stack(c).numpy(), gates=gates))
+                layers.append(LayerTrace(h=h.numpy(), c=cell_states(gates["f"], (i * g).numpy()), gates=gates))
                 a = h
             readout = self.net.activate(self.net.readout(a)).numpy()
         return layers, readout
@@ -213,6 +209,16 @@ class TorchLSTM(zoo.Backend):
             nn.utils.clip_grad_norm_(self.net.parameters(), self.clip_norm)
         self.optimizer.step()
         return loss.item()
+
+
+def cell_states(f: np.ndarray, ig: np.ndarray) -> np.ndarray:
+    """c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t for every step. Elementwise, so a NumPy loop: iterating a torch
+    tensor's rows costs ~8 µs a step, NumPy's ~1 µs, which keeps long traces linear in T."""
+    c = np.empty_like(f)
+    c_t = np.zeros(f.shape[1], dtype=f.dtype)
+    for t in range(len(f)):
+        c_t = c[t] = f[t] * c_t + ig[t]
+    return c
 
 
 def unrolled(lstm: nn.LSTM, a: torch.Tensor, delta=None, forget=None, silence=()) -> list[torch.Tensor]:
