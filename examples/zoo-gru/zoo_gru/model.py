@@ -1,8 +1,9 @@
 """A GRU backend for RNN Zoo on PyTorch: Embedding -> one nn.GRU per recurrent layer -> Linear head -> output.
 
 Made with ``zoo new-plugin zoo-gru --family gru --backend torch-gru`` and filled in after RNN Zoo's
-PyTorch LSTM (plugins/zoo_torch/model.py), with the same head, dropout, padding, training, trace and
-gradient conventions. Everything runs in float32.
+PyTorch LSTM: the network around the recurrent layers, seeded dropout and the losses come from
+``zoo_torch.network`` (shipped with rnn-zoo, public for plugin authors), so only the GRU's own parts
+live here. Everything runs in float32.
 
 Weights: PyTorch stores a GRU's gate blocks in the order r, z, n, the canonical layout (like Keras) in
 the order z, r, n, so the first two blocks swap on the way in and out. W and U are the transposed
@@ -12,24 +13,15 @@ reset_after=True), which is why the two biases stay apart.
 """
 from __future__ import annotations
 
-import os
+# First: zoo_torch's shared network sets torch's thread count, which torch reads once, as it loads.
+from zoo_torch.network import TorchBackend, reference_loss  # isort: skip
 
-# One intra-op thread unless the user chose otherwise. OpenMP threads spin while they wait, so two
-# processes running torch on two cores starve each other (measured: a training step went from 7 ms to
-# 4 s); sleeping threads instead slow this model's many tiny per-step ops 25-fold. One thread does
-# neither and costs about a quarter of the speed of a lone batch-training process. Read when torch loads.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 import torch.nn.functional as F
 from torch import nn
 
-import zoo
-from zoo.backend import ADAM_BETAS, ADAM_EPSILON, SequenceData
-from zoo.spec import ModelSpec
 from zoo.trace import GRU_GATES, LayerTrace
-from zoo.weights import Weights
 
 
 def swap_r_z(blocks: torch.Tensor) -> torch.Tensor:
@@ -49,122 +41,24 @@ def gru_gates(x_part: torch.Tensor, h_part: torch.Tensor) -> tuple[torch.Tensor,
     return z, r, torch.tanh(x_n + r * h_n)
 
 
-class SeededDropout(nn.Dropout):
-    """nn.Dropout drawing its masks from its own generator, so a training run depends only on its
-    seed and never on (or disturbs) torch's global random state."""
-
-    def __init__(self, p: float):
-        super().__init__(p)
-        self.generator = torch.Generator()
-
-    def forward(self, a: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0:
-            return a
-        keep = torch.empty_like(a).bernoulli_(1 - self.p, generator=self.generator)
-        return a * keep / (1 - self.p)
-
-
-class Network(nn.Module):
-    def __init__(self, spec: ModelSpec):
-        super().__init__()
-        self.spec = spec
-        # No padding_idx: the canonical weights treat row 0 like any other, and padding never
-        # reaches the output anyway (see forward).
-        self.embedding = nn.Embedding(spec.vocab_size, spec.embedding_dim) if spec.input == "tokens" else None
-        # One nn.GRU per layer rather than num_layers=L: the layers differ in size.
-        sizes = (spec.input_dim, *spec.recurrent)
-        self.recurrent = nn.ModuleList(nn.GRU(n_in, n_out, batch_first=True) for n_in, n_out in zip(sizes, sizes[1:]))
-        sizes = (spec.recurrent[-1], *spec.head)
-        self.head = nn.ModuleList(nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes, sizes[1:]))
-        self.activation = torch.tanh if spec.activation == "tanh" else torch.relu
-        self.dropout = SeededDropout(spec.dropout)
-        self.output = nn.Linear(sizes[-1], spec.output_dim)
-
-    def named_dense(self) -> list[tuple[str, nn.Linear]]:
-        """The Linear layers under their canonical weight names."""
-        return [*((f"head.{k}", linear) for k, linear in enumerate(self.head)), ("output", self.output)]
-
-    def embed(self, x: torch.Tensor) -> torch.Tensor:
-        return self.embedding(x) if self.embedding is not None else x
-
-    def readout(self, h: torch.Tensor) -> torch.Tensor:
-        """Output logits from top-layer states (any leading shape)."""
-        for linear in self.head:
-            h = self.activation(linear(h))
-        return self.output(self.dropout(h))
-
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        a = self.embed(x)
-        for gru in self.recurrent:
-            a, _ = gru(a)
-        # Batches are right-padded, so step length-1 has seen only real steps: gathering it makes
-        # the answer independent of padding without packing.
-        last = a[torch.arange(len(a)), lengths - 1]
-        return self.readout(last)
-
-    def activate(self, logits: torch.Tensor) -> torch.Tensor:
-        if self.spec.task == "binary":
-            return torch.sigmoid(logits)
-        if self.spec.task == "multiclass":
-            return torch.softmax(logits, dim=-1)
-        return logits
-
-
-class TorchGru(zoo.Backend):
+class TorchGru(TorchBackend):
     family = "gru"
     gates = 3  # gate blocks per unit in the canonical weights, in the order z, r, n
     recurrent_bias = True  # its layers keep a second bias, recurrent.{k}.b_U
+    cell = nn.GRU
 
-    def _build(self, seed: int) -> None:
-        # Vanishing gradients fill tensors with denormals, which makes training steps several times slower on CPU.
-        torch.set_flush_denormal(True)
-        self.net = Network(self.spec)
+    # ----- weights: PyTorch's gate blocks r, z, n swap to the canonical z, r, n; the biases stay apart -----
+    def _read_recurrent(self, gru):
+        return {"W": swap_r_z(gru.weight_ih_l0).T, "U": swap_r_z(gru.weight_hh_l0).T,
+                "b": swap_r_z(gru.bias_ih_l0), "b_U": swap_r_z(gru.bias_hh_l0)}
 
-    # ----- weights -----
-    def _read_weights(self) -> Weights:
-        def numpy(tensor: torch.Tensor) -> np.ndarray:
-            return tensor.detach().numpy().copy()
-
-        net, weights = self.net, {}
-        if net.embedding is not None:
-            weights["embedding"] = numpy(net.embedding.weight)
-        for k, gru in enumerate(net.recurrent):
-            weights[f"recurrent.{k}.W"] = numpy(swap_r_z(gru.weight_ih_l0).T)
-            weights[f"recurrent.{k}.U"] = numpy(swap_r_z(gru.weight_hh_l0).T)
-            weights[f"recurrent.{k}.b"] = numpy(swap_r_z(gru.bias_ih_l0))
-            weights[f"recurrent.{k}.b_U"] = numpy(swap_r_z(gru.bias_hh_l0))
-        for name, linear in net.named_dense():
-            weights[f"{name}.W"] = numpy(linear.weight.T)
-            weights[f"{name}.b"] = numpy(linear.bias)
-        return weights
-
-    @torch.no_grad()
-    def _write_weights(self, weights: Weights) -> None:
-        def load(param: nn.Parameter, value: np.ndarray) -> None:
-            param.copy_(torch.from_numpy(value))
-
-        def load_gates(param: nn.Parameter, value: np.ndarray) -> None:
-            param.copy_(swap_r_z(torch.from_numpy(value)))
-
-        net = self.net
-        if net.embedding is not None:
-            load(net.embedding.weight, weights["embedding"])
-        for k, gru in enumerate(net.recurrent):
-            load_gates(gru.weight_ih_l0, weights[f"recurrent.{k}.W"].T)
-            load_gates(gru.weight_hh_l0, weights[f"recurrent.{k}.U"].T)
-            load_gates(gru.bias_ih_l0, weights[f"recurrent.{k}.b"])
-            load_gates(gru.bias_hh_l0, weights[f"recurrent.{k}.b_U"])
-        for name, linear in net.named_dense():
-            load(linear.weight, weights[f"{name}.W"].T)
-            load(linear.bias, weights[f"{name}.b"])
+    def _write_recurrent(self, gru, params):
+        gru.weight_ih_l0.copy_(swap_r_z(torch.from_numpy(params["W"].T)))
+        gru.weight_hh_l0.copy_(swap_r_z(torch.from_numpy(params["U"].T)))
+        gru.bias_ih_l0.copy_(swap_r_z(torch.from_numpy(params["b"])))
+        gru.bias_hh_l0.copy_(swap_r_z(torch.from_numpy(params["b_U"])))
 
     # ----- inference -----
-    def _predict(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        self.net.eval()
-        with torch.inference_mode():
-            logits = self.net(torch.tensor(x), torch.tensor(lengths))
-            return self.net.activate(logits).numpy()
-
     def _trace(self, x: np.ndarray) -> tuple[list[LayerTrace], np.ndarray]:
         # Each layer's h comes from its own fused nn.GRU, the very forward predict runs. Given h, every
         # gate is one matmul over all steps: nothing in a GRU's gates is sequential except h itself.
@@ -207,41 +101,3 @@ class TorchGru(zoo.Backend):
             grads = torch.autograd.grad(loss, deltas)
         return np.stack([grad.norm(dim=1).numpy() for grad in grads])
 
-    # ----- training -----
-    def _start_training(self, lr: float, clip_norm: float | None, seed: int) -> None:
-        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=lr, betas=ADAM_BETAS, eps=ADAM_EPSILON)
-        self.clip_norm = clip_norm
-        self.net.dropout.generator.manual_seed(seed)
-
-    def _train_step(self, batch: SequenceData) -> float:
-        self.net.train()
-        logits = self.net(torch.tensor(batch.x), torch.tensor(batch.lengths))
-        loss = training_loss(logits, torch.tensor(batch.y), self.spec.task)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        if self.clip_norm is not None:
-            nn.utils.clip_grad_norm_(self.net.parameters(), self.clip_norm)
-        self.optimizer.step()
-        return loss.item()
-
-
-def training_loss(logits: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
-    """zoo.reference.mean_loss computed from logits, which stays finite and smooth where probabilities
-    saturate (it differs from the clipped cross-entropy only there)."""
-    if task == "binary":
-        return F.binary_cross_entropy_with_logits(logits[:, 0], y)
-    if task == "multiclass":
-        return F.cross_entropy(logits, y)
-    return F.mse_loss(logits[:, 0], y)
-
-
-def reference_loss(output: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
-    """zoo.reference.mean_loss to the letter, clipping included, so its derivative matches the
-    reference's finite differences even where a probability saturates."""
-    if task == "binary":
-        p = output[:, 0].clamp(1e-7, 1 - 1e-7)
-        return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
-    if task == "multiclass":
-        picked = output[torch.arange(len(output)), y]
-        return -torch.log(picked.clamp_min(1e-7)).mean()
-    return ((output[:, 0] - y) ** 2).mean()

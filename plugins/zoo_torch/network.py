@@ -1,0 +1,172 @@
+"""The parts every PyTorch backend of the ModelSpec shares, public so that plugin authors can build on
+them (the out-of-tree GRU example does): the network around the recurrent layers, seeded dropout, the
+losses of zoo.reference in torch, and TorchBackend, which leaves a backend only its recurrent layer.
+"""
+from __future__ import annotations
+
+import os
+
+# One intra-op thread unless the user chose otherwise. OpenMP threads spin while they wait, so two
+# processes running torch on two cores starve each other (measured: a training step went from 7 ms to
+# 4 s); sleeping threads instead slow this model's many tiny per-step ops 25-fold. One thread does
+# neither and costs about a quarter of the speed of a lone batch-training process. Read when torch loads.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+from typing import ClassVar  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import zoo  # noqa: E402
+from zoo.backend import ADAM_BETAS, ADAM_EPSILON, SequenceData  # noqa: E402
+from zoo.spec import ModelSpec  # noqa: E402
+from zoo.weights import Weights  # noqa: E402
+
+
+class SeededDropout(nn.Dropout):
+    """nn.Dropout drawing its masks from its own generator, so a training run depends only on its
+    seed and never on (or disturbs) torch's global random state."""
+
+    def __init__(self, p: float):
+        super().__init__(p)
+        self.generator = torch.Generator()
+
+    def forward(self, a: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return a
+        keep = torch.empty_like(a).bernoulli_(1 - self.p, generator=self.generator)
+        return a * keep / (1 - self.p)
+
+
+class Network(nn.Module):
+    def __init__(self, spec: ModelSpec, cell: type[nn.RNNBase] = nn.LSTM):
+        super().__init__()
+        self.spec = spec
+        # No padding_idx: the canonical weights treat row 0 like any other, and padding never
+        # reaches the output anyway (see forward).
+        self.embedding = nn.Embedding(spec.vocab_size, spec.embedding_dim) if spec.input == "tokens" else None
+        # One recurrent module per layer rather than num_layers=L: the layers differ in size.
+        sizes = (spec.input_dim, *spec.recurrent)
+        self.recurrent = nn.ModuleList(cell(n_in, n_out, batch_first=True) for n_in, n_out in zip(sizes, sizes[1:]))
+        sizes = (spec.recurrent[-1], *spec.head)
+        self.head = nn.ModuleList(nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes, sizes[1:]))
+        self.activation = torch.tanh if spec.activation == "tanh" else torch.relu
+        self.dropout = SeededDropout(spec.dropout)
+        self.output = nn.Linear(sizes[-1], spec.output_dim)
+
+    def named_dense(self) -> list[tuple[str, nn.Linear]]:
+        """The Linear layers under their canonical weight names."""
+        return [*((f"head.{k}", linear) for k, linear in enumerate(self.head)), ("output", self.output)]
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        return self.embedding(x) if self.embedding is not None else x
+
+    def readout(self, h: torch.Tensor) -> torch.Tensor:
+        """Output logits from top-layer states (any leading shape)."""
+        for linear in self.head:
+            h = self.activation(linear(h))
+        return self.output(self.dropout(h))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        a = self.embed(x)
+        for layer in self.recurrent:
+            a, _ = layer(a)
+        # Batches are right-padded, so step length-1 has seen only real steps: gathering it makes
+        # the answer independent of padding without packing.
+        last = a[torch.arange(len(a)), lengths - 1]
+        return self.readout(last)
+
+    def activate(self, logits: torch.Tensor) -> torch.Tensor:
+        if self.spec.task == "binary":
+            return torch.sigmoid(logits)
+        if self.spec.task == "multiclass":
+            return torch.softmax(logits, dim=-1)
+        return logits
+
+
+def training_loss(logits: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
+    """reference.mean_loss computed from logits, which stays finite and smooth where probabilities
+    saturate (it differs from the clipped cross-entropy only there)."""
+    if task == "binary":
+        return F.binary_cross_entropy_with_logits(logits[:, 0], y)
+    if task == "multiclass":
+        return F.cross_entropy(logits, y)
+    return F.mse_loss(logits[:, 0], y)
+
+
+def reference_loss(output: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
+    """reference.mean_loss to the letter, clipping included, so its derivative matches the
+    reference's finite differences even where a probability saturates."""
+    if task == "binary":
+        p = output[:, 0].clamp(1e-7, 1 - 1e-7)
+        return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+    if task == "multiclass":
+        picked = output[torch.arange(len(output)), y]
+        return -torch.log(picked.clamp_min(1e-7)).mean()
+    return ((output[:, 0] - y) ** 2).mean()
+
+
+class TorchBackend(zoo.Backend):
+    """A zoo.Backend on a Network of ``cell`` layers. Prediction, training and the weights around the
+    recurrent layers are the same for every family; a subclass maps its recurrent parameters to the
+    canonical ones (``_read_recurrent``, ``_write_recurrent``) and traces its own gates."""
+
+    cell: ClassVar[type[nn.RNNBase]]
+
+    def _build(self, seed: int) -> None:
+        # Vanishing gradients fill tensors with denormals, which made training steps 6x slower on CPU.
+        torch.set_flush_denormal(True)
+        self.net = Network(self.spec, cell=self.cell)
+
+    def _read_recurrent(self, layer: nn.RNNBase) -> dict[str, torch.Tensor]:
+        """The layer's canonical W, U, b (and b_U) as tensors."""
+        raise NotImplementedError
+
+    def _write_recurrent(self, layer: nn.RNNBase, params: dict[str, np.ndarray]) -> None:
+        """Copy canonical W, U, b (and b_U) into the layer; called under torch.no_grad."""
+        raise NotImplementedError
+
+    def _read_weights(self) -> Weights:
+        net = self.net
+        weights = {"embedding": net.embedding.weight} if net.embedding is not None else {}
+        for k, layer in enumerate(net.recurrent):
+            weights.update({f"recurrent.{k}.{name}": value for name, value in self._read_recurrent(layer).items()})
+        for name, linear in net.named_dense():
+            weights[f"{name}.W"], weights[f"{name}.b"] = linear.weight.T, linear.bias
+        return {name: value.detach().numpy().copy() for name, value in weights.items()}
+
+    @torch.no_grad()
+    def _write_weights(self, weights: Weights) -> None:
+        net = self.net
+        if net.embedding is not None:
+            net.embedding.weight.copy_(torch.from_numpy(weights["embedding"]))
+        for k, layer in enumerate(net.recurrent):
+            prefix = f"recurrent.{k}."
+            self._write_recurrent(layer, {n[len(prefix):]: v for n, v in weights.items() if n.startswith(prefix)})
+        for name, linear in net.named_dense():
+            linear.weight.copy_(torch.from_numpy(weights[f"{name}.W"].T))
+            linear.bias.copy_(torch.from_numpy(weights[f"{name}.b"]))
+
+    def _predict(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        self.net.eval()
+        with torch.inference_mode():
+            return self.net.activate(self.net(torch.tensor(x), torch.tensor(lengths))).numpy()
+
+    def _start_training(self, lr: float, clip_norm: float | None, seed: int) -> None:
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=lr, betas=ADAM_BETAS, eps=ADAM_EPSILON)
+        self.clip_norm = clip_norm
+        self.net.dropout.generator.manual_seed(seed)
+
+    def _train_step(self, batch: SequenceData) -> float:
+        self.net.train()
+        logits = self.net(torch.tensor(batch.x), torch.tensor(batch.lengths))
+        loss = training_loss(logits, torch.tensor(batch.y), self.spec.task)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.clip_norm is not None:
+            nn.utils.clip_grad_norm_(self.net.parameters(), self.clip_norm)
+        self.optimizer.step()
+        return loss.item()
