@@ -7,7 +7,7 @@ is the sum of PyTorch's two, so it is written to ``bias_ih_l0`` with ``bias_hh_l
 from __future__ import annotations
 
 # First: the network module sets torch's thread count, which torch reads once, as it loads.
-from .network import TorchBackend, reference_loss  # isort: skip
+from .network import TorchBackend  # isort: skip
 
 import numpy as np
 import torch
@@ -59,22 +59,8 @@ class TorchLSTM(TorchBackend):
             readout = self.net.activate(self.net.readout(a)).numpy()
         return layers, readout
 
-    def _gradients(self, x: np.ndarray, y: float) -> np.ndarray:
-        # A fused nn.LSTM exposes only its outputs, whose .grad misses the paths through later steps.
-        # So unroll each layer with the same parameters and add a zero delta_t to every h_t, used by
-        # both the next step and the layer above: dL/d(delta_t) is then the total dL/dh_t.
-        self.net.eval()
-        deltas = []
-        with torch.enable_grad():
-            a = self.net.embed(torch.tensor(x)[None])[0]
-            for lstm in self.net.recurrent:
-                deltas.append(torch.zeros(len(a), lstm.hidden_size, requires_grad=True))
-                a = unrolled(lstm, a, delta=deltas[-1])[0]
-            output = self.net.activate(self.net.readout(a[-1:]))
-            target = torch.tensor([y], dtype=torch.int64 if self.spec.task == "multiclass" else torch.float32)
-            loss = reference_loss(output, target, self.spec.task)
-            grads = torch.autograd.grad(loss, deltas)
-        return np.stack([grad.norm(dim=1).numpy() for grad in grads])
+    def _unroll(self, lstm, a, delta):
+        return unrolled(lstm, a, delta=delta)[0]
 
     def _what_if(self, x: np.ndarray, intervention) -> tuple[list[LayerTrace], np.ndarray]:
         self.net.eval()

@@ -129,6 +129,27 @@ class TorchBackend(zoo.Backend):
         """Copy canonical W, U, b (and b_U) into the layer; called under torch.no_grad."""
         raise NotImplementedError
 
+    def _unroll(self, layer: nn.RNNBase, a: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+        """(T, H): the layer run step by step on its own parameters, ``delta[t]`` added to each h_t as it is
+        made (and so seen by the next step and the layer above)."""
+        raise NotImplementedError
+
+    def _gradients(self, x: np.ndarray, y: float) -> np.ndarray:
+        # A fused recurrent layer exposes only its outputs, whose .grad misses the paths through later
+        # steps. So each layer is unrolled with a zero delta_t added to every h_t: dL/d(delta_t) is the
+        # total dL/dh_t.
+        self.net.eval()
+        deltas = []
+        with torch.enable_grad():
+            a = self.net.embed(torch.tensor(x)[None])[0]
+            for layer in self.net.recurrent:
+                deltas.append(torch.zeros(len(a), layer.hidden_size, requires_grad=True))
+                a = self._unroll(layer, a, deltas[-1])
+            output = self.net.activate(self.net.readout(a[-1:]))
+            target = torch.tensor([y], dtype=torch.int64 if self.spec.task == "multiclass" else torch.float32)
+            grads = torch.autograd.grad(reference_loss(output, target, self.spec.task), deltas)
+        return np.stack([grad.norm(dim=1).numpy() for grad in grads])
+
     def _read_weights(self) -> Weights:
         net = self.net
         weights = {"embedding": net.embedding.weight} if net.embedding is not None else {}

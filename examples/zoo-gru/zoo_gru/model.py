@@ -14,7 +14,7 @@ reset_after=True), which is why the two biases stay apart.
 from __future__ import annotations
 
 # First: zoo_torch's shared network sets torch's thread count, which torch reads once, as it loads.
-from zoo_torch.network import TorchBackend, reference_loss  # isort: skip
+from zoo_torch.network import TorchBackend  # isort: skip
 
 import numpy as np
 import torch
@@ -76,28 +76,13 @@ class TorchGru(TorchBackend):
             readout = self.net.activate(self.net.readout(a)).numpy()
         return layers, readout
 
-    def _gradients(self, x: np.ndarray, y: float) -> np.ndarray:
-        # A fused nn.GRU exposes only its outputs, whose .grad misses the paths through later steps.
-        # So unroll each layer with the same parameters and add a zero delta_t to every h_t, used by
-        # both the next step and the layer above: dL/d(delta_t) is then the total dL/dh_t.
-        self.net.eval()
-        deltas = []
-        with torch.enable_grad():
-            a = self.net.embed(torch.tensor(x)[None])[0]
-            for gru in self.net.recurrent:
-                delta = torch.zeros(len(a), gru.hidden_size, requires_grad=True)
-                x_parts = F.linear(a, gru.weight_ih_l0, gru.bias_ih_l0)
-                h_t = torch.zeros(gru.hidden_size)
-                hs = []
-                for x_t, delta_t in zip(x_parts, delta):
-                    z, _, n = gru_gates(x_t, F.linear(h_t, gru.weight_hh_l0, gru.bias_hh_l0))
-                    h_t = (1 - z) * n + z * h_t + delta_t
-                    hs.append(h_t)
-                deltas.append(delta)
-                a = torch.stack(hs)
-            output = self.net.activate(self.net.readout(a[-1:]))
-            target = torch.tensor([y], dtype=torch.int64 if self.spec.task == "multiclass" else torch.float32)
-            loss = reference_loss(output, target, self.spec.task)
-            grads = torch.autograd.grad(loss, deltas)
-        return np.stack([grad.norm(dim=1).numpy() for grad in grads])
+    def _unroll(self, gru, a, delta):
+        x_parts = F.linear(a, gru.weight_ih_l0, gru.bias_ih_l0)
+        h_t = torch.zeros(gru.hidden_size)
+        hs = []
+        for x_t, delta_t in zip(x_parts, delta):
+            z, _, n = gru_gates(x_t, F.linear(h_t, gru.weight_hh_l0, gru.bias_hh_l0))
+            h_t = (1 - z) * n + z * h_t + delta_t
+            hs.append(h_t)
+        return torch.stack(hs)
 
