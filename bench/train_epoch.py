@@ -9,12 +9,10 @@ import statistics
 import sys
 import time
 
-import numpy as np
-
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from common import save  # noqa: E402
 
-from zoo import ModelSpec, registry  # noqa: E402
+from zoo import registry  # noqa: E402
 from zoo.backend import ADAM_EPSILON, batch_order  # noqa: E402
 from zoo.datasets import load_dataset  # noqa: E402
 from zoo.prepare import prepare  # noqa: E402

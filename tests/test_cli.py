@@ -1,6 +1,4 @@
 """The zoo command as a user runs it: parity, trace, and clear errors."""
-import json
-
 import numpy as np
 import pytest
 

@@ -1,6 +1,4 @@
 """The long-range lab: its maths on hand-made traces and tiny models, its cache, and its command."""
-import json
-
 import numpy as np
 import pytest
 

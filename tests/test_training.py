@@ -1,6 +1,4 @@
 """Preprocessing, training, checkpoints and evaluation, on the real bundled data."""
-import json
-
 import numpy as np
 import pytest
 
@@ -8,8 +6,8 @@ import zoo
 from zoo import checkpoint
 from zoo.backend import Progress
 from zoo.datasets import SeriesDataset, TextDataset, load_dataset
-from zoo.prepare import encode_text, forecast_levels, prepare, scale
-from zoo.pretrained import BUNDLED_BACKENDS, DEFAULT_RUNS, PRETRAINED_DIR, pretrain, pretrained_path
+from zoo.prepare import encode_text, forecast_levels, prepare
+from zoo.pretrained import BUNDLED_BACKENDS, DEFAULT_RUNS, pretrain, pretrained_path
 from zoo.text import tokenize
 from zoo.train import EarlyStopping, TrainConfig, evaluate, train
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import checkpoint, plugins, workbench
+from zoo import checkpoint, plugins
 from zoo.plugins import Registry
 from zoo.prepare import encode_text
 from zoo.pretrained import PRETRAINED_DIR

@@ -13,6 +13,7 @@ import numpy as np
 
 from zoo import ZooError
 from zoo.plugins import registry
+from zoo.pretrained import DEFAULT_RUNS
 from zoo.workbench import TrainingJob, catalog, compare_series, compare_text
 from zoo.train import TrainConfig
 
@@ -125,7 +126,7 @@ def run_compare_text(text, models, layer, unit):
 # ----- compare series -----
 def read_series(source, pasted, upload, column, dataset):
     from zoo.datasets import load_dataset
-    from zoo.userdata import read_csv, series_from_csv, series_from_text
+    from zoo.userdata import series_from_csv, series_from_text
 
     if source == "paste":
         return series_from_text(pasted or "").values
@@ -203,9 +204,9 @@ def run_training(dataset, backends, epochs, activation, lr, request: gr.Request)
     if not backends:
         raise gr.Error("Pick at least one backend to train.")
     config = TrainConfig(epochs=int(epochs), lr=float(lr))
-    changes = {"activation": activation}
-    if dataset == "rotten-tomatoes":
-        changes["embedding_dim"] = 32  # as the shipped defaults: a 4000-word vocabulary stays small
+    # The architecture the shipped defaults use for this dataset, so new models compare with them.
+    shipped = next((run.spec_changes for run in DEFAULT_RUNS if run.dataset == dataset), {})
+    changes = {**shipped, "activation": activation}
     jobs = [TrainingJob(backend, dataset, config, changes).start() for backend in backends]
     JOBS[request.session_hash] = jobs
     while not all(job.finished for job in jobs):

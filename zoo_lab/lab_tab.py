@@ -3,7 +3,6 @@ vanish, the forget gates that keep c, and what happens when you clamp or silence
 from __future__ import annotations
 
 import gradio as gr
-import numpy as np
 
 from zoo import ZooError, lab
 from zoo.intervention import Intervention
