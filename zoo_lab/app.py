@@ -18,7 +18,9 @@ from zoo.workbench import TrainingJob, catalog, compare_series, compare_text
 from zoo.train import TrainConfig
 
 from . import plots
+from .i18n import I18N as i18n
 from .lab_tab import build_lab_tab
+from .learn_tab import build_learn_tab
 
 TEXT_EXAMPLES = [
     "He likes a pretty girl",
@@ -295,6 +297,9 @@ def build() -> gr.Blocks:
         gr.Markdown("# RNN Zoo\nThe same input through a Keras LSTM, a PyTorch LSTM and a plain RNN, side by side: "
                     "predictions, every hidden state and every gate, step by step.")
         with gr.Tabs():
+            with gr.Tab(i18n("tab_learn"), elem_id="tab-learn"):
+                build_learn_tab(app)
+
             with gr.Tab("Compare text"):
                 with gr.Row(equal_height=True):
                     text = gr.Textbox(label="Text", value="A gorgeous, witty, seductive movie.", lines=2, scale=5)
@@ -378,4 +383,4 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     args = parser.parse_args(argv)
-    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share)
+    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share, i18n=i18n)

@@ -187,3 +187,36 @@ def forget_memory(product: np.ndarray, trace: Trace) -> go.Figure:
     fig.update_layout(height=340, margin=dict(l=60, r=20, t=30, b=60), xaxis=_step_axis(trace, steps),
                       legend={"orientation": "h", "y": 1.15})
     return fig
+
+
+def remembered(named: list[tuple[str, dict]], title: str, kept_name: str, y_title: str) -> go.Figure:
+    """How much each model's first-layer state still differs, step by step, once an early word is
+    swapped (zoo.learn.remembered_word); an LSTM's forget-gate product on a second axis."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for k, (name, result) in enumerate(named):
+        steps = np.arange(len(result["difference"]))
+        colour = COLOURS[k % len(COLOURS)]
+        fig.add_trace(go.Scatter(x=steps, y=result["difference"], name=f"{name} ‖Δh‖", line={"color": colour},
+                                 customdata=result["tokens"], hovertemplate="%{customdata}: %{y:.3f}<extra>" + name + "</extra>"))
+        if result["kept"] is not None:
+            fig.add_trace(go.Scatter(x=steps[result["step"]:], y=result["kept"][result["step"]:], name=f"{name}: {kept_name}",
+                                     line={"color": colour, "dash": "dot"}), secondary_y=True)
+    fig.add_vline(x=named[0][1]["step"], line_dash="dot", line_color="grey")
+    fig.update_yaxes(title_text=y_title, secondary_y=False)
+    fig.update_yaxes(title_text="∏ f", range=[0, 1.05], secondary_y=True)
+    fig.update_layout(title=title, height=340, margin=dict(l=60, r=60, t=50, b=60),
+                      xaxis={"tickmode": "array", "tickvals": list(range(len(named[0][1]["tokens"]))),
+                             "ticktext": named[0][1]["tokens"], "tickangle": -45},
+                      legend={"orientation": "h", "y": -0.35})
+    return fig
+
+
+def head_activations(head: dict, title: str, unit_title: str) -> go.Figure:
+    """The head's real pre-activations z beside tanh(z) and relu(z), unit by unit."""
+    units = np.arange(len(head["z"]))
+    fig = go.Figure()
+    for k, (name, values) in enumerate((("z", head["z"]), ("tanh(z)", head["tanh"]), ("relu(z)", head["relu"]))):
+        fig.add_trace(go.Bar(x=units, y=values, name=name, marker_color=COLOURS[k]))
+    fig.update_layout(title=title, barmode="group", height=320, xaxis_title=unit_title,
+                      margin=dict(l=50, r=20, t=50, b=50), legend={"orientation": "h", "y": 1.12})
+    return fig

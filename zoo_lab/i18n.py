@@ -1,0 +1,402 @@
+"""Every user-visible string of the lab in English and Korean, in one gr.I18n instance.
+
+Static text (labels, captions, tab names, buttons) goes to the browser as ``I18N("key")`` and Gradio
+translates it with the browser's locale. Text the server writes at request time (equations, tables,
+status lines, the guided path) is translated here with ``translate(key, language(request))``, from the
+same dictionaries; the request's Accept-Language comes from the same browser setting. Static strings
+must not contain braces or apostrophes: the browser reads them as ICU message syntax. Request-time
+strings are Python format strings.
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from zoo import lab
+
+_BUDGETS_EN = "; ".join(
+    f"**{name}**: {b.n:,} examples, {b.epochs} epochs of batch {b.batch_size} ({b.steps:,} steps), Adam lr {b.lr:g}, "
+    f"clipping {lab.CLIP_NORM:g}" for name, b in lab.TASKS.items())
+_BUDGETS_KO = "; ".join(
+    f"**{name}**: 예제 {b.n:,}개, 배치 {b.batch_size}로 {b.epochs} 에포크({b.steps:,} 스텝), Adam 학습률 {b.lr:g}, "
+    f"기울기 클리핑 {lab.CLIP_NORM:g}" for name, b in lab.TASKS.items())
+
+EN = {
+    # ----- the app -----
+    "app_intro": "# RNN Zoo\nThe same input through a Keras LSTM, a PyTorch LSTM and a plain RNN, side by side: "
+                 "predictions, every hidden state and every gate, step by step.",
+    "tab_learn": "Learn",
+    "tab_compare_text": "Compare text",
+    "tab_compare_series": "Compare series",
+    "tab_train": "Train",
+    "tab_lab": "Lab",
+    "tab_backends": "Backends",
+    "text": "Text",
+    "compare": "Compare",
+    "models": "Models",
+    "hidden_states": "Hidden states h_t",
+    "follow_layer": "follow layer",
+    "follow_unit": "follow unit",
+    "gates_plot": "Gates and cell state of one unit",
+    "raw_numbers": "Raw numbers",
+    "readout_plot": "Prediction after each word",
+    "read_predictions": "Each row is one model’s answer for the whole input; *warm-up* marks a model whose framework loaded for this request.",
+    "read_readout": "How to read this: the head applied after every word — the prediction as it would be if the input ended there (the seed’s `return_sequences=True`).",
+    "read_heatmap": "How to read this: one column per model, one block per layer; each row is a hidden unit, each column a step; red is h near +1, blue near −1, white 0. Hover for token, unit and value.",
+    "read_gates": "How to read this: for the chosen unit, the input gate i (how much is written), forget gate f (how much of c survives: 1 keeps it), output gate o and cell state c; a plain RNN has none of these.",
+    "read_forecast": "How to read this: black is the series; each coloured line is a model’s prediction of every step from the window before it (the grey band is the first window, which has no prediction).",
+    "read_training": "How to read this: solid lines are training loss, dotted ones validation loss, per model; training stops early when validation loss stops improving.",
+    "series_from": "Series from",
+    "source_paste": "paste",
+    "source_csv": "CSV file",
+    "source_dataset": "bundled dataset",
+    "bundled_dataset": "bundled dataset",
+    "numbers_box": "Numbers (commas, spaces or new lines)",
+    "csv_file": "CSV file",
+    "column": "column",
+    "forecast_plot": "Forecasts over the truth",
+    "dataset": "dataset",
+    "backends": "backends",
+    "epochs": "epochs",
+    "head_activation": "head activation (the seed’s relu → tanh note)",
+    "learning_rate": "learning rate",
+    "train": "Train",
+    "cancel": "Cancel",
+    "loss_plot": "Loss per epoch",
+    "results": "Results",
+    "backends_intro": "Every registered backend plugin: what it runs on, and why it cannot run here if it cannot.",
+    "refresh": "Refresh",
+    "check_parity": "Check parity with the NumPy reference",
+    "parity_label": "Parity (T=50, one set of random weights)",
+    # request-time text of the compare and train tabs
+    "loading": "⏳ Loading {frameworks} for the first time (TensorFlow takes a few seconds to start)…",
+    "table_model": "model",
+    "table_prediction": "prediction",
+    "table_time": "time",
+    "table_task": "task",
+    "table_error": "error on this series",
+    "warm_up": "warm-up",
+    "readout_title": "P({positive}) after each word",
+    "accuracy_updown": "accuracy **{accuracy:.3f}** on next-step up/down",
+    "cancelling": "Cancelling: each model stops after its current batch, and nothing is saved.",
+    "pick_model": "Pick at least one model.",
+    "pick_backend": "Pick at least one backend to train.",
+    "upload_first": "Upload a CSV file first.",
+    "epoch_axis": "epoch",
+    "loss_axis": "loss",
+    "train_curve": "{backend} train",
+    "validation_curve": "{backend} validation",
+    # ----- the lab tab -----
+    "lab_intro": "Short dependencies are easy; long ones defeat a plain RNN because its gradients vanish, and the LSTM’s gates "
+                 f"fix that. Every model here starts from the same weights (forget-gate bias {lab.FORGET_BIAS:g}) and trains "
+                 f"within the same budget: {_BUDGETS_EN}.",
+    "lab_sweep": "1 · Lag sweep",
+    "lab_tasks": "tasks",
+    "lab_lags": "lags",
+    "lab_show_cached": "Show cached results",
+    "lab_run_sweep": "Run the sweep (trains what is not cached)",
+    "lab_sweep_plot": "Score against lag",
+    "lab_read_sweep": "How to read this: each point is a model trained from the same weights with the same budget at one lag; "
+                      "a curve that falls to the dotted line has forgotten (accuracy of a coin, or the MSE of always guessing 1).",
+    "lab_gradients": "2 · Vanishing gradients",
+    "lab_task": "task",
+    "lab_lag": "lag",
+    "lab_measure": "Measure ‖∂L/∂h_t‖",
+    "lab_gradients_plot": "‖∂L/∂h_t‖ against t",
+    "lab_read_gradients": "How to read this: how much of the error signal reaches each step; dashed before training, solid after. "
+                          "A line that drops by orders of magnitude towards t = 0 is a vanishing gradient: early words cannot be learnt from.",
+    "lab_first_last": "First step against last",
+    "lab_memory": "3 · Memory: forget gates and saturation",
+    "lab_trained_at": "trained at lag",
+    "lab_sentence": "sentence",
+    "lab_trace": "Trace",
+    "lab_memory_plot": "Share of c₀ kept",
+    "lab_read_memory": "How to read this: the product of the forget gates from the first step on — the share of what a unit wrote at "
+                       "step 0 still in its cell state at step t (1 keeps everything). Shown for the five units that keep the most.",
+    "lab_saturation": "Gate saturation over the longest sentences (Karpathy, Johnson and Fei-Fei 2015)",
+    "lab_what_if": "4 · What if?",
+    "lab_change": "change",
+    "lab_clamp_0": "forget gate clamped to 0",
+    "lab_clamp_1": "forget gate clamped to 1",
+    "lab_silence": "one unit silenced",
+    "lab_unit_to_silence": "unit to silence",
+    "lab_run_both": "Run both",
+    "lab_change_in_h": "Change in h",
+    "lab_read_what_if": "How to read this: the same model on the same sentence, once as trained and once with the change; the readout "
+                        "shows the prediction word by word, the heatmap the change in h (after minus before).",
+    "lab_cached_shown": "{count} cached results shown.",
+    "lab_results_done": "{count} results (cached cells are instant).",
+    "lab_what_if_summary": "As trained: **{before}** (P(same) = {p_before:.3f}) · with the {change}: **{after}** (P(same) = {p_after:.3f})",
+    # ----- the learn tab -----
+    "learn_intro": "## The equations, with a real model’s numbers in them\n"
+                   "Pick a model, type a sentence (or numbers for a series model) and step through it word by word with ◀ and ▶. "
+                   "Each equation of the LSTM (or of the plain RNN) is filled in with this model’s numbers at the chosen step, "
+                   "layer and unit: what goes into the gate, the gate’s value, and what comes out. The values are the ones the "
+                   "comparison tabs plot.",
+    "learn_model": "Model",
+    "learn_input": "Input",
+    "learn_input_info": "A sentence for a text model, numbers separated by commas for a series model; press Enter to show it.",
+    "learn_layer": "layer",
+    "learn_unit": "unit",
+    "learn_step": "step t",
+    "learn_numbers": "The numbers as data",
+    "learn_step_of": "Step t = {step} of 0–{last}: “{token}”",
+    "learn_where_lstm": "Layer {layer}, unit {unit}, step t = {step}. Every term is unit {unit}’s share: xₜ is what the layer reads "
+                        "at step t (the word’s embedding in layer 0, the h of the layer below above it); hₜ₋₁ and cₜ₋₁ are the "
+                        "previous step’s, zero before the first word.",
+    "learn_where_rnn": "Layer {layer}, unit {unit}, step t = {step}. The plain RNN has no gates: one equation, sₜ = tanh(W xₜ + U sₜ₋₁ + b), "
+                       "where xₜ is what the layer reads at step t and sₜ₋₁ the previous state (zero before the first word).",
+    "learn_where_gru": "Layer {layer}, unit {unit}, step t = {step}. A GRU: an update gate z, a reset gate r and a candidate n, "
+                       "with the reset gate applied to the recurrent term and its own bias (Keras and PyTorch alike).",
+    "eq_forget": "Forget gate fₜ",
+    "eq_forget_means": "How much of the old cell state cₜ₋₁ is kept: 1 keeps it, 0 erases it.",
+    "eq_input": "Input gate iₜ",
+    "eq_input_means": "How much of the new candidate gₜ is written into the cell.",
+    "eq_candidate": "Candidate gₜ",
+    "eq_candidate_means": "The new information, between −1 and 1.",
+    "eq_output": "Output gate oₜ",
+    "eq_output_means": "How much of the cell is let out as the hidden state hₜ.",
+    "eq_cell": "Cell state cₜ",
+    "eq_cell_means": "The old state as far as fₜ keeps it, plus the new as far as iₜ lets it in: the LSTM’s long memory.",
+    "eq_hidden": "Hidden state hₜ",
+    "eq_hidden_means": "What the next step and the layer above see.",
+    "eq_rnn_state": "State sₜ",
+    "eq_rnn_state_means": "The plain RNN’s whole memory: the previous state goes through U and tanh again at every step, "
+                          "so what it read long ago fades (and so does its gradient).",
+    "eq_update": "Update gate zₜ",
+    "eq_update_means": "How much of the old state hₜ₋₁ is kept (1 keeps it).",
+    "eq_reset": "Reset gate rₜ",
+    "eq_reset_means": "How much of the old state goes into the candidate.",
+    "eq_gru_candidate": "Candidate nₜ",
+    "eq_gru_candidate_means": "The new information, between −1 and 1.",
+    "guide_title": "Guided path: short and long dependencies, relu and tanh",
+    "guide_intro": "Four stops through the examples of the notes. Each one sets the model, the sentence, the unit and the step "
+                   "above, and measures what it shows. Stops 1–3 use the models the Lab tab trained on “he likes a … but he "
+                   "likes a …” sentences (lag 10): the plain RNN and the LSTMs all solved that task.",
+    "guide_button_1": "1 · Short dependency",
+    "guide_button_2": "2 · Long dependency: plain RNN",
+    "guide_button_3": "3 · Long dependency: LSTM",
+    "guide_button_4": "4 · relu → tanh",
+    "guide_plot": "The measurement",
+    "guide_1": "**1 · Short dependency.** “He likes a pretty girl”: the word that matters, *girl*, is the last one, so nothing "
+               "has to be carried far. Swap girl → boy and the last state of both models moves at once: ‖Δh‖ = {rnn_diff:.2f} "
+               "(plain RNN) and {lstm_diff:.2f} (LSTM). The equations show the LSTM at *{word}*, unit {unit}, the unit the swap "
+               "moves most.",
+    "guide_2": "**2 · Long dependency, plain RNN.** “He seems to like that he likes a girl but he likes a boy.” Does he still like "
+               "the same one? The answer needs *girl*, read five words before the end. Swapping it for *boy* flips the right "
+               "answer, yet the plain RNN says P(same) = {rnn_before:.2f}, then {rnn_after:.2f}: its state still differs at the "
+               "end (‖Δh‖ = {rnn_diff:.2f}) but no longer in a way that decides its answer. The LSTM: {lstm_before:.2f} → "
+               "{lstm_after:.2f}. The equation view shows the RNN at the last step, unit {unit}: its only memory is U sₜ₋₁, "
+               "squeezed through tanh at every step.",
+    "guide_3": "**3 · Long dependency, LSTM.** The same sentence through the LSTM. Its forget gates stay close to 1 from *girl* "
+               "on: the unit that keeps the most still holds {kept:.0%} of what it wrote at *girl* (dotted line, ∏ f). Step "
+               "back with ◀ and watch fₜ in the first equation stay near 1 while cₜ carries the word; the view shows unit {unit}, "
+               "the one the swap moves most at the end.",
+    "guide_4": "**4 · relu → tanh.** The note changed the Dense(16) head from relu to tanh. The bars are the shipped model’s real "
+               "head pre-activations z at the last word of “He likes a pretty girl”, and what each activation makes of them: "
+               "relu sets the {negative} of {units} units with z < 0 to zero and lets the others grow without bound "
+               "(here up to {largest:.2f}); tanh keeps every unit’s sign and squeezes it into (−1, 1), the range of the LSTM’s "
+               "own hₜ. This model was trained with {activation}. A relu model needs its own training (minutes, not shown "
+               "live): the Train tab’s head-activation switch trains one to compare.",
+    "plot_remembered_title": "How much the first layer still knows whether it read girl or boy",
+    "plot_remembered_y": "‖h − h′‖ after the swap",
+    "plot_kept": "∏ f since the word",
+    "plot_head_title": "Head pre-activations z and what relu and tanh make of them",
+    "plot_unit": "unit of the Dense(16) head",
+}
+
+KO = {
+    # ----- the app -----
+    "app_intro": "# RNN Zoo\n같은 입력을 Keras LSTM, PyTorch LSTM, 기본 RNN에 나란히 넣어 봅니다: "
+                 "예측, 모든 은닉 상태와 모든 게이트를 한 단계씩.",
+    "tab_learn": "배우기",
+    "tab_compare_text": "텍스트 비교",
+    "tab_compare_series": "시계열 비교",
+    "tab_train": "학습",
+    "tab_lab": "실험실",
+    "tab_backends": "백엔드",
+    "text": "텍스트",
+    "compare": "비교",
+    "models": "모델",
+    "hidden_states": "은닉 상태 h_t",
+    "follow_layer": "살펴볼 층",
+    "follow_unit": "살펴볼 유닛",
+    "gates_plot": "유닛 하나의 게이트와 셀 상태",
+    "raw_numbers": "원본 숫자",
+    "readout_plot": "단어마다의 예측",
+    "read_predictions": "한 행이 입력 전체에 대한 모델 하나의 답입니다. *준비 중*은 이번 요청에서 프레임워크를 처음 불러온 모델입니다.",
+    "read_readout": "읽는 법: 단어마다 출력층을 적용한 값, 즉 입력이 그 단어에서 끝났다면 나왔을 예측입니다(노트의 `return_sequences=True`).",
+    "read_heatmap": "읽는 법: 모델마다 한 열, 층마다 한 블록이고, 각 행은 은닉 유닛, 각 열은 단계입니다. 빨강은 h가 +1에 가깝고 파랑은 −1, 흰색은 0입니다. 마우스를 올리면 토큰, 유닛, 값이 보입니다.",
+    "read_gates": "읽는 법: 고른 유닛의 입력 게이트 i(얼마나 쓰는지), 망각 게이트 f(c가 얼마나 남는지: 1이면 그대로 유지), 출력 게이트 o, 셀 상태 c입니다. 기본 RNN에는 이것들이 없습니다.",
+    "read_forecast": "읽는 법: 검은 선이 시계열이고, 색깔 선은 각 모델이 바로 앞 구간(window)으로 매 단계를 예측한 값입니다(회색 띠는 예측이 없는 첫 구간).",
+    "read_training": "읽는 법: 실선은 학습 손실, 점선은 검증 손실입니다. 검증 손실이 더 나아지지 않으면 학습이 일찍 멈춥니다.",
+    "series_from": "시계열 가져오기",
+    "source_paste": "붙여넣기",
+    "source_csv": "CSV 파일",
+    "source_dataset": "내장 데이터셋",
+    "bundled_dataset": "내장 데이터셋",
+    "numbers_box": "숫자(쉼표, 공백, 줄바꿈으로 구분)",
+    "csv_file": "CSV 파일",
+    "column": "열",
+    "forecast_plot": "실제 값 위의 예측",
+    "dataset": "데이터셋",
+    "backends": "백엔드",
+    "epochs": "에포크",
+    "head_activation": "출력층 활성화 함수(노트의 relu → tanh)",
+    "learning_rate": "학습률",
+    "train": "학습",
+    "cancel": "취소",
+    "loss_plot": "에포크별 손실",
+    "results": "결과",
+    "backends_intro": "등록된 모든 백엔드 플러그인: 무엇으로 실행되는지, 여기서 실행될 수 없다면 그 이유.",
+    "refresh": "새로 고침",
+    "check_parity": "NumPy 기준 구현과 일치하는지 확인",
+    "parity_label": "일치도(T=50, 무작위 가중치 한 벌)",
+    "loading": "⏳ {frameworks}을(를) 처음 불러오는 중입니다(TensorFlow는 시작하는 데 몇 초 걸립니다)…",
+    "table_model": "모델",
+    "table_prediction": "예측",
+    "table_time": "시간",
+    "table_task": "과제",
+    "table_error": "이 시계열에서의 오차",
+    "warm_up": "준비 중",
+    "readout_title": "단어마다의 P({positive})",
+    "accuracy_updown": "다음 단계 상승/하락 정확도 **{accuracy:.3f}**",
+    "cancelling": "취소하는 중: 각 모델은 지금 배치를 마치고 멈추며, 아무것도 저장하지 않습니다.",
+    "pick_model": "모델을 하나 이상 고르세요.",
+    "pick_backend": "학습할 백엔드를 하나 이상 고르세요.",
+    "upload_first": "먼저 CSV 파일을 올리세요.",
+    "epoch_axis": "에포크",
+    "loss_axis": "손실",
+    "train_curve": "{backend} 학습",
+    "validation_curve": "{backend} 검증",
+    # ----- the lab tab -----
+    "lab_intro": "짧은 의존성은 쉽지만, 긴 의존성 앞에서 기본 RNN은 기울기 소실 때문에 무너지고 LSTM의 게이트가 이를 해결합니다. "
+                 f"여기 모든 모델은 같은 가중치(망각 게이트 편향 {lab.FORGET_BIAS:g})에서 출발해 같은 예산으로 학습합니다: {_BUDGETS_KO}.",
+    "lab_sweep": "1 · 지연(lag) 훑기",
+    "lab_tasks": "과제",
+    "lab_lags": "지연",
+    "lab_show_cached": "저장된 결과 보기",
+    "lab_run_sweep": "훑기 실행(저장되지 않은 것만 학습)",
+    "lab_sweep_plot": "지연에 따른 점수",
+    "lab_read_sweep": "읽는 법: 각 점은 같은 가중치에서 같은 예산으로 한 지연에 대해 학습한 모델입니다. 곡선이 점선까지 떨어지면 "
+                      "잊어버린 것입니다(동전 던지기의 정확도, 또는 늘 1이라고 답할 때의 MSE).",
+    "lab_gradients": "2 · 기울기 소실",
+    "lab_task": "과제",
+    "lab_lag": "지연",
+    "lab_measure": "‖∂L/∂h_t‖ 측정",
+    "lab_gradients_plot": "t에 따른 ‖∂L/∂h_t‖",
+    "lab_read_gradients": "읽는 법: 오차 신호가 각 단계에 얼마나 도달하는지입니다. 점선은 학습 전, 실선은 학습 후입니다. "
+                          "t = 0 쪽으로 갈수록 몇 자릿수씩 떨어지는 선이 기울기 소실입니다: 앞쪽 단어에서는 배울 수 없습니다.",
+    "lab_first_last": "첫 단계 대 마지막 단계",
+    "lab_memory": "3 · 기억: 망각 게이트와 포화",
+    "lab_trained_at": "학습한 지연",
+    "lab_sentence": "문장",
+    "lab_trace": "추적",
+    "lab_memory_plot": "남아 있는 c₀의 비율",
+    "lab_read_memory": "읽는 법: 첫 단계부터의 망각 게이트 곱, 즉 유닛이 0단계에 쓴 것 가운데 t단계의 셀 상태에 아직 남은 비율입니다"
+                       "(1이면 전부 유지). 가장 많이 유지하는 유닛 다섯 개를 보여 줍니다.",
+    "lab_saturation": "가장 긴 문장들에서의 게이트 포화(Karpathy, Johnson, Fei-Fei 2015)",
+    "lab_what_if": "4 · 만약에?",
+    "lab_change": "바꿀 것",
+    "lab_clamp_0": "망각 게이트를 0으로 고정",
+    "lab_clamp_1": "망각 게이트를 1로 고정",
+    "lab_silence": "유닛 하나 끄기",
+    "lab_unit_to_silence": "끌 유닛",
+    "lab_run_both": "둘 다 실행",
+    "lab_change_in_h": "h의 변화",
+    "lab_read_what_if": "읽는 법: 같은 모델, 같은 문장을 학습된 그대로 한 번, 바꾼 채로 한 번 실행합니다. 위 그래프는 단어마다의 예측, "
+                        "히트맵은 h의 변화(바꾼 뒤 빼기 바꾸기 전)입니다.",
+    "lab_cached_shown": "저장된 결과 {count}개를 보여 줍니다.",
+    "lab_results_done": "결과 {count}개(저장된 칸은 바로 나옵니다).",
+    "lab_what_if_summary": "학습된 그대로: **{before}** (P(same) = {p_before:.3f}) · {change}: **{after}** (P(same) = {p_after:.3f})",
+    # ----- the learn tab -----
+    "learn_intro": "## 식에 실제 모델의 숫자를 넣어 보기\n"
+                   "모델을 고르고 문장(시계열 모델이면 숫자)을 입력한 뒤 ◀ ▶로 한 단어씩 넘겨 보세요. "
+                   "LSTM(또는 기본 RNN)의 식 하나하나에 고른 단계, 층, 유닛에서 이 모델이 실제로 계산한 숫자가 들어갑니다: "
+                   "게이트에 들어가는 값, 게이트의 값, 그리고 나오는 값. 비교 탭의 그래프와 같은 숫자입니다.",
+    "learn_model": "모델",
+    "learn_input": "입력",
+    "learn_input_info": "텍스트 모델에는 문장을, 시계열 모델에는 쉼표로 구분한 숫자를 넣고 Enter를 누르세요.",
+    "learn_layer": "층",
+    "learn_unit": "유닛",
+    "learn_step": "단계 t",
+    "learn_numbers": "숫자 데이터",
+    "learn_step_of": "단계 t = {step} (0–{last}): “{token}”",
+    "learn_where_lstm": "{layer}층, {unit}번 유닛, 단계 t = {step}. 모든 항은 {unit}번 유닛의 몫입니다. xₜ는 이 층이 t단계에서 읽는 값"
+                        "(0층에서는 단어의 임베딩, 그 위의 층에서는 아래층의 h)이고, hₜ₋₁과 cₜ₋₁은 이전 단계의 값이며 첫 단어 "
+                        "앞에서는 0입니다.",
+    "learn_where_rnn": "{layer}층, {unit}번 유닛, 단계 t = {step}. 기본 RNN에는 게이트가 없고 식은 하나뿐입니다: "
+                       "sₜ = tanh(W xₜ + U sₜ₋₁ + b). xₜ는 이 층이 t단계에서 읽는 값, sₜ₋₁은 이전 상태(첫 단어 앞에서는 0)입니다.",
+    "learn_where_gru": "{layer}층, {unit}번 유닛, 단계 t = {step}. GRU: 업데이트 게이트 z, 리셋 게이트 r, 후보 n이 있고, "
+                       "리셋 게이트는 순환 항과 그 편향에 곱해집니다(Keras와 PyTorch 모두 같음).",
+    "eq_forget": "망각 게이트 fₜ",
+    "eq_forget_means": "이전 셀 상태 cₜ₋₁을 얼마나 기억할지: 1이면 그대로 기억하고, 0이면 지웁니다.",
+    "eq_input": "입력 게이트 iₜ",
+    "eq_input_means": "새 후보 값 gₜ를 셀에 얼마나 반영할지.",
+    "eq_candidate": "후보 값 gₜ",
+    "eq_candidate_means": "새 정보, −1과 1 사이의 값.",
+    "eq_output": "출력 게이트 oₜ",
+    "eq_output_means": "셀의 내용을 은닉 상태 hₜ로 얼마나 내보낼지.",
+    "eq_cell": "셀 상태 cₜ",
+    "eq_cell_means": "fₜ가 남긴 만큼의 이전 상태에 iₜ가 들여보낸 만큼의 새 정보를 더한 값: LSTM의 장기 기억입니다.",
+    "eq_hidden": "은닉 상태 hₜ",
+    "eq_hidden_means": "다음 단계와 위층이 보는 값.",
+    "eq_rnn_state": "상태 sₜ",
+    "eq_rnn_state_means": "기본 RNN의 기억 전부: 이전 상태가 매 단계 U와 tanh를 다시 거치므로 오래전에 읽은 것은 흐려집니다"
+                          "(기울기도 마찬가지로 소실됩니다).",
+    "eq_update": "업데이트 게이트 zₜ",
+    "eq_update_means": "이전 상태 hₜ₋₁을 얼마나 유지할지(1이면 유지).",
+    "eq_reset": "리셋 게이트 rₜ",
+    "eq_reset_means": "이전 상태를 후보 값에 얼마나 넣을지.",
+    "eq_gru_candidate": "후보 값 nₜ",
+    "eq_gru_candidate_means": "새 정보, −1과 1 사이의 값.",
+    "guide_title": "따라가기: 짧은 의존성과 긴 의존성, relu와 tanh",
+    "guide_intro": "노트의 예문을 따라가는 네 단계입니다. 각 단계는 위의 모델, 문장, 유닛, 단계를 정하고 보여 주는 것을 측정합니다. "
+                   "1–3단계는 실험실 탭이 “he likes a … but he likes a …” 문장(지연 10)으로 학습한 모델을 씁니다: "
+                   "기본 RNN과 LSTM 모두 이 과제를 풀었습니다.",
+    "guide_button_1": "1 · 단기 의존성",
+    "guide_button_2": "2 · 장기 의존성: 기본 RNN",
+    "guide_button_3": "3 · 장기 의존성: LSTM",
+    "guide_button_4": "4 · relu → tanh",
+    "guide_plot": "측정 결과",
+    "guide_1": "**1 · 단기 의존성.** “He likes a pretty girl”: 중요한 단어 *girl*이 마지막 단어라서 멀리 전달할 것이 없습니다. "
+               "girl을 boy로 바꾸면 두 모델의 마지막 상태가 바로 달라집니다: ‖Δh‖ = {rnn_diff:.2f}(기본 RNN), "
+               "{lstm_diff:.2f}(LSTM). 식은 *{word}*에서 LSTM의 {unit}번 유닛, 즉 이 바꿈으로 가장 크게 움직이는 유닛을 보여 줍니다.",
+    "guide_2": "**2 · 장기 의존성, 기본 RNN.** “He seems to like that he likes a girl but he likes a boy.” 그는 여전히 같은 사람을 "
+               "좋아할까요? 답하려면 끝에서 다섯 단어 앞의 *girl*이 필요합니다. 이를 *boy*로 바꾸면 정답이 뒤집히는데, 기본 RNN의 "
+               "답은 P(same) = {rnn_before:.2f} → {rnn_after:.2f}입니다: 마지막 상태는 여전히 다르지만"
+               "(‖Δh‖ = {rnn_diff:.2f}) 그 차이가 더 이상 답을 정하지 못합니다. LSTM은 {lstm_before:.2f} → {lstm_after:.2f}. "
+               "식은 마지막 단계에서 RNN의 {unit}번 유닛을 보여 줍니다: 기억이라고는 매 단계 tanh로 눌리는 U sₜ₋₁뿐입니다.",
+    "guide_3": "**3 · 장기 의존성, LSTM.** 같은 문장을 LSTM에 넣었습니다. *girl* 이후 망각 게이트가 1에 가깝게 유지됩니다: "
+               "가장 많이 기억하는 유닛은 *girl*에서 쓴 것의 {kept:.0%}를 아직 갖고 있습니다(점선, ∏ f). ◀로 한 단계씩 "
+               "되돌아가며 첫 번째 식의 fₜ가 1 가까이 머무는 동안 cₜ가 단어를 나르는 것을 보세요. 식은 마지막에 바꿈으로 가장 크게 "
+               "움직이는 {unit}번 유닛을 보여 줍니다.",
+    "guide_4": "**4 · relu → tanh.** 노트에서 Dense(16) 출력층의 relu를 tanh로 바꿨습니다. 막대는 “He likes a pretty girl”의 "
+               "마지막 단어에서 기본 제공 모델의 실제 출력층 활성화 전 값 z와, 각 활성화 함수가 그것을 어떻게 바꾸는지입니다: "
+               "relu는 {units}개 유닛 가운데 z < 0인 {negative}개를 0으로 만들고 나머지는 한없이 커지게 둡니다"
+               "(여기서는 최대 {largest:.2f}). tanh는 모든 유닛의 부호를 지키며 (−1, 1) 안으로 눌러 넣습니다. LSTM의 hₜ와 같은 "
+               "범위입니다. 이 모델은 {activation}(으)로 학습했습니다. relu 모델은 따로 학습해야 해서(몇 분 걸림) 여기서 바로 "
+               "보여 주지 않습니다: 학습 탭의 출력층 활성화 함수 선택으로 학습해 비교할 수 있습니다.",
+    "plot_remembered_title": "첫 층이 girl과 boy 중 무엇을 읽었는지 아직 얼마나 아는가",
+    "plot_remembered_y": "바꾼 뒤의 ‖h − h′‖",
+    "plot_kept": "그 단어 이후의 ∏ f",
+    "plot_head_title": "출력층 활성화 전 값 z와 relu, tanh를 거친 값",
+    "plot_unit": "Dense(16) 출력층의 유닛",
+}
+
+I18N = gr.I18n(en=EN, ko=KO)
+LANGUAGES = {"en": EN, "ko": KO}
+
+
+def language(request: gr.Request | None) -> str:
+    """The first language of the request's Accept-Language that the lab speaks; English otherwise."""
+    header = (request.headers.get("accept-language", "") if request is not None else "") or ""
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower().split("-")[0]
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def translate(key: str, lang: str = "en", **values) -> str:
+    text = LANGUAGES.get(lang, EN)[key]
+    return text.format(**values) if values else text
