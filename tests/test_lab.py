@@ -515,3 +515,150 @@ def test_lab_memory_and_saturation(client):
     gates = {(row[0], row[1]) for row in table["data"]}
     assert gates == {(0, "i"), (0, "f"), (0, "o")}
     assert any(t["name"] == "mean of all units" for t in json.loads(figure["plot"])["data"])
+
+
+# ----- 10. the Learn tab: the equations with the trace's numbers, in English and Korean -----
+LEARN_MODEL = "default/rotten-tomatoes-keras-lstm-seed0"
+EQUATION_LINE = re.compile(r"\$\$(\w)_t = (.*?)\$\$")
+
+
+def learn_step(client, model=LEARN_MODEL, text="He likes a pretty girl", layer=0, unit=0, step=0, api="/learn_step"):
+    return client.predict(model, text, layer, unit, step, api_name=api)
+
+
+def core_lesson(model_id: str, text: str):
+    from zoo import learn
+
+    return learn.lesson(learn.find_card(model_id), text)
+
+
+def shown_values(markdown: str) -> dict[str, float]:
+    """Each equation's result: the last number of its ``$$x_t = ... = value$$`` line."""
+    return {name: float(re.findall(r"-?\d+\.\d+", body)[-1]) for name, body in EQUATION_LINE.findall(markdown)}
+
+
+def assert_shows_the_trace(markdown: str, numbers: dict, trace, layer: int, unit: int, step: int) -> None:
+    from zoo_lab.learn_tab import number
+
+    states = trace.layers[layer]
+    expected = {name: states.gates[name][step, unit] for name in states.gates}
+    expected["h" if states.c is not None else "s"] = states.h[step, unit]
+    if states.c is not None:
+        expected["c"] = states.c[step, unit]
+    assert shown_values(markdown) == {name: float(number(v)) for name, v in expected.items()}
+    assert (numbers["layer"], numbers["unit"], numbers["step"]) == (layer, unit, step)
+    served = {e["name"]: e["value"] for e in numbers["equations"]}
+    assert served == pytest.approx({name: float(v) for name, v in expected.items()}, abs=1e-7)
+
+
+@pytest.mark.parametrize("model, layer, unit", [(LEARN_MODEL, 1, 7), ("default/rotten-tomatoes-numpy-rnn-seed0", 0, 3),
+                                                ("default/rotten-tomatoes-torch-lstm-seed0", 0, 63)])
+def test_learn_step_shows_the_trace_numbers(client, model, layer, unit):
+    text = "He seems to like that he likes a girl but he likes a boy"
+    lesson = core_lesson(model, text)
+    for step in (0, 5, lesson.trace.steps - 1):
+        _, sentence, markdown, numbers, *_ = learn_step(client, model, text, layer, unit, step)
+        assert_shows_the_trace(markdown, numbers, lesson.trace, layer, unit, step)
+        assert f"<mark>**{lesson.trace.tokens[step]}**</mark>" in sentence
+
+
+def test_learn_steps_forward_and_back_within_the_sentence(client):
+    lesson = core_lesson(LEARN_MODEL, "He likes a pretty girl")
+    last = lesson.trace.steps - 1
+    *_, numbers, _, _, step = learn_step(client, step=last - 1, api="/learn_forward")
+    assert numbers["step"] == last and step == last
+    *_, numbers, _, _, _ = learn_step(client, step=last, api="/learn_forward")
+    assert numbers["step"] == last  # the last word is as far as it goes
+    *_, numbers, _, _, _ = learn_step(client, step=0, api="/learn_back")
+    assert numbers["step"] == 0
+
+
+def test_learn_series_model_takes_numbers(client):
+    model = "default/sunspots-torch-lstm-seed0"
+    text, _, markdown, numbers, _, unit, step = learn_step(client, model, "He likes a pretty girl", 0, 2, 10)
+    assert re.fullmatch(r"[\d, ]+", text)  # a sentence is no series: the tab swaps in its example numbers
+    from zoo.userdata import parse_series
+
+    lesson = core_lesson(model, parse_series(text))
+    assert_shows_the_trace(markdown, numbers, lesson.trace, 0, 2, 10)
+    assert (unit, step) == (2, 10)
+    *_, numbers, _, unit, step = learn_step(client, model, text, 1, 999, 999)  # beyond the model and the series: clamped
+    assert (numbers["layer"], unit, step) == (1, lesson.trace.layers[1].units - 1, lesson.trace.steps - 1)
+
+
+def test_learn_speaks_the_browsers_language(server):
+    korean = Client(server.url, verbose=False, headers={"Accept-Language": "ko-KR,ko;q=0.9"})
+    _, sentence, markdown, *_ = learn_step(korean, step=1)
+    assert "망각 게이트" in markdown and "셀 상태" in markdown and "단계 t = 1" in sentence
+    guide = korean.predict(api_name="/learn_guide_2")
+    assert "장기 의존성" in guide[5]
+
+
+def test_learn_guided_path_measures_what_it_says(client):
+    from zoo import learn
+
+    rnn = next(card for card in learn.lab_cards() if card.family == "rnn")
+    lstm = next(card for card in learn.lab_cards() if card.family == "lstm")
+    by_rnn = learn.remembered_word(rnn, learn.LONG_SENTENCE, "girl", "boy")
+    by_lstm = learn.remembered_word(lstm, learn.LONG_SENTENCE, "girl", "boy")
+    model, text, layer, unit, step, explanation, plot = client.predict(api_name="/learn_guide_2")
+    assert (model, text, layer, unit, step) == (rnn.id, learn.LONG_SENTENCE, 0, by_rnn["unit"], len(by_rnn["tokens"]) - 1)
+    assert f"P(same) = {by_rnn['output']:.2f}, then {by_rnn['swapped_output']:.2f}" in explanation
+    assert f"{by_lstm['output']:.2f} → {by_lstm['swapped_output']:.2f}" in explanation
+    lines = {t["name"]: plotly_array(t["y"]) for t in figure(plot)["data"]}
+    np.testing.assert_allclose(lines["numpy-rnn ‖Δh‖"], by_rnn["difference"], rtol=1e-5)
+    np.testing.assert_allclose(lines["torch-lstm ‖Δh‖"], by_lstm["difference"], rtol=1e-5)
+    *_, explanation, plot = client.predict(api_name="/learn_guide_3")
+    assert f"{by_lstm['kept'][-1]:.0%}" in explanation
+    *_, explanation, plot = client.predict(api_name="/learn_guide_4")
+    assert [t["name"] for t in figure(plot)["data"]] == ["z", "tanh(z)", "relu(z)"]
+
+
+def learn_page(browser, server, locale: str):
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.goto(server.url, wait_until="domcontentloaded")
+    page.wait_for_selector("#learn-equations .katex", timeout=90_000)
+    return context, page
+
+
+def page_values(page) -> dict[str, float]:
+    """The equations as the browser shows them: KaTeX keeps each formula's TeX source in an annotation."""
+    sources = page.locator("#learn-equations annotation").all_text_contents()
+    return shown_values("".join(f"$${source}$$" for source in sources))
+
+
+@pytest.mark.parametrize("locale, words, absent", [
+    ("ko-KR", ["배우기", "텍스트 비교", "망각 게이트", "셀 상태", "단기 의존성"], "Forget gate"),
+    ("en-US", ["Learn", "Compare text", "Forget gate", "Cell state", "Short dependency"], "망각 게이트"),
+])
+def test_browser_learn_tab_in_both_languages(browser, server, locale, words, absent):
+    from zoo_lab.learn_tab import number
+
+    context, page = learn_page(browser, server, locale)
+    try:
+        assert page.get_by_role("tab").first.inner_text() == words[0]  # the Learn tab comes first
+        body = page.locator("body").inner_text()
+        for word in words:
+            assert word in body, (locale, word)
+        assert absent not in body
+        lesson = core_lesson(LEARN_MODEL, "He likes a pretty girl")
+        layer0 = lesson.trace.layers[0]
+        for step in range(3):  # t = 0, then ▶ twice: the page follows the trace word by word
+            if step:
+                page.click("#learn-forward")
+                page.wait_for_function(
+                    "step => document.querySelector('#learn-sentence').innerText.includes('t = ' + step)", arg=step)
+            values = page_values(page)
+            assert values["f"] == float(number(layer0.gates["f"][step, 0])), (locale, step, values)
+            assert values["h"] == float(number(layer0.h[step, 0]))
+            assert page.locator("#learn-sentence mark").inner_text() == lesson.trace.tokens[step]
+        page.click("#guide-1")
+        page.wait_for_selector("#guide-plot .js-plotly-plot", timeout=60_000)
+        # the README's screenshots: the tab after the first stop of the guided path
+        page.screenshot(path=str(ROOT / "docs" / f"learn-{locale[:2]}.png"), full_page=True)
+        assert page.errors == []
+    finally:
+        context.close()

@@ -18,7 +18,7 @@ from zoo.workbench import TrainingJob, catalog, compare_series, compare_text
 from zoo.train import TrainConfig
 
 from . import plots
-from .i18n import I18N as i18n
+from .i18n import I18N as i18n, language, translate
 from .lab_tab import build_lab_tab
 from .learn_tab import build_learn_tab
 
@@ -35,14 +35,6 @@ SERIES_EXAMPLE = ", ".join(str(v) for v in [
     5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122,
     103, 73, 47, 35, 11, 5, 16, 34, 70, 81, 111, 101, 73, 40, 20, 16, 5, 11, 22, 40, 60, 80.9, 83.4, 47.7,
 ])  # yearly sunspot numbers, 1700-1751
-HOW_TO_READ = {
-    "predictions": "Each row is one model's answer for the whole input; *warm-up* marks a model whose framework loaded for this request.",
-    "readout": "How to read this: the head applied after every word — the prediction as it would be if the input ended there (the seed's `return_sequences=True`).",
-    "heatmap": "How to read this: one column per model, one block per layer; each row is a hidden unit, each column a step; red is h near +1, blue near −1, white 0. Hover for token, unit and value.",
-    "gates": "How to read this: for the chosen unit, the input gate i (how much is written), forget gate f (how much of c survives: 1 keeps it), output gate o and cell state c; a plain RNN has none of these.",
-    "forecast": "How to read this: black is the series; each coloured line is a model's prediction of every step from the window before it (the grey band is the first window, which has no prediction).",
-    "training": "How to read this: solid lines are training loss, dotted ones validation loss, per model; training stops early when validation loss stops improving.",
-}
 
 
 # ----- helpers shared by the tabs -----
@@ -54,10 +46,10 @@ def default_models(kind: str) -> list[str]:
     return [card.id for card in catalog() if card.kind == kind and card.pretrained]
 
 
-def chosen_cards(ids: list[str]):
+def chosen_cards(ids: list[str], lang: str = "en"):
     wanted = set(ids or [])
     if not wanted:
-        raise gr.Error("Pick at least one model.")
+        raise gr.Error(translate("pick_model", lang))
     known = catalog()
     unknown = wanted - {card.id for card in known}
     if unknown:
@@ -65,24 +57,25 @@ def chosen_cards(ids: list[str]):
     return [card for card in known if card.id in wanted]
 
 
-def warming_message(cards) -> str | None:
+def warming_message(cards, lang: str) -> str | None:
     from zoo.workbench import CACHE
 
     cold = [card for card in cards if not CACHE.is_loaded(card.path)]
     if not cold:
         return None
     frameworks = sorted({card.backend for card in cold})
-    return f"⏳ Loading {', '.join(frameworks)} for the first time (TensorFlow takes a few seconds to start)…"
+    return translate("loading", lang, frameworks=", ".join(frameworks))
 
 
-def predictions_table(answers, task_of) -> str:
-    rows = ["| model | prediction | | time |", "|---|---|---|---|"]
+def predictions_table(answers, task_of, lang: str) -> str:
+    words = {key: translate(key, lang) for key in ("table_model", "table_prediction", "table_time", "warm_up")}
+    rows = [f"| {words['table_model']} | {words['table_prediction']} | | {words['table_time']} |", "|---|---|---|---|"]
     for answer in answers:
         name = answer.card.label
         if answer.error:
             rows.append(f"| {name} | ⚠️ {answer.error} | | |")
             continue
-        rows.append(f"| {name} | {task_of(answer)} | {'warm-up' if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
+        rows.append(f"| {name} | {task_of(answer)} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 
 
@@ -109,9 +102,10 @@ def named_traces(answers):
 
 
 # ----- compare text -----
-def run_compare_text(text, models, layer, unit):
-    cards = chosen_cards(models)
-    message = warming_message(cards)
+def run_compare_text(text, models, layer, unit, request: gr.Request):
+    lang = language(request)
+    cards = chosen_cards(models, lang)
+    message = warming_message(cards, lang)
     if message:
         yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     try:
@@ -120,13 +114,13 @@ def run_compare_text(text, models, layer, unit):
         raise gr.Error(str(err)) from None
     named = named_traces(answers)
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
-    yield ("", predictions_table(answers, describe_text_answer),
-           plots.readout(named, "binary", f"P({positive}) after each word"), plots.hidden_heatmaps(named),
+    yield ("", predictions_table(answers, describe_text_answer, lang),
+           plots.readout(named, "binary", translate("readout_title", lang, positive=positive)), plots.hidden_heatmaps(named),
            plots.gates(named, int(layer), int(unit)), summary_json(answers))
 
 
 # ----- compare series -----
-def read_series(source, pasted, upload, column, dataset):
+def read_series(source, pasted, upload, column, dataset, lang: str):
     from zoo.datasets import load_dataset
     from zoo.userdata import series_from_csv, series_from_text
 
@@ -134,7 +128,7 @@ def read_series(source, pasted, upload, column, dataset):
         return series_from_text(pasted or "").values
     if source == "CSV file":
         if upload is None:
-            raise gr.Error("Upload a CSV file first.")
+            raise gr.Error(translate("upload_first", lang))
         with open(upload, "rb") as f:
             return series_from_csv(f.read(), column=column or None).values
     data = load_dataset(dataset)
@@ -155,13 +149,14 @@ def csv_columns(upload):
     return gr.update(choices=list(frame.columns), value=numeric[0] if numeric else None)
 
 
-def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit):
-    cards = chosen_cards(models)
-    message = warming_message(cards)
+def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, request: gr.Request):
+    lang = language(request)
+    cards = chosen_cards(models, lang)
+    message = warming_message(cards, lang)
     if message:
         yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     try:
-        values = read_series(source, pasted, upload, column, dataset)
+        values = read_series(source, pasted, upload, column, dataset, lang)
         answers = compare_series(values, cards)
     except ZooError as err:
         raise gr.Error(str(err)) from None
@@ -169,7 +164,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     window = max((card_window(a) for a in good), default=1)
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
-    table = series_metrics(values, answers)
+    table = series_metrics(values, answers, lang)
     yield "", table, plots.forecast(values, window, forecasts), plots.hidden_heatmaps(named), plots.gates(named, int(layer), int(unit)), summary_json(answers)
 
 
@@ -177,9 +172,10 @@ def card_window(answer) -> int:
     return len(answer.trace.readout) - len(answer.forecast)
 
 
-def series_metrics(values, answers) -> str:
+def series_metrics(values, answers, lang: str) -> str:
     level = np.asarray(values, dtype=np.float64).reshape(len(values), -1)[:, 0]
-    rows = ["| model | task | error on this series | time |", "|---|---|---|---|"]
+    header = " | ".join(translate(key, lang) for key in ("table_model", "table_task", "table_error", "table_time"))
+    rows = [f"| {header} |", "|---|---|---|---|"]
     for answer in answers:
         if answer.error:
             rows.append(f"| {answer.card.label} | | ⚠️ {answer.error} | |")
@@ -193,7 +189,7 @@ def series_metrics(values, answers) -> str:
                     f"(persistence: RMSE {np.sqrt(np.mean(persistence**2)):.3g})")
         else:
             up = truth > level[start - 1:-1]
-            text = f"accuracy **{np.mean((answer.forecast >= 0.5) == up):.3f}** on next-step up/down"
+            text = translate("accuracy_updown", lang, accuracy=np.mean((answer.forecast >= 0.5) == up))
         rows.append(f"| {answer.card.label} | {answer.card.target} | {text} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 
@@ -204,24 +200,25 @@ JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs,
 
 def run_training(dataset, backends, epochs, activation, lr, request: gr.Request):
     if not backends:
-        raise gr.Error("Pick at least one backend to train.")
+        raise gr.Error(translate("pick_backend", language(request)))
     config = TrainConfig(epochs=int(epochs), lr=float(lr))
     # The architecture the shipped defaults use for this dataset, so new models compare with them.
     shipped = next((run.spec_changes for run in DEFAULT_RUNS if run.dataset == dataset), {})
     changes = {**shipped, "activation": activation}
     jobs = [TrainingJob(backend, dataset, config, changes).start() for backend in backends]
+    lang = language(request)
     JOBS[request.session_hash] = jobs
     while not all(job.finished for job in jobs):
-        yield training_status(jobs), training_plot(jobs), training_table(jobs), gr.skip(), gr.skip()
+        yield training_status(jobs), training_plot(jobs, lang), training_table(jobs), gr.skip(), gr.skip()
         time.sleep(0.5)
-    yield (training_status(jobs), training_plot(jobs), training_table(jobs),
+    yield (training_status(jobs), training_plot(jobs, lang), training_table(jobs),
            gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series")))
 
 
 def cancel_training(request: gr.Request):
     for job in JOBS.get(request.session_hash, []):
         job.cancel()
-    return "Cancelling: each model stops after its current batch, and nothing is saved."
+    return translate("cancelling", language(request))
 
 
 def training_status(jobs) -> str:
@@ -229,7 +226,7 @@ def training_status(jobs) -> str:
     return " · ".join(parts)
 
 
-def training_plot(jobs):
+def training_plot(jobs, lang: str):
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -238,9 +235,9 @@ def training_plot(jobs):
             continue
         epochs, loss, val = zip(*job.curve)
         colour = plots.COLOURS[k % len(plots.COLOURS)]
-        fig.add_trace(go.Scatter(x=epochs, y=loss, name=f"{job.backend} train", line={"color": colour}))
-        fig.add_trace(go.Scatter(x=epochs, y=val, name=f"{job.backend} validation", line={"color": colour, "dash": "dot"}))
-    fig.update_layout(height=320, xaxis_title="epoch", yaxis_title="loss", margin=dict(l=50, r=20, t=20, b=40))
+        fig.add_trace(go.Scatter(x=epochs, y=loss, name=translate("train_curve", lang, backend=job.backend), line={"color": colour}))
+        fig.add_trace(go.Scatter(x=epochs, y=val, name=translate("validation_curve", lang, backend=job.backend), line={"color": colour, "dash": "dot"}))
+    fig.update_layout(height=320, xaxis_title=translate("epoch_axis", lang), yaxis_title=translate("loss_axis", lang), margin=dict(l=50, r=20, t=20, b=40))
     return fig
 
 
@@ -273,19 +270,19 @@ def model_picker(kind: str, **layout) -> gr.Dropdown:
     # A multiselect that accepts values beyond its first list: models trained after start-up (in any
     # session) stay selectable; the workbench only ever loads ids that are in its live catalog.
     return gr.Dropdown(model_choices(kind), value=default_models(kind), multiselect=True, allow_custom_value=True,
-                       label="Models", elem_id=f"{kind}-models", **layout)
+                       label=i18n("models"), elem_id=f"{kind}-models", **layout)
 
 
 def state_views(prefix: str):
     """Hidden-state heatmaps, the unit to follow, its gates and the raw numbers: the same for text and series."""
-    heatmaps = gr.Plot(label="Hidden states h_t", elem_id=f"{prefix}-heatmaps")
-    gr.Markdown(HOW_TO_READ["heatmap"])
+    heatmaps = gr.Plot(label=i18n("hidden_states"), elem_id=f"{prefix}-heatmaps")
+    gr.Markdown(i18n("read_heatmap"))
     with gr.Row():
-        layer = gr.Dropdown([0, 1], value=0, label="follow layer", scale=1)
-        unit = gr.Slider(0, 63, value=0, step=1, label="follow unit", scale=3)
-    gates = gr.Plot(label="Gates and cell state of one unit", elem_id=f"{prefix}-gates")
-    gr.Markdown(HOW_TO_READ["gates"])
-    with gr.Accordion("Raw numbers", open=False):
+        layer = gr.Dropdown([0, 1], value=0, label=i18n("follow_layer"), scale=1)
+        unit = gr.Slider(0, 63, value=0, step=1, label=i18n("follow_unit"), scale=3)
+    gates = gr.Plot(label=i18n("gates_plot"), elem_id=f"{prefix}-gates")
+    gr.Markdown(i18n("read_gates"))
+    with gr.Accordion(i18n("raw_numbers"), open=False):
         numbers = gr.JSON()
     return heatmaps, layer, unit, gates, numbers
 
@@ -294,23 +291,22 @@ def build() -> gr.Blocks:
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series" and e.name != "adding-problem"]
     with gr.Blocks(title="RNN Zoo") as app:
-        gr.Markdown("# RNN Zoo\nThe same input through a Keras LSTM, a PyTorch LSTM and a plain RNN, side by side: "
-                    "predictions, every hidden state and every gate, step by step.")
+        gr.Markdown(i18n("app_intro"))
         with gr.Tabs():
             with gr.Tab(i18n("tab_learn"), elem_id="tab-learn"):
                 build_learn_tab(app)
 
-            with gr.Tab("Compare text"):
+            with gr.Tab(i18n("tab_compare_text")):
                 with gr.Row(equal_height=True):
-                    text = gr.Textbox(label="Text", value="A gorgeous, witty, seductive movie.", lines=2, scale=5)
-                    compare = gr.Button("Compare", variant="primary", scale=1, min_width=140, elem_id="compare-text")
+                    text = gr.Textbox(label=i18n("text"), value="A gorgeous, witty, seductive movie.", lines=2, scale=5)
+                    compare = gr.Button(i18n("compare"), variant="primary", scale=1, min_width=140, elem_id="compare-text")
                 gr.Examples(TEXT_EXAMPLES, inputs=text)
                 text_models = model_picker("text")
                 text_status = gr.Markdown()
                 text_table = gr.Markdown(elem_id="text-predictions")
-                gr.Markdown(HOW_TO_READ["predictions"])
-                text_readout = gr.Plot(label="Prediction after each word", elem_id="text-readout")
-                gr.Markdown(HOW_TO_READ["readout"])
+                gr.Markdown(i18n("read_predictions"))
+                text_readout = gr.Plot(label=i18n("readout_plot"), elem_id="text-readout")
+                gr.Markdown(i18n("read_readout"))
                 text_heatmaps, text_layer, text_unit, text_gates, text_json = state_views("text")
                 inputs = [text, text_models, text_layer, text_unit]
                 outputs = [text_status, text_table, text_readout, text_heatmaps, text_gates, text_json]
@@ -319,21 +315,22 @@ def build() -> gr.Blocks:
                 for control in (text_layer, text_unit):
                     control.change(run_compare_text, inputs, outputs, api_name=False)
 
-            with gr.Tab("Compare series"):
+            with gr.Tab(i18n("tab_compare_series")):
                 with gr.Row():
-                    source = gr.Radio(["paste", "CSV file", "bundled dataset"], value="paste", label="Series from")
-                    series_dataset = gr.Dropdown(series_sets, value="sunspots", label="bundled dataset")
-                series_text = gr.Textbox(label="Numbers (commas, spaces or new lines)", value=SERIES_EXAMPLE, lines=3)
+                    source = gr.Radio([(i18n("source_paste"), "paste"), (i18n("source_csv"), "CSV file"), (i18n("source_dataset"), "bundled dataset")],
+                                      value="paste", label=i18n("series_from"))
+                    series_dataset = gr.Dropdown(series_sets, value="sunspots", label=i18n("bundled_dataset"))
+                series_text = gr.Textbox(label=i18n("numbers_box"), value=SERIES_EXAMPLE, lines=3)
                 with gr.Row():
-                    upload = gr.File(label="CSV file", file_types=[".csv", ".txt"], type="filepath")
-                    column = gr.Dropdown([], label="column", allow_custom_value=True)
+                    upload = gr.File(label=i18n("csv_file"), file_types=[".csv", ".txt"], type="filepath")
+                    column = gr.Dropdown([], label=i18n("column"), allow_custom_value=True)
                 with gr.Row(equal_height=True):
                     series_models = model_picker("series", scale=5)
-                    compare_s = gr.Button("Compare", variant="primary", scale=1, min_width=140, elem_id="compare-series")
+                    compare_s = gr.Button(i18n("compare"), variant="primary", scale=1, min_width=140, elem_id="compare-series")
                 series_status = gr.Markdown()
                 series_table = gr.Markdown(elem_id="series-metrics")
-                series_plot = gr.Plot(label="Forecasts over the truth", elem_id="series-forecast")
-                gr.Markdown(HOW_TO_READ["forecast"])
+                series_plot = gr.Plot(label=i18n("forecast_plot"), elem_id="series-forecast")
+                gr.Markdown(i18n("read_forecast"))
                 series_heatmaps, series_layer, series_unit, series_gates, series_json = state_views("series")
                 upload.change(csv_columns, upload, column, api_name=False)
                 s_inputs = [source, series_text, upload, column, series_dataset, series_models, series_layer, series_unit]
@@ -342,34 +339,34 @@ def build() -> gr.Blocks:
                 for control in (series_layer, series_unit):
                     control.change(run_compare_series, s_inputs, s_outputs, api_name=False)
 
-            with gr.Tab("Train"):
+            with gr.Tab(i18n("tab_train")):
                 with gr.Row():
-                    train_dataset = gr.Dropdown(datasets, value="long-dependency", label="dataset")
-                    train_backends = gr.CheckboxGroup(["keras-lstm", "torch-lstm", "numpy-rnn"], value=["torch-lstm", "numpy-rnn"], label="backends")
+                    train_dataset = gr.Dropdown(datasets, value="long-dependency", label=i18n("dataset"))
+                    train_backends = gr.CheckboxGroup(["keras-lstm", "torch-lstm", "numpy-rnn"], value=["torch-lstm", "numpy-rnn"], label=i18n("backends"))
                 with gr.Row():
-                    epochs = gr.Slider(1, 30, value=5, step=1, label="epochs")
-                    activation = gr.Radio(["tanh", "relu"], value="tanh", label="head activation (the seed's relu → tanh note)")
-                    lr = gr.Number(value=1e-3, label="learning rate")
+                    epochs = gr.Slider(1, 30, value=5, step=1, label=i18n("epochs"))
+                    activation = gr.Radio(["tanh", "relu"], value="tanh", label=i18n("head_activation"))
+                    lr = gr.Number(value=1e-3, label=i18n("learning_rate"))
                 with gr.Row():
-                    train_button = gr.Button("Train", variant="primary")
-                    cancel_button = gr.Button("Cancel", variant="stop")
+                    train_button = gr.Button(i18n("train"), variant="primary")
+                    cancel_button = gr.Button(i18n("cancel"), variant="stop")
                 train_status = gr.Markdown()
-                train_plot = gr.Plot(label="Loss per epoch", elem_id="train-curves")
-                gr.Markdown(HOW_TO_READ["training"])
-                train_results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label="Results")
+                train_plot = gr.Plot(label=i18n("loss_plot"), elem_id="train-curves")
+                gr.Markdown(i18n("read_training"))
+                train_results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label=i18n("results"))
                 train_button.click(run_training, [train_dataset, train_backends, epochs, activation, lr],
                                    [train_status, train_plot, train_results, text_models, series_models], api_name="train")
                 cancel_button.click(cancel_training, None, train_status, api_name="cancel_training")
 
-            with gr.Tab("Lab"):
+            with gr.Tab(i18n("tab_lab")):
                 build_lab_tab()
 
-            with gr.Tab("Backends"):
-                gr.Markdown("Every registered backend plugin: what it runs on, and why it cannot run here if it cannot.")
+            with gr.Tab(i18n("tab_backends")):
+                gr.Markdown(i18n("backends_intro"))
                 backends = gr.Dataframe(backends_table(), headers=["backend", "family", "framework", "version", "plugin", "status", "reason"])
-                gr.Button("Refresh").click(backends_table, None, backends, api_name="backends")
-                parity_button = gr.Button("Check parity with the NumPy reference")
-                parity = gr.Dataframe(headers=["backend", "family", "max |diff|", "within 1e-5"], label="Parity (T=50, one set of random weights)")
+                gr.Button(i18n("refresh")).click(backends_table, None, backends, api_name="backends")
+                parity_button = gr.Button(i18n("check_parity"))
+                parity = gr.Dataframe(headers=["backend", "family", "max |diff|", "within 1e-5"], label=i18n("parity_label"))
                 parity_button.click(run_parity, None, parity, api_name="parity")
         # Every page load sees the models trained since start-up, whoever trained them.
         app.load(lambda: (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))),

@@ -10,18 +10,10 @@ from zoo.plugins import registry
 from zoo.prepare import encode_text
 
 from . import plots
+from .i18n import I18N as i18n, language, translate
 
 WHAT_IF_SENTENCE = "He likes a girl and the old house near the river with blue windows but he likes a girl"
-HOW_TO_READ = {
-    "sweep": "How to read this: each point is a model trained from the same weights with the same budget at one lag; "
-             "a curve that falls to the dotted line has forgotten (accuracy of a coin, or the MSE of always guessing 1).",
-    "gradients": "How to read this: how much of the error signal reaches each step; dashed before training, solid after. "
-                 "A line that drops by orders of magnitude towards t = 0 is a vanishing gradient: early words cannot be learnt from.",
-    "memory": "How to read this: the product of the forget gates from the first step on — the share of what a unit wrote at "
-              "step 0 still in its cell state at step t (1 keeps everything). Shown for the five units that keep the most.",
-    "what_if": "How to read this: the same model on the same sentence, once as trained and once with the change; the readout "
-               "shows the prediction word by word, the heatmap the change in h (after minus before).",
-}
+CHANGES = {"forget gate clamped to 0": "lab_clamp_0", "forget gate clamped to 1": "lab_clamp_1", "one unit silenced": "lab_silence"}
 
 
 def lstm_backends() -> list[str]:
@@ -51,12 +43,12 @@ def results_table(results) -> list[list]:
     return [[r["task"], r["lag"], r["backend"], round(r["score"], 4), r["metric"], r["steps"], r["seconds"]] for r in results]
 
 
-def show_sweep(backends, tasks, lags_text):
+def show_sweep(backends, tasks, lags_text, request: gr.Request):
     results = shown_results(backends or [], tasks or [], parse_lags(lags_text))
-    return plots.sweep(results), results_table(results), f"{len(results)} cached results shown."
+    return plots.sweep(results), results_table(results), translate("lab_cached_shown", language(request), count=len(results))
 
 
-def run_sweep(backends, tasks, lags_text, progress=gr.Progress()):
+def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progress()):
     if not backends or not tasks:
         raise gr.Error("Pick at least one backend and one task.")
     lags = parse_lags(lags_text)
@@ -69,7 +61,7 @@ def run_sweep(backends, tasks, lags_text, progress=gr.Progress()):
         results = lab.sweep(backends, tasks, lags, progress=report)
     except ZooError as err:
         raise gr.Error(str(err)) from None
-    return plots.sweep(results), results_table(results), f"{len(results)} results (cached cells are instant)."
+    return plots.sweep(results), results_table(results), translate("lab_results_done", language(request), count=len(results))
 
 
 def run_gradients(backends, task, lag):
@@ -95,7 +87,7 @@ def run_memory(backend, lag, sentence):
     return plots.forget_memory(lab.forget_memory(trace), trace), table
 
 
-def run_what_if(backend, lag, sentence, change, unit):
+def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     model = lab.trained_model(backend, "long-dependency", int(lag))
     if "what-if" not in model.capabilities:
         raise gr.Error(f"{backend} does not offer what-if runs")
@@ -111,8 +103,9 @@ def run_what_if(backend, lag, sentence, change, unit):
     except ZooError as err:
         raise gr.Error(str(err)) from None
     classes = ("changed", "same")
-    summary = (f"As trained: **{classes[int(before.output[0] >= 0.5)]}** (P(same) = {before.output[0]:.3f}) · "
-               f"with the {change}: **{classes[int(after.output[0] >= 0.5)]}** (P(same) = {after.output[0]:.3f})")
+    lang = language(request)
+    summary = translate("lab_what_if_summary", lang, before=classes[int(before.output[0] >= 0.5)], p_before=before.output[0],
+                        change=translate(CHANGES[change], lang), after=classes[int(after.output[0] >= 0.5)], p_after=after.output[0])
     named = [("as trained", before), (change, after)]
     diff = type(before)(backend=f"{backend}: after − before", layers=[
         type(layer)(h=a.h - layer.h) for layer, a in zip(before.layers, after.layers)], readout=after.readout, tokens=tokens)
@@ -131,60 +124,55 @@ def build_lab_tab() -> None:
     # Preselect the backends whose default results ship; plugin backends are one tick away (and train on demand).
     shipped = [b for b in backends if lab.cached_result(b, "long-dependency", lab.DEFAULT_LAGS[0]) is not None] or backends
     lag_choices = list(lab.DEFAULT_LAGS)
-    gr.Markdown(
-        "Short dependencies are easy; long ones defeat a plain RNN because its gradients vanish, and the LSTM's gates fix "
-        f"that. Every model here starts from the same weights (forget-gate bias {lab.FORGET_BIAS:g}) and trains within the "
-        "same budget: " + "; ".join(f"**{name}**: {b.n:,} examples, {b.epochs} epochs of batch {b.batch_size} "
-                                    f"({b.steps:,} steps), Adam lr {b.lr:g}, clipping {lab.CLIP_NORM:g}"
-                                    for name, b in lab.TASKS.items()) + ".")
-    with gr.Accordion("1 · Lag sweep", open=True):
+    gr.Markdown(i18n("lab_intro"))
+    with gr.Accordion(i18n("lab_sweep"), open=True):
         with gr.Row():
-            sweep_backends = gr.CheckboxGroup(backends, value=shipped, label="backends")
-            sweep_tasks = gr.CheckboxGroup(list(lab.TASKS), value=list(lab.TASKS), label="tasks")
-            sweep_lags = gr.Textbox(", ".join(map(str, lab.DEFAULT_LAGS)), label="lags")
+            sweep_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
+            sweep_tasks = gr.CheckboxGroup(list(lab.TASKS), value=list(lab.TASKS), label=i18n("lab_tasks"))
+            sweep_lags = gr.Textbox(", ".join(map(str, lab.DEFAULT_LAGS)), label=i18n("lab_lags"))
         with gr.Row():
-            show = gr.Button("Show cached results")
-            run = gr.Button("Run the sweep (trains what is not cached)", variant="primary")
+            show = gr.Button(i18n("lab_show_cached"))
+            run = gr.Button(i18n("lab_run_sweep"), variant="primary")
         sweep_status = gr.Markdown()
-        sweep_plot = gr.Plot(label="Score against lag", elem_id="lab-sweep")
-        gr.Markdown(HOW_TO_READ["sweep"])
-        sweep_table = gr.Dataframe(headers=["task", "lag", "backend", "score", "metric", "steps", "seconds"], label="Results")
+        sweep_plot = gr.Plot(label=i18n("lab_sweep_plot"), elem_id="lab-sweep")
+        gr.Markdown(i18n("lab_read_sweep"))
+        sweep_table = gr.Dataframe(headers=["task", "lag", "backend", "score", "metric", "steps", "seconds"], label=i18n("results"))
         inputs = [sweep_backends, sweep_tasks, sweep_lags]
         show.click(show_sweep, inputs, [sweep_plot, sweep_table, sweep_status], api_name="lab_results")
         run.click(run_sweep, inputs, [sweep_plot, sweep_table, sweep_status], api_name="lab_sweep")
-    with gr.Accordion("2 · Vanishing gradients", open=True):
+    with gr.Accordion(i18n("lab_gradients"), open=True):
         with gr.Row():
-            grad_backends = gr.CheckboxGroup(backends, value=shipped, label="backends")
-            grad_task = gr.Dropdown(list(lab.TASKS), value="adding-problem", label="task")
-            grad_lag = gr.Dropdown(lag_choices, value=100, label="lag")
-            grad_button = gr.Button("Measure ‖∂L/∂h_t‖", variant="primary")
-        grad_plot = gr.Plot(label="‖∂L/∂h_t‖ against t", elem_id="lab-gradients")
-        gr.Markdown(HOW_TO_READ["gradients"])
-        grad_table = gr.Dataframe(headers=["backend", "weights", "‖∂L/∂h_0‖ / ‖∂L/∂h_T‖"], label="First step against last")
+            grad_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
+            grad_task = gr.Dropdown(list(lab.TASKS), value="adding-problem", label=i18n("lab_task"))
+            grad_lag = gr.Dropdown(lag_choices, value=100, label=i18n("lab_lag"))
+            grad_button = gr.Button(i18n("lab_measure"), variant="primary")
+        grad_plot = gr.Plot(label=i18n("lab_gradients_plot"), elem_id="lab-gradients")
+        gr.Markdown(i18n("lab_read_gradients"))
+        grad_table = gr.Dataframe(headers=["backend", "weights", "‖∂L/∂h_0‖ / ‖∂L/∂h_T‖"], label=i18n("lab_first_last"))
         grad_button.click(run_gradients, [grad_backends, grad_task, grad_lag], [grad_plot, grad_table], api_name="lab_gradients")
-    with gr.Accordion("3 · Memory: forget gates and saturation", open=True):
+    with gr.Accordion(i18n("lab_memory"), open=True):
         with gr.Row():
             memory_backend = gr.Dropdown(lstms, value=lstms[0] if lstms else None, label="LSTM")
-            memory_lag = gr.Dropdown(lag_choices, value=50, label="trained at lag")
-            memory_text = gr.Textbox(WHAT_IF_SENTENCE, label="sentence", scale=3)
-            memory_button = gr.Button("Trace", variant="primary")
-        memory_plot = gr.Plot(label="Share of c₀ kept", elem_id="lab-memory")
-        gr.Markdown(HOW_TO_READ["memory"])
+            memory_lag = gr.Dropdown(lag_choices, value=50, label=i18n("lab_trained_at"))
+            memory_text = gr.Textbox(WHAT_IF_SENTENCE, label=i18n("lab_sentence"), scale=3)
+            memory_button = gr.Button(i18n("lab_trace"), variant="primary")
+        memory_plot = gr.Plot(label=i18n("lab_memory_plot"), elem_id="lab-memory")
+        gr.Markdown(i18n("lab_read_memory"))
         memory_table = gr.Dataframe(headers=["layer", "gate", "below 0.1", "above 0.9"],
-                                    label="Gate saturation over the longest sentences (Karpathy, Johnson & Fei-Fei 2015)")
+                                    label=i18n("lab_saturation"))
         memory_button.click(run_memory, [memory_backend, memory_lag, memory_text], [memory_plot, memory_table], api_name="lab_memory")
-    with gr.Accordion("4 · What if?", open=True):
+    with gr.Accordion(i18n("lab_what_if"), open=True):
         with gr.Row():
             what_backend = gr.Dropdown(lstms, value=lstms[0] if lstms else None, label="LSTM")
-            what_lag = gr.Dropdown(lag_choices, value=50, label="trained at lag")
-            change = gr.Radio(["forget gate clamped to 0", "forget gate clamped to 1", "one unit silenced"],
-                              value="forget gate clamped to 0", label="change")
-            unit = gr.Number(0, precision=0, label="unit to silence")
-        what_text = gr.Textbox(WHAT_IF_SENTENCE, label="sentence")
-        what_button = gr.Button("Run both", variant="primary")
+            what_lag = gr.Dropdown(lag_choices, value=50, label=i18n("lab_trained_at"))
+            change = gr.Radio([(i18n(key), name) for name, key in CHANGES.items()], value="forget gate clamped to 0",
+                              label=i18n("lab_change"))
+            unit = gr.Number(0, precision=0, label=i18n("lab_unit_to_silence"))
+        what_text = gr.Textbox(WHAT_IF_SENTENCE, label=i18n("lab_sentence"))
+        what_button = gr.Button(i18n("lab_run_both"), variant="primary")
         what_summary = gr.Markdown()
-        what_readout = gr.Plot(label="Prediction after each word", elem_id="lab-what-if")
-        what_heatmap = gr.Plot(label="Change in h")
-        gr.Markdown(HOW_TO_READ["what_if"])
+        what_readout = gr.Plot(label=i18n("readout_plot"), elem_id="lab-what-if")
+        what_heatmap = gr.Plot(label=i18n("lab_change_in_h"))
+        gr.Markdown(i18n("lab_read_what_if"))
         what_button.click(run_what_if, [what_backend, what_lag, what_text, change, unit],
                           [what_summary, what_readout, what_heatmap], api_name="lab_what_if")

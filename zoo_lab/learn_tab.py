@@ -134,8 +134,7 @@ def show(model_id, text, layer, unit, step, request: gr.Request):
     found = lesson.equations(layer, unit, step)
     tokens = lesson.trace.tokens or [str(k) for k in range(lesson.trace.steps)]
     return (text, sentence_markdown(tokens, step, lang), equations_markdown(found, lang), found.to_dict(),
-            gr.update(choices=list(range(layers)), value=layer), gr.update(maximum=units - 1, value=unit),
-            gr.update(maximum=lesson.trace.steps - 1, value=step))
+            layer, unit, step)
 
 
 def step_back(model_id, text, layer, unit, step, request: gr.Request):
@@ -198,8 +197,10 @@ def build_learn_tab(app: gr.Blocks) -> None:
                           elem_id="learn-input", scale=3)
     with gr.Row(equal_height=True):
         layer = gr.Dropdown([0, 1], value=0, label=i18n("learn_layer"), elem_id="learn-layer", scale=1)
-        unit = gr.Slider(0, 63, value=0, step=1, label=i18n("learn_unit"), elem_id="learn-unit", scale=2)
-        step = gr.Slider(0, 4, value=0, step=1, label=i18n("learn_step"), elem_id="learn-step", scale=2)
+        # Plain numbers, clamped by show(): a range or choices sent back to the browser would also bind the
+        # session's next API call (Gradio checks input against them), and the next input may be longer.
+        unit = gr.Number(0, precision=0, minimum=0, label=i18n("learn_unit"), elem_id="learn-unit", scale=1)
+        step = gr.Number(0, precision=0, minimum=0, label=i18n("learn_step"), elem_id="learn-step", scale=1)
         back = gr.Button("◀", elem_id="learn-back", scale=0, min_width=60)
         forward = gr.Button("▶", elem_id="learn-forward", variant="primary", scale=0, min_width=60)
     sentence = gr.Markdown(elem_id="learn-sentence")
@@ -215,8 +216,8 @@ def build_learn_tab(app: gr.Blocks) -> None:
 
     controls = [model, text, layer, unit, step]
     views = [text, sentence, equations, numbers, layer, unit, step]
-    # User changes only (.input, .release, .submit): the updates this tab makes itself trigger nothing.
-    gr.on([app.load, model.input, layer.input, unit.release, step.release, text.submit], show, controls, views,
+    # User changes only (.input, .submit): the updates this tab makes itself trigger nothing.
+    gr.on([app.load, model.input, layer.input, unit.submit, step.submit, text.submit], show, controls, views,
           api_name="learn_step", trigger_mode="always_last")
     back.click(step_back, controls, views, api_name="learn_back")
     forward.click(step_forward, controls, views, api_name="learn_forward")
