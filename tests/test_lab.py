@@ -454,6 +454,7 @@ def screenshots(page, name: str) -> None:
 
 
 def test_browser_compare_text(page):
+    page.get_by_role("tab", name="Compare text").click()  # the Learn tab comes first
     page.get_by_label("Text", exact=True).fill("He likes a pretty girl")
     page.click("#compare-text")
     page.wait_for_selector("#text-heatmaps .js-plotly-plot", timeout=90_000)
