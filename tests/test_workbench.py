@@ -139,3 +139,9 @@ def test_a_cancelled_job_saves_nothing(tmp_path, monkeypatch):
     job.start().join(120)
     assert job.status == "cancelled" and job.result is None
     assert not list(tmp_path.rglob("*.safetensors"))
+
+
+def test_text_that_is_not_valid_unicode_is_refused():
+    # A lone surrogate cannot come from a browser, but a script can send one.
+    with pytest.raises(zoo.InputError, match=r"not valid Unicode \(a broken character at position 6\)"):
+        compare_text("good \ud800 movie", catalog())

@@ -12,9 +12,10 @@ import gradio as gr
 import numpy as np
 
 from zoo import ZooError
+from zoo.limits import describe as describe_limits, limit, max_bytes
 from zoo.plugins import registry
 from zoo.pretrained import DEFAULT_RUNS
-from zoo.workbench import TrainingJob, catalog, compare_series, compare_text
+from zoo.workbench import TrainingJob, add_checkpoint, catalog, compare_series, compare_text
 from zoo.train import TrainConfig
 
 from . import plots
@@ -80,7 +81,8 @@ def predictions_table(answers, task_of) -> str:
         if answer.error:
             rows.append(f"| {name} | ⚠️ {answer.error} | | |")
             continue
-        rows.append(f"| {name} | {task_of(answer)} | {'warm-up' if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
+        note = f"<br>ℹ️ {answer.note}" if answer.note else ""
+        rows.append(f"| {name} | {task_of(answer)}{note} | {'warm-up' if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 
 
@@ -97,7 +99,7 @@ def summary_json(answers) -> list[dict]:
     return [
         {"model": a.card.label, "backend": a.card.backend, "checkpoint": a.card.path.name,
          "output": None if a.output is None else np.asarray(a.output).round(6).tolist(),
-         "error": a.error, "milliseconds": round(a.seconds * 1000, 1)}
+         "error": a.error, "note": a.note, "milliseconds": round(a.seconds * 1000, 1)}
         for a in answers
     ]
 
@@ -107,7 +109,16 @@ def named_traces(answers):
 
 
 # ----- compare text -----
+def followed(layer, unit) -> tuple[int, int]:
+    """The layer and unit to plot; an API caller may send anything, the plots clamp to what exists."""
+    try:
+        return max(int(layer), 0), max(int(unit), 0)
+    except (TypeError, ValueError):
+        raise gr.Error(f"layer and unit must be whole numbers, got {layer!r} and {unit!r}") from None
+
+
 def run_compare_text(text, models, layer, unit):
+    layer, unit = followed(layer, unit)
     cards = chosen_cards(models)
     message = warming_message(cards)
     if message:
@@ -120,7 +131,7 @@ def run_compare_text(text, models, layer, unit):
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
     yield ("", predictions_table(answers, describe_text_answer),
            plots.readout(named, "binary", f"P({positive}) after each word"), plots.hidden_heatmaps(named),
-           plots.gates(named, int(layer), int(unit)), summary_json(answers))
+           plots.gates(named, layer, unit), summary_json(answers))
 
 
 # ----- compare series -----
@@ -154,6 +165,7 @@ def csv_columns(upload):
 
 
 def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit):
+    layer, unit = followed(layer, unit)
     cards = chosen_cards(models)
     message = warming_message(cards)
     if message:
@@ -168,7 +180,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     table = series_metrics(values, answers)
-    yield "", table, plots.forecast(values, window, forecasts), plots.hidden_heatmaps(named), plots.gates(named, int(layer), int(unit)), summary_json(answers)
+    yield "", table, plots.forecast(values, window, forecasts), plots.hidden_heatmaps(named), plots.gates(named, layer, unit), summary_json(answers)
 
 
 def card_window(answer) -> int:
@@ -223,7 +235,7 @@ def cancel_training(request: gr.Request):
 
 
 def training_status(jobs) -> str:
-    parts = [f"**{job.backend}**: {job.status} {job.fraction:.0%}" + (f" — {job.error}" if job.error else "") for job in jobs]
+    parts = [f"**{job.backend}**: {job.status} {job.fraction:.0%}" + (f" — {job.error or job.note}" if job.error or job.note else "") for job in jobs]
     return " · ".join(parts)
 
 
@@ -246,15 +258,33 @@ def training_table(jobs) -> list[list]:
     rows = []
     for job in jobs:
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in (job.result or {}).get("metrics", {}).items() if v is not None)
-        rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or ""])
+        rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or job.note or ""])
     return rows
+
+
+def run_add_checkpoint(upload):
+    if upload is None:
+        raise gr.Error("Choose a .safetensors checkpoint file first.")
+    try:
+        card = add_checkpoint(upload)
+    except ZooError as err:
+        raise gr.Error(str(err)) from None
+    return (f"Added **{card.label}** as `{card.id}`: pick it among the models of Compare {card.kind}.",
+            gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series")))
 
 
 # ----- backends -----
 def backends_table() -> list[list]:
+    """Every backend, and every plugin that failed before it could register one."""
     reg = registry()
-    return [[e.name, e.info.family if e.info else "", e.info.framework if e.info else "", reg.framework_version(e) or "",
+    rows = [[e.name, e.info.family if e.info else "", e.info.framework if e.info else "", reg.framework_version(e) or "",
              e.plugin.name, e.status, e.reason] for e in reg.backends]
+    return rows + [["", "", "", "", p.name, p.status, p.reason] for p in reg.plugins
+                   if p.status != "loaded" and not any(e.plugin is p for e in reg.backends)]
+
+
+def limits_table() -> list[list]:
+    return [[l["what"], f"{l['value']:g} {l['unit']}", l["env"]] for l in describe_limits()]
 
 
 def run_parity():
@@ -291,7 +321,8 @@ def state_views(prefix: str):
 def build() -> gr.Blocks:
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series" and e.name != "adding-problem"]
-    with gr.Blocks(title="RNN Zoo") as app:
+    # Uploads are only needed for the request that sent them: clear them out every hour.
+    with gr.Blocks(title="RNN Zoo", delete_cache=(3600, 3600)) as app:
         gr.Markdown("# RNN Zoo\nThe same input through a Keras LSTM, a PyTorch LSTM and a plain RNN, side by side: "
                     "predictions, every hidden state and every gate, step by step.")
         with gr.Tabs():
@@ -353,8 +384,17 @@ def build() -> gr.Blocks:
                 gr.Markdown(HOW_TO_READ["training"])
                 train_results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label="Results")
                 train_button.click(run_training, [train_dataset, train_backends, epochs, activation, lr],
-                                   [train_status, train_plot, train_results, text_models, series_models], api_name="train")
+                                   [train_status, train_plot, train_results, text_models, series_models], api_name="train",
+                                   concurrency_limit=int(limit("training_jobs")))
                 cancel_button.click(cancel_training, None, train_status, api_name="cancel_training")
+                with gr.Accordion("Add a checkpoint trained elsewhere", open=False):
+                    gr.Markdown("A `.safetensors` file written by `zoo train` on any machine. It is read without "
+                                "pickle, checked against its backend, and copied into this lab's model cache.")
+                    checkpoint_file = gr.File(label="checkpoint", file_types=[".safetensors"], type="filepath")
+                    add_button = gr.Button("Add the checkpoint")
+                    added = gr.Markdown(elem_id="added-checkpoint")
+                add_button.click(run_add_checkpoint, checkpoint_file, [added, text_models, series_models],
+                                 api_name="add_checkpoint")
 
             with gr.Tab("Lab"):
                 build_lab_tab()
@@ -366,6 +406,8 @@ def build() -> gr.Blocks:
                 parity_button = gr.Button("Check parity with the NumPy reference")
                 parity = gr.Dataframe(headers=["backend", "family", "max |diff|", "within 1e-5"], label="Parity (T=50, one set of random weights)")
                 parity_button.click(run_parity, None, parity, api_name="parity")
+                gr.Markdown("What this lab accepts; each limit is set by its environment variable when the lab starts.")
+                gr.Dataframe(limits_table(), headers=["limit on", "value", "environment variable"], label="Limits")
         # Every page load sees the models trained since start-up, whoever trained them.
         app.load(lambda: (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))),
                  None, [text_models, series_models], api_name=False)
@@ -378,4 +420,5 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     args = parser.parse_args(argv)
-    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share)
+    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share,
+                                                      max_file_size=max_bytes("upload_mb"))
