@@ -375,15 +375,99 @@ def test_faulty_backends_fail_alone(client):
     assert_answers([rows(summary)["numpy-rnn"]], ["numpy-rnn"])
 
 
-# ----- the server after all of it -----
-def test_zz_still_serving_and_wrote_only_to_its_cache(server, client):
-    """Named to run last in the module: after every bad input above."""
-    *_, summary = compare_text(client, "A gorgeous, witty, seductive movie.")
-    assert_answers(summary)
-    new = files_under(server.base) - server.before
-    cache = server.base / "cache"
-    outside = sorted(str(p.relative_to(server.base)) for p in new if cache not in p.parents and p != server.log)
-    assert outside == [], outside
+# ----- load -----
+LOAD_REQUESTS = 100
+SESSIONS = 10
+WORDS = ["a", "gorgeous", "dull", "witty", "movie", "plot", "never", "funny", "tedious", "moving", "not", "bad",
+         "sharp", "mess", "life", "the", "is", "and", "surprisingly", "at"]
+
+
+def load_requests() -> list[tuple[str, object]]:
+    """100 different inputs (80 texts, 20 series): none computed before, so no answer comes from a memo."""
+    rng = np.random.default_rng(8)
+    texts = [" ".join(rng.choice(WORDS, size=rng.integers(3, 12))) + f" {k}" for k in range(80)]
+    base = np.array([float(v) for v in SUNSPOTS.split(", ")])
+    series = [np.round(base * (1 + 0.01 * k) + k, 3) for k in range(20)]
+    return [("text", t) for t in texts] + [("series", v) for v in series]
+
+
+def expected_outputs(requests) -> list[dict[str, list[float]]]:
+    """What each request gives run alone: the core itself, in this process, one request at a time."""
+    from zoo.workbench import catalog, compare_series as core_series, compare_text as core_text
+
+    cards = {card.id: card for card in catalog()}
+    out = []
+    for kind, payload in requests:
+        if kind == "text":
+            answers = core_text(payload, [cards[m] for m in TEXT_MODELS])
+        else:
+            answers = core_series(payload, [cards[m] for m in SERIES_MODELS])
+        out.append({a.card.backend: np.asarray(a.output, dtype=np.float64).round(6).tolist() for a in answers})
+    return out
+
+
+def send(client, request):
+    kind, payload = request
+    started = time.perf_counter()
+    if kind == "text":
+        *_, summary = compare_text(client, payload)
+    else:
+        *_, summary = compare_series(client, ", ".join(f"{v:g}" for v in payload))
+    return time.perf_counter() - started, {row["backend"]: row for row in summary}
+
+
+def run_load(server, requests) -> dict:
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [Client(server.url, verbose=False) for _ in range(SESSIONS)]  # ten browser sessions
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        results = list(pool.map(lambda k: send(clients[k % SESSIONS], requests[k]), range(len(requests))))
+    wall = time.perf_counter() - started
+    latencies = np.array([seconds for seconds, _ in results])
+    return {"answers": [answer for _, answer in results], "wall": wall,
+            "p50": float(np.percentile(latencies, 50)), "p95": float(np.percentile(latencies, 95))}
+
+
+def assert_same_as_alone(answers, expected):
+    for k, (answer, alone) in enumerate(zip(answers, expected)):
+        assert sorted(answer) == sorted(alone), (k, answer)
+        for backend, row in answer.items():
+            assert row["error"] is None, (k, row)
+            np.testing.assert_allclose(row["output"], alone[backend], atol=2e-6, err_msg=f"request {k}, {backend}")
+
+
+def test_load_100_concurrent_compares_then_during_training(server):
+    requests = load_requests()
+    assert len(requests) == LOAD_REQUESTS
+    expected = expected_outputs(requests)
+    quiet = run_load(server, requests)
+    assert_same_as_alone(quiet["answers"], expected)
+
+    # The same hundred again (new inputs, so nothing is memoised) while a training runs.
+    busy_requests = [(kind, payload + " again" if kind == "text" else payload + 0.5) for kind, payload in requests]
+    busy_expected = expected_outputs(busy_requests)
+    trainer = Client(server.url, verbose=False)
+    before = set(server.checkpoints.iterdir())
+    training = trainer.submit("long-dependency", ["torch-lstm"], 30, "tanh", 0.001, api_name="/train")
+    deadline = time.monotonic() + 60
+    while "running" not in str(training.outputs()[-1:]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "running" in str(training.outputs()[-1]), training.outputs()
+    busy = run_load(server, busy_requests)
+    still_training = not training.done()
+    trainer.predict(api_name="/cancel_training")
+    status = training.result(timeout=60)[0]
+    assert still_training, "the training ended before the load did: the second run was not under training"
+    assert "cancelled" in status, status
+    assert_same_as_alone(busy["answers"], busy_expected)
+    assert set(server.checkpoints.iterdir()) == before  # the cancelled training left no file, whole or half
+
+    report = {"requests": LOAD_REQUESTS, "sessions": SESSIONS,
+              **{f"{name}_{k}": round(run[k], 3) for name, run in (("quiet", quiet), ("training", busy)) for k in ("p50", "p95", "wall")}}
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    (ROOT / "artifacts" / "load.json").write_text(json.dumps(report, indent=2))
+    print("\nload test:", json.dumps(report))
 
 
 # ----- the page -----
@@ -403,6 +487,19 @@ def test_the_page_shows_the_same_messages(server, tmp_path):
         page.get_by_role("button", name="Add the checkpoint").click()
         page.get_by_text("not a readable safetensors checkpoint").first.wait_for(timeout=30_000)
     assert not (tmp_path / "pwned").exists()
+
+
+
+
+# ----- the server after all of it -----
+def test_still_serving_and_wrote_only_to_its_cache(server, client):
+    """Defined after every other test of the server (pytest keeps file order): it checks all of them."""
+    *_, summary = compare_text(client, "A gorgeous, witty, seductive movie.")
+    assert_answers(summary)
+    new = files_under(server.base) - server.before
+    cache = server.base / "cache"
+    outside = sorted(str(p.relative_to(server.base)) for p in new if cache not in p.parents and p != server.log)
+    assert outside == [], outside
 
 
 # ----- the CLI -----
