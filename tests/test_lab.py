@@ -15,17 +15,9 @@ What gradio_client 2.x hands back, which the helpers below rely on:
 """
 from __future__ import annotations
 
-import base64
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -33,15 +25,11 @@ import pytest
 gradio_client = pytest.importorskip("gradio_client")
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
+from labserver import ROOT, chromium, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-STARTUP_TIMEOUT = 90
 
 BACKENDS = ("keras-lstm", "torch-lstm", "numpy-rnn")
 TEXT_MODELS = [f"default/rotten-tomatoes-{b}-seed0" for b in BACKENDS]
@@ -53,72 +41,15 @@ SUNSPOTS = [5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60
 
 
 # ----- the server -----
-class LabServer:
-    def __init__(self, proc: subprocess.Popen, url: str, log: Path, cache: Path):
-        self.proc, self.url, self.log, self.cache = proc, url, log, cache
-
-    @property
-    def checkpoints(self) -> Path:
-        return self.cache / "rnn-zoo" / "checkpoints"
-
-    def log_tail(self, chars: int = 6000) -> str:
-        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("lab")
-    home, cache = base / "home", base / "cache"
-    home.mkdir()
-    cache.mkdir()
-    log = base / "server.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
-           "PYTHONUNBUFFERED": "1"}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "demo.py", "--host", "127.0.0.1", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    lab = LabServer(proc, url, log, cache)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the lab server exited with code {proc.returncode}:\n{lab.log_tail()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the lab server did not answer on {url} within {STARTUP_TIMEOUT} s:\n{lab.log_tail()}")
-            time.sleep(0.5)
+    with serve_lab(tmp_path_factory.mktemp("lab")) as lab:
         yield lab
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 @pytest.fixture(autouse=True)
 def _server_log_on_failure(request, server):
-    """When a test fails, show the end of the server's log: the traceback is usually there."""
-    failed_before = request.session.testsfailed
-    yield
-    if request.session.testsfailed > failed_before:
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"\n----- lab server log (tail) for {request.node.name} -----\n{server.log_tail()}")
+    yield from show_log_on_failure(request, server)
 
 
 @pytest.fixture(scope="module")
@@ -127,21 +58,6 @@ def client(server):
 
 
 # ----- reading what the API returns -----
-def plotly_array(value) -> np.ndarray:
-    """A plotly JSON array, plain or typed (``{"dtype", "bdata", "shape"}``), as a NumPy array."""
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return array.reshape([int(n) for n in shape.split(",")]) if shape else array
-    return np.asarray(value)
-
-
-def figure(payload) -> dict:
-    """A gr.Plot output as the plotly figure dict (checking it is a plotly payload at all)."""
-    assert isinstance(payload, dict) and payload.get("type") == "plotly", f"not a plotly payload: {payload!r:.200}"
-    return json.loads(payload["plot"])
-
-
 def trace_model(trace: dict) -> str:
     """The model a heatmap/gates trace belongs to: the name, or the hover's <extra> label."""
     return trace.get("name") or re.search(r"<extra>(.*)</extra>", trace["hovertemplate"]).group(1)
@@ -427,13 +343,8 @@ def test_parity_within_tolerance(client):
 # ----- 8. a real browser -----
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 """Preprocessing, training, checkpoints and evaluation, on the real bundled data."""
+import time
+
 import numpy as np
 import pytest
 
@@ -202,3 +204,21 @@ def test_every_backend_trains_on_reviews_from_the_cli(backend, tmp_path):
     out = parse_json(run_zoo("train", "--backend", backend, "--dataset", "rotten-tomatoes", "--epochs", "1",
                              "--spec", '{"embedding_dim": 16}', "--out", str(tmp_path), "--json", timeout=600))
     assert out["test"]["accuracy"] > 0.6
+
+
+def test_a_time_limit_keeps_the_best_epoch_so_far(tmp_path):
+    def slow_first_epoch(progress):
+        if progress.epoch_end and progress.epoch == 1:
+            time.sleep(3.1)  # the limit passes here, after one whole epoch
+
+    result = train("numpy-rnn", "sunspots", config=TrainConfig(epochs=50, patience=50, max_minutes=3 / 60),
+                   callback=slow_first_epoch, out=tmp_path)
+    assert result.out_of_time and not result.history.cancelled and len(result.history.loss) in (1, 2)
+    meta = checkpoint.read_metadata(result.path)
+    assert meta["stopped_at_time_limit"] and meta["best_epoch"] == 1
+
+
+def test_a_time_limit_before_the_first_epoch_saves_nothing(tmp_path):
+    result = train("numpy-rnn", "sunspots", config=TrainConfig(epochs=5, max_minutes=1e-9), out=tmp_path)
+    assert result.out_of_time and result.history.cancelled and result.path is None
+    assert list(tmp_path.iterdir()) == []

@@ -139,3 +139,30 @@ def test_a_cancelled_job_saves_nothing(tmp_path, monkeypatch):
     job.start().join(120)
     assert job.status == "cancelled" and job.result is None
     assert not list(tmp_path.rglob("*.safetensors"))
+
+
+def test_text_that_is_not_valid_unicode_is_refused():
+    # A lone surrogate cannot come from a browser, but a script can send one.
+    with pytest.raises(zoo.InputError, match=r"not valid Unicode \(a broken character at position 6\)"):
+        compare_text("good \ud800 movie", catalog())
+
+
+def test_a_lab_training_stops_at_the_time_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("RNN_ZOO_MAX_TRAINING_MINUTES", "1e-9")
+    job = TrainingJob("numpy-rnn", "sunspots", TrainConfig(epochs=5))
+    job.start().join(120)
+    assert job.status == "cancelled" and "RNN_ZOO_MAX_TRAINING_MINUTES" in job.note and "nothing was saved" in job.note
+    assert not list(tmp_path.rglob("*.safetensors"))
+
+
+def test_limits_come_from_the_environment(monkeypatch):
+    from zoo.limits import describe, limit
+
+    monkeypatch.setenv("RNN_ZOO_MAX_TEXT_CHARS", "12")
+    assert limit("text_chars") == 12
+    with pytest.raises(zoo.InputError, match=r"at most 12 \(RNN_ZOO_MAX_TEXT_CHARS\)"):
+        compare_text("a sentence longer than twelve", catalog())
+    monkeypatch.setenv("RNN_ZOO_MAX_TEXT_CHARS", "-1")
+    with pytest.raises(zoo.ZooError, match="RNN_ZOO_MAX_TEXT_CHARS='-1' is not a usable limit"):
+        describe()

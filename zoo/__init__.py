@@ -4,6 +4,7 @@ Importing this package imports no deep-learning framework: backends load theirs 
 """
 from .backend import Backend, History, Progress, SequenceData
 from .errors import (
+    BackendError,
     BackendUnavailable,
     CheckpointError,
     InputError,
@@ -20,7 +21,7 @@ from .trace import GATES, LayerTrace, Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "GATES", "Backend", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "History",
+    "GATES", "Backend", "BackendError", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "History",
     "InputError", "LayerTrace", "ModelSpec", "NotFittedError", "Progress", "SequenceData", "SpecError",
     "Trace", "WeightsError", "ZooError", "hookimpl", "registry",
 ]

@@ -11,6 +11,7 @@ real; a model's output for a sequence is its head applied to the top layer's sta
 from __future__ import annotations
 
 import abc
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +20,10 @@ from typing import Callable, ClassVar
 import numpy as np
 
 from . import reference
-from .errors import BackendUnavailable, CheckpointError, InputError, NotFittedError
+from .errors import BackendError, BackendUnavailable, CheckpointError, InputError, NotFittedError, ZooError
 from .intervention import Intervention
 from .spec import ModelSpec
-from .trace import LayerTrace, Trace
+from .trace import GATES, GRU_GATES, LayerTrace, Trace
 from .weights import Weights, check_weights, init_weights
 
 # Adam with these constants for every backend (Keras's epsilon; PyTorch's default differs).
@@ -212,11 +213,12 @@ class Backend(abc.ABC):
                 f"{self.name} has not been trained: call fit, set_weights or load a checkpoint before predict"
             )
         data = self._check_data(SequenceData(x, np.zeros(len(np.asarray(x))), lengths))
-        parts = [
-            self._predict(data.x[start:start + batch_size], data.lengths[start:start + batch_size])
-            for start in range(0, len(data), batch_size)
-        ]
-        return np.concatenate(parts).astype(np.float32)
+        with self._plugin_code("predict"):
+            parts = [
+                self._predict(data.x[start:start + batch_size], data.lengths[start:start + batch_size])
+                for start in range(0, len(data), batch_size)
+            ]
+        return self._checked_output(np.concatenate(parts), (len(data), self.spec.output_dim), "predict")
 
     def loss(self, data: SequenceData) -> float:
         """The training loss on ``data`` with dropout off."""
@@ -226,14 +228,15 @@ class Backend(abc.ABC):
         """Every layer's per-step states (and gates) for one sequence, and the head at every step; with
         an ``intervention``, the same run with a forget gate clamped or units silenced (what-if)."""
         x = self._check_sequence(x)
-        if intervention is None:
-            layers, readout = self._trace(x)
-        else:
+        if intervention is not None:
             if "what-if" not in self.capabilities:
                 raise BackendUnavailable(f"{self.name} does not offer what-if runs")
             intervention.check(self.spec.recurrent, self.family)
-            layers, readout = self._what_if(x, intervention)
-        return Trace(backend=self.name, layers=layers, readout=np.asarray(readout, dtype=np.float32), tokens=tokens)
+        with self._plugin_code("trace"):
+            layers, readout = self._trace(x) if intervention is None else self._what_if(x, intervention)
+        steps = len(x)
+        readout = self._checked_output(readout, (steps, self.spec.output_dim), "trace readout")
+        return Trace(backend=self.name, layers=self._checked_layers(layers, steps), readout=readout, tokens=tokens)
 
     def gradients(self, x, y) -> np.ndarray:
         """(layers, T) float64: ‖∂L/∂h_t‖ for each layer and step, L the loss of one sequence."""
@@ -260,6 +263,39 @@ class Backend(abc.ABC):
         model = cls(spec, name=name)
         model.set_weights(weights)
         return model
+
+    # ----- what every answer of a plugin is checked for -----
+    @contextlib.contextmanager
+    def _plugin_code(self, what: str):
+        """Any exception from a backend's own code becomes a BackendError that names it, so one broken
+        plugin gives one clear message instead of a traceback."""
+        try:
+            yield
+        except ZooError:
+            raise
+        except Exception as err:
+            raise BackendError(f"{self.name} failed in {what}: {type(err).__name__}: {err}") from err
+
+    def _checked_output(self, value, shape: tuple[int, ...], what: str) -> np.ndarray:
+        value = np.asarray(value, dtype=np.float32)
+        if value.shape != shape:
+            raise BackendError(f"{self.name} returned {what} of shape {value.shape}, expected {shape}")
+        return value
+
+    def _checked_layers(self, layers: list[LayerTrace], steps: int) -> list[LayerTrace]:
+        if len(layers) != len(self.spec.recurrent):
+            raise BackendError(f"{self.name} traced {len(layers)} layer(s), the model has {len(self.spec.recurrent)}")
+        expected_gates = {"lstm": GATES, "gru": GRU_GATES}.get(self.family, ())
+        for k, (layer, units) in enumerate(zip(layers, self.spec.recurrent)):
+            if sorted(layer.gates) != sorted(expected_gates):
+                raise BackendError(f"{self.name} traced gates {sorted(layer.gates)} in layer {k}, "
+                                   f"a {self.family} has {sorted(expected_gates)}")
+            if (layer.c is None) != (self.family != "lstm"):
+                raise BackendError(f"{self.name} traced layer {k} {'without' if layer.c is None else 'with'} a cell state; "
+                                   f"a {self.family} has {'one' if self.family == 'lstm' else 'none'}")
+            for name, value in layer.quantities().items():
+                self._checked_output(value, (steps, units), f"layer {k} {name}")
+        return layers
 
     # ----- input checks shared by all -----
     def _check_sequence(self, x) -> np.ndarray:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CheckpointError
+from .limits import LIMITS, limit, max_bytes
 from .spec import ModelSpec
 from .weights import Weights
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 FORMAT = "rnn-zoo-checkpoint/1"
 METADATA_KEY = "rnn_zoo"
-MAX_CHECKPOINT_BYTES = int(os.environ.get("RNN_ZOO_MAX_CHECKPOINT_MB", "256")) * 2**20
 
 
 def save(model: "Backend", path, metadata: dict | None = None) -> Path:
@@ -104,9 +104,9 @@ def _checked_path(path) -> Path:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint file at {path}")
     size = path.stat().st_size
-    if size > MAX_CHECKPOINT_BYTES:
+    if size > max_bytes("checkpoint_mb"):
         raise CheckpointError(
-            f"{path.name} is {size / 2**20:.0f} MiB, over the {MAX_CHECKPOINT_BYTES / 2**20:.0f} MiB limit "
-            "(RNN_ZOO_MAX_CHECKPOINT_MB raises it)"
+            f"{path.name} is {size / 2**20:.3g} MiB, over the {limit('checkpoint_mb'):g} MiB limit "
+            f"({LIMITS['checkpoint_mb'].env} raises it)"
         )
     return path

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lr", type=float, default=TrainConfig.lr)
     p.add_argument("--seed", type=int, default=TrainConfig.seed)
     p.add_argument("--patience", type=int, default=TrainConfig.patience, help="early stopping patience in epochs")
+    p.add_argument("--max-minutes", type=float, help="stop after this long, keeping the best epoch (default: no limit)")
     p.add_argument("--target", choices=["forecast", "updown"], default=TrainConfig.target,
                    help="series only: next value (regression) or next move up/down (binary)")
     p.add_argument("--window", type=int, default=TrainConfig.window, help="series only: steps per input window")
@@ -90,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache-dir", help="where results and trained weights go (default: the per-user cache)")
     p.add_argument("--json", action="store_true", help="print one JSON object with a `results` list")
     p.set_defaults(run=cmd_lab)
+
+    p = commands.add_parser("limits", help="what the lab accepts (text length, series length, uploads, time) and how to change it")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_limits)
 
     p = commands.add_parser("serve", help="serve the lab (the Gradio UI) on this machine")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
@@ -207,7 +212,7 @@ def _model_for_trace(args):
     """The model to trace and how it turns --text or --series into its input."""
     import numpy as np
 
-    from .prepare import encode_text, scale
+    from .prepare import encode_text, model_input
     from .series import parse_series
     from .spec import ModelSpec
     from .text import Vocabulary, tokenize
@@ -241,8 +246,7 @@ def _model_for_trace(args):
         values = parse_series(series)
         if model.spec.n_features != 1:
             raise _input_error(f"this model reads {model.spec.n_features} numbers per step; --series gives one")
-        scaled = scale(values[:, None], state) if state["kind"] == "series" else values[:, None]
-        return scaled.astype(np.float32), [f"{v:g}" for v in values]
+        return model_input(values[:, None], state), [f"{v:g}" for v in values]
 
     return model, encode
 
@@ -270,7 +274,7 @@ def cmd_train(args) -> int:
     from .train import train
 
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                         patience=args.patience, target=args.target, window=args.window)
+                         patience=args.patience, target=args.target, window=args.window, max_minutes=args.max_minutes)
     spec = ModelSpec.from_dict({**ModelSpec().to_dict(), **_json_arg(args.spec, "--spec")}) if args.spec else None
     columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn()]
     with Progress(*columns, transient=args.json) as bar:
@@ -286,7 +290,7 @@ def cmd_train(args) -> int:
                        callback=report, out=args.out)
     summary = {"checkpoint": str(result.path), "backend": args.backend, "dataset": args.dataset,
                "epochs_run": len(result.history.loss), "seconds": round(result.history.seconds, 2),
-               "test": result.metrics}
+               "test": result.metrics, "stopped_at_time_limit": result.out_of_time}
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
@@ -396,6 +400,18 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
+def cmd_limits(args) -> int:
+    from .limits import describe
+
+    rows = describe()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        rows = [{**row, "value": f"{row['value']:g} {row['unit']}"} for row in rows]
+        _table("Limits (set each with its environment variable)", rows, ["env", "value", "what"])
+    return 0
+
+
 def cmd_serve(args) -> int:
     try:
         from zoo_lab.app import main as serve
@@ -445,7 +461,7 @@ def _table(title: str, rows: list[dict], columns: list[str]) -> None:
     table = Table(title=title)
     columns = [c for c in columns if any(row.get(c) not in (None, "") for row in rows)]  # no all-blank columns
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column not in ("reason", "source"), min_width=len(column))
+        table.add_column(column, overflow="fold", no_wrap=column not in ("reason", "source", "what"), min_width=len(column))
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     Console().print(table)

@@ -27,3 +27,7 @@ class BackendUnavailable(ZooError, RuntimeError):
 
 class CheckpointError(ZooError, ValueError):
     """A checkpoint file that is missing, corrupt, oversized or of the wrong kind."""
+
+
+class BackendError(ZooError, RuntimeError):
+    """A backend that raised, or answered with the wrong shape, while running: a bug in its plugin."""

@@ -24,6 +24,7 @@ import numpy as np
 from . import __version__, checkpoint
 from .backend import Backend
 from .datasets import load_dataset
+from .paths import cache_dir
 from .plugins import registry
 from .prepare import Prepared, prepare
 from .spec import ModelSpec
@@ -66,9 +67,7 @@ SHIPPED_DIR = Path(__file__).parent / "pretrained" / "lab"
 
 
 def default_cache_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("rnn-zoo")) / "lab"
+    return cache_dir() / "lab"
 
 
 def cell_key(backend: str, task: str, lag: int, seed: int) -> str:

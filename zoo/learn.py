@@ -20,7 +20,7 @@ import numpy as np
 
 from . import lab
 from .errors import InputError
-from .prepare import encode_text, scale
+from .prepare import encode_text, model_input
 from .reference import RECURRENT_BIAS_FAMILIES, embed
 from .spec import ModelSpec
 from .trace import GATES, GRU_GATES, Trace
@@ -76,6 +76,7 @@ class Lesson:
     weights: Weights
     spec: ModelSpec
     family: str
+    note: str | None = None  # the workbench's word about the input, such as words the model does not know
 
     def equations(self, layer: int, unit: int, step: int) -> StepEquations:
         return step_equations(self.weights, self.spec, self.family, self.x, self.trace, layer, unit, step)
@@ -133,8 +134,8 @@ def lesson(card: ModelCard, raw) -> Lesson:
         x, _ = encode_text(raw, state)
     else:
         values = np.asarray(raw, dtype=np.float64)
-        x = scale(values.reshape(len(values), -1), state).astype(np.float32)
-    return Lesson(card, answer.trace, x, weights, model.spec, model.family)
+        x = model_input(values.reshape(len(values), -1), state)
+    return Lesson(card, answer.trace, x, weights, model.spec, model.family, answer.note)
 
 
 def layer_input(weights: Weights, spec: ModelSpec, x, trace: Trace, layer: int) -> np.ndarray:

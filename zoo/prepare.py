@@ -146,6 +146,19 @@ def scale(values: np.ndarray, state: dict) -> np.ndarray:
     return (np.asarray(values, dtype=np.float64) - state["mean"]) / state["scale"]
 
 
+def model_input(values: np.ndarray, state: dict) -> np.ndarray:
+    """(T, F) float32 steps for a model: scaled as in its training when it has a scaler, and refused
+    with a clear message when the numbers are too large for float32 once there."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        steps = (scale(values, state) if "mean" in state else values).astype(np.float32)
+    if not np.isfinite(steps).all():
+        raise InputError(f"values as large as {np.abs(values).max():.3g} overflow the model's 32-bit numbers"
+                         + (" once scaled to its training data" if "mean" in state else "")
+                         + ": divide the series by a power of ten")
+    return steps
+
+
 def forecast_levels(change: np.ndarray, last_scaled: np.ndarray, state: dict) -> np.ndarray:
     """A forecasting model's output (the scaled change from the last input step) as next values in
     the data's own units."""

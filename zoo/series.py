@@ -11,7 +11,7 @@ SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def parse_series(text: str) -> np.ndarray:
-    """``"1, 2.5; 3\\n4"`` -> float32 array. Commas, semicolons and white space all separate values."""
+    """``"1, 2.5; 3\\n4"`` -> float64 array. Commas, semicolons and white space all separate values."""
     if not isinstance(text, str):
         raise InputError(f"a series must be given as text, not {type(text).__name__}")
     parts = [p for p in SEPARATORS.split(text.strip()) if p]
@@ -26,4 +26,4 @@ def parse_series(text: str) -> np.ndarray:
         if not np.isfinite(value):
             raise InputError(f"value {position} of the series is {part!r}: only finite numbers can be used")
         values.append(value)
-    return np.asarray(values, dtype=np.float32)
+    return np.asarray(values, dtype=np.float64)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import platform
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .backend import Backend, Callback, History, Progress
 from .datasets import load_dataset
 from .errors import CheckpointError
 from .metrics import score
+from .paths import cache_dir
 from .plugins import registry
 from .prepare import Prepared, forecast_levels, prepare
 from .spec import ModelSpec
@@ -34,6 +36,7 @@ class TrainConfig:
     target: str = "forecast"  # series: "forecast" (regression) or "updown" (binary)
     max_vocab: int = 4000
     max_length: int = 100
+    max_minutes: float | None = None  # stop then, keeping the best epoch so far (None: no limit)
 
 
 @dataclass
@@ -43,12 +46,11 @@ class TrainResult:
     metrics: dict
     path: Path | None
     prepared: Prepared
+    out_of_time: bool = False  # stopped by config.max_minutes
 
 
 def default_checkpoint_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("rnn-zoo")) / "checkpoints"
+    return cache_dir() / "checkpoints"
 
 
 def prepare_dataset(dataset: str, dataset_params: dict, config: TrainConfig, spec: ModelSpec | None = None,
@@ -61,18 +63,20 @@ def prepare_dataset(dataset: str, dataset_params: dict, config: TrainConfig, spe
 def train(backend: str, dataset: str, *, dataset_params: dict | None = None, config: TrainConfig | None = None,
           spec: ModelSpec | None = None, callback: Callback | None = None, out: Path | str | None = None,
           save: bool = True) -> TrainResult:
-    """Train ``backend`` on ``dataset``; stop early when validation loss stops improving and keep the
-    best epoch's weights. Saves a checkpoint (to ``out`` or the per-user cache) unless ``save`` is False
-    or the callback cancelled the training: a cancelled run leaves no file behind."""
+    """Train ``backend`` on ``dataset``; stop early when validation loss stops improving, or when
+    ``config.max_minutes`` have passed, and keep the best epoch's weights. Saves a checkpoint (to ``out``
+    or the per-user cache) unless ``save`` is False, the callback cancelled the training, or time ran out
+    before a first epoch ended: such a run leaves no file behind."""
     config = config or TrainConfig()
     dataset_params = dataset_params or {}
     prepared = prepare_dataset(dataset, dataset_params, config, spec)
     model = registry().create(backend, prepared.spec, seed=config.seed)
-    stopper = EarlyStopping(model, config.patience, callback)
+    stopper = EarlyStopping(model, config.patience, callback, config.max_minutes)
     history = model.fit(prepared.train, prepared.validation, epochs=config.epochs, batch_size=config.batch_size,
                         lr=config.lr, seed=config.seed, clip_norm=config.clip_norm, callback=stopper)
     stopper.restore_best()
-    history.cancelled = history.cancelled and not stopper.stopped_early
+    stopped_on_purpose = stopper.stopped_early or (stopper.out_of_time and stopper.best_weights is not None)
+    history.cancelled = history.cancelled and not stopped_on_purpose
     metrics = test_scores(model, prepared)
     path = None
     if save and not history.cancelled:
@@ -82,30 +86,35 @@ def train(backend: str, dataset: str, *, dataset_params: dict | None = None, con
         checkpoint.save(model, path, {
             "dataset": dataset, "dataset_params": dataset_params, "config": vars(config),
             "preprocessing": prepared.state, "metrics": metrics, "history": history.to_dict(),
-            "best_epoch": stopper.best_epoch, "stopped_early": stopper.stopped_early, "versions": versions(model), "created": _now(),
+            "best_epoch": stopper.best_epoch, "stopped_early": stopper.stopped_early,
+            "stopped_at_time_limit": stopper.out_of_time, "versions": versions(model), "created": _now(),
         })
-    return TrainResult(model, history, metrics, path, prepared)
+    return TrainResult(model, history, metrics, path, prepared, stopper.out_of_time)
 
 
 class EarlyStopping:
     """A fit callback: passes progress on, remembers the best epoch's weights, stops after ``patience``
-    epochs without improvement. Cancelling through the wrapped callback still works."""
+    epochs without improvement or once ``max_minutes`` have passed. Cancelling through the wrapped
+    callback still works."""
 
-    def __init__(self, model: Backend, patience: int, callback: Callback | None):
+    def __init__(self, model: Backend, patience: int, callback: Callback | None, max_minutes: float | None = None):
         self.model, self.patience, self.callback = model, patience, callback
         self.best_loss, self.best_epoch, self.best_weights = np.inf, 0, None
-        self.stopped_early = False
+        self.stopped_early = self.out_of_time = False
+        self.deadline = None if max_minutes is None else time.monotonic() + 60 * max_minutes
 
     def __call__(self, progress: Progress):
         if self.callback is not None and self.callback(progress) is False:
             return False
-        if not progress.epoch_end or progress.val_loss is None:
-            return True
-        if progress.val_loss < self.best_loss:
-            self.best_loss, self.best_epoch = progress.val_loss, progress.epoch
-            self.best_weights = self.model.get_weights()
-        elif progress.epoch - self.best_epoch >= self.patience:
-            self.stopped_early = True
+        if progress.epoch_end and progress.val_loss is not None:
+            if progress.val_loss < self.best_loss:
+                self.best_loss, self.best_epoch = progress.val_loss, progress.epoch
+                self.best_weights = self.model.get_weights()
+            elif progress.epoch - self.best_epoch >= self.patience:
+                self.stopped_early = True
+                return False
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.out_of_time = True
             return False
         return True
 

@@ -11,6 +11,7 @@ import os
 import numpy as np
 import pandas as pd
 
+from . import limits
 from .datasets import SeriesDataset, TextDataset
 from .errors import InputError
 from .series import parse_series
@@ -22,10 +23,11 @@ BINARY = ("this is a binary file (an image, a spreadsheet, an archive?), not CSV
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_csv(source: str | os.PathLike | bytes, *, max_bytes: int = 10 * 2**20) -> pd.DataFrame:
+def read_csv(source: str | os.PathLike | bytes, *, max_bytes: int | None = None) -> pd.DataFrame:
     """A CSV as a DataFrame. ``source`` is a file path (a ``pathlib.Path``), the file's bytes (an upload),
-    or the CSV text itself: a ``str`` is always the text, so nothing pasted can name a file to read."""
-    text = _text_of(source, max_bytes).lstrip("\ufeff")
+    or the CSV text itself: a ``str`` is always the text, so nothing pasted can name a file to read.
+    At most ``max_bytes``, by default the upload limit (RNN_ZOO_MAX_UPLOAD_MB)."""
+    text = _text_of(source, max_bytes or limits.max_bytes("upload_mb")).lstrip("\ufeff")
     if "\0" in text:
         raise InputError(BINARY)
     if not text.strip():
@@ -127,7 +129,8 @@ def _text_of(source, max_bytes: int) -> str:
 
 def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise InputError(f"the file is {_size(size)}; the limit is {_size(max_bytes)}: use fewer rows or columns")
+        raise InputError(f"the file is {_size(size)}; the limit is {_size(max_bytes)} "
+                         f"({limits.LIMITS['upload_mb'].env}): use fewer rows or columns")
 
 
 def _decode(data: bytes) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import re
+import shutil
 import threading
 import time
 import traceback
@@ -21,14 +24,15 @@ import numpy as np
 
 from . import checkpoint
 from .backend import Backend
-from .errors import InputError, ZooError
-from .prepare import encode_text, forecast_levels, scale, windows
+from .errors import BackendError, CheckpointError, InputError, ZooError
+from .limits import LIMITS, limit, max_bytes
+from .prepare import encode_text, forecast_levels, model_input, windows
 from .pretrained import PRETRAINED_DIR
+from .text import tokenize
 from .trace import Trace
 from .train import TrainConfig, default_checkpoint_dir, train
 
-MAX_TEXT_CHARS = 5_000
-MAX_SERIES_STEPS = 100_000
+LOAD_SECONDS = 300  # loading a model (and maybe its framework, cold) is bounded apart from answering
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class ModelCache:
         self._models: dict[Path, tuple[Backend, dict, threading.Lock]] = {}
         self._lock = threading.Lock()
         self._loading: dict[Path, threading.Lock] = {}
+        self.stuck: set[Path] = set()  # models still busy with an input that ran over the time limit
 
     def is_loaded(self, path: Path) -> bool:
         return Path(path) in self._models
@@ -99,7 +104,6 @@ class ModelCache:
                 self._models[path] = (model, checkpoint.read_metadata(path), threading.Lock())
         return self._models[path]
 
-
 CACHE = ModelCache()
 
 
@@ -112,6 +116,7 @@ class Answer:
     trace: Trace | None = None
     forecast: np.ndarray | None = None  # series: one-step-ahead predictions in the data's units
     error: str | None = None
+    note: str | None = None  # the model answered, but something about the input deserves a word
     seconds: float = 0.0
     loaded_now: bool = False  # the model (and maybe its framework) was loaded for this request
 
@@ -137,17 +142,43 @@ def _answer(card: ModelCard, work, input_key) -> Answer:
 
 
 def _compute(card: ModelCard, work) -> Answer:
+    """Run ``work`` on the card's model in a thread of its own, so that a plugin that hangs costs one
+    error message after the time limit instead of a server worker. Python cannot stop a thread: a
+    model that overran stays marked as stuck, and answers at once with that reason, until it returns."""
     started = time.perf_counter()
     answer = Answer(card, loaded_now=not CACHE.is_loaded(card.path))
-    try:
-        model, meta, lock = CACHE.get(card.path)
-        with lock:
-            work(answer, model, meta["preprocessing"])
-    except ZooError as err:
-        answer.error = str(err)
-    except Exception as err:  # a broken plugin must not take the other models down with it
-        answer.error = f"{card.backend} failed: {type(err).__name__}: {err}"
-        traceback.print_exc()
+    seconds = limit("backend_seconds")
+    ready, finished = threading.Event(), threading.Event()
+
+    def run():
+        try:
+            model, meta, lock = CACHE.get(card.path)
+            if card.path in CACHE.stuck or not lock.acquire(timeout=seconds):
+                raise BackendError(f"{card.backend} is still busy with an earlier input that ran over the "
+                                   f"{seconds:g} s limit; it answers again once that one returns")
+            ready.set()
+            try:
+                work(answer, model, meta["preprocessing"])
+            finally:
+                lock.release()
+                CACHE.stuck.discard(card.path)
+        except ZooError as err:
+            answer.error = str(err)
+        except Exception as err:  # a broken plugin must not take the other models down with it
+            answer.error = f"{card.backend} failed: {type(err).__name__}: {err}"
+            traceback.print_exc()
+        finally:
+            ready.set()
+            finished.set()
+
+    threading.Thread(target=run, name=f"zoo {card.backend} {card.path.name}", daemon=True).start()
+    if not ready.wait(LOAD_SECONDS):
+        return dataclasses.replace(answer, error=f"{card.backend} did not load within {LOAD_SECONDS} s")
+    if not finished.wait(seconds):
+        CACHE.stuck.add(card.path)
+        return Answer(card, error=f"{card.backend} gave no answer within {seconds:g} s, the limit "
+                                  f"({LIMITS['backend_seconds'].env}); it was left to finish on its own",
+                      seconds=time.perf_counter() - started)
     answer.seconds = time.perf_counter() - started
     return answer
 
@@ -156,15 +187,38 @@ def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
     """Every text model's prediction and trace for one text."""
     if not isinstance(text, str) or not text.strip():
         raise InputError("type a sentence first")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"the text is {len(text):,} characters long; the lab takes at most {MAX_TEXT_CHARS:,}")
+    most = int(limit("text_chars"))
+    if len(text) > most:
+        raise InputError(f"the text is {len(text):,} characters long; the lab takes at most {most:,} "
+                         f"({LIMITS['text_chars'].env})")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InputError(f"the text is not valid Unicode (a broken character at position {err.start + 1})") from None
+    if not tokenize(text):
+        raise InputError("the text has no words or symbols in it")
+    text_cards = [card for card in cards if card.kind == "text"]
+    if not text_cards:
+        raise InputError("none of the chosen models reads text: pick a text model")
 
     def work(answer, model, state):
         ids, tokens = encode_text(text, state)
         answer.trace = model.trace(ids, tokens=tokens)
         answer.output = answer.trace.output
+        answer.note = unknown_words_note(ids, tokens)
 
-    return [_answer(card, work, ("text", text)) for card in cards if card.kind == "text"]
+    return [_answer(card, work, ("text", text)) for card in text_cards]
+
+
+def unknown_words_note(ids: np.ndarray, tokens: list[str]) -> str | None:
+    unknown = int(np.sum(ids == 1))  # id 1 is <unk> in every vocabulary (zoo.text)
+    if unknown == 0:
+        return None
+    if unknown == len(tokens):
+        return (f"none of the {len(tokens)} token(s) is in this model's vocabulary: it sees only <unk>, "
+                "so its answer says nothing about the text")
+    examples = ", ".join(sorted({t for i, t in zip(ids, tokens) if i == 1})[:5])
+    return f"{unknown} of {len(tokens)} tokens are not in this model's vocabulary (read as <unk>): {examples}"
 
 
 def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
@@ -173,10 +227,12 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
     values = np.asarray(values, dtype=np.float64)
     if values.ndim == 1:
         values = values[:, None]
-    if len(values) > MAX_SERIES_STEPS:
-        raise InputError(f"the series has {len(values):,} steps; the lab takes at most {MAX_SERIES_STEPS:,}")
+    check_series_length(len(values))
     if not np.isfinite(values).all():
         raise InputError("the series contains NaN or infinite values")
+    series_cards = [card for card in cards if card.kind == "series"]
+    if not series_cards:
+        raise InputError("none of the chosen models reads series: pick a series model")
 
     def work(answer, model, state):
         if values.shape[1] != model.spec.n_features:
@@ -184,7 +240,7 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
         window = state["window"]
         if len(values) <= window:
             raise InputError(f"{answer.card.label} needs more than {window} steps (its window)")
-        scaled = scale(values, state).astype(np.float32)
+        scaled = model_input(values, state)
         x, _ = windows(scaled, window)
         out = model.predict(x)[:, 0]
         answer.forecast = forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out
@@ -192,7 +248,42 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
         answer.output = answer.trace.output
 
     key = ("series", values.shape, hashlib.sha1(values.tobytes()).hexdigest())
-    return [_answer(card, work, key) for card in cards if card.kind == "series"]
+    return [_answer(card, work, key) for card in series_cards]
+
+
+def check_series_length(steps: int) -> None:
+    most = int(limit("series_steps"))
+    if steps > most:
+        raise InputError(f"the series has {steps:,} steps; the lab takes at most {most:,} ({LIMITS['series_steps'].env})")
+
+
+PREPROCESSING_KEYS = {"text": ("vocabulary", "max_length"), "series": ("window", "target")}
+
+
+def add_checkpoint(upload: Path) -> ModelCard:
+    """A checkpoint a user uploaded: read without pickle, built by its backend to prove the weights fit,
+    then copied into the checkpoint cache under a name of ours, where the catalog lists it."""
+    upload = Path(upload)
+    size, most = upload.stat().st_size, max_bytes("upload_mb")
+    if size > most:
+        raise CheckpointError(f"the file is {size / 2**20:.3g} MiB; uploads are limited to {limit('upload_mb'):g} MiB "
+                              f"({LIMITS['upload_mb'].env})")
+    meta = checkpoint.read_metadata(upload)
+    kind = "text" if meta["spec"].get("input") == "tokens" else "series"
+    state = meta.get("preprocessing")
+    if not isinstance(state, dict) or any(key not in state for key in PREPROCESSING_KEYS[kind]):
+        raise CheckpointError(f"{upload.name} has weights but no record of its {kind} preprocessing "
+                              f"({' and '.join(PREPROCESSING_KEYS[kind])}): the lab reads checkpoints written by `zoo train`")
+    checkpoint.load(upload)  # the backend must exist here and the tensors must fit its layout
+    digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"
+    target = default_checkpoint_dir() / f"uploaded-{stem}-{digest}.safetensors"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copyfile(upload, partial)
+        os.replace(partial, target)  # whole or not at all, as checkpoint.save does
+    return next(card for card in catalog() if card.path == target)
 
 
 @dataclass
@@ -208,6 +299,7 @@ class TrainingJob:
     fraction: float = 0.0
     status: str = "queued"  # queued | running | done | cancelled | failed
     error: str | None = None
+    note: str | None = None  # why a run stopped before its last epoch, when that was not an error
     result: dict | None = None
 
     def __post_init__(self):
@@ -238,16 +330,23 @@ class TrainingJob:
         from .spec import ModelSpec
 
         self.status = "running"
+        minutes = self.config.max_minutes or limit("training_minutes")
         try:
-            result = train(self.backend, self.dataset, dataset_params=self.dataset_params, config=self.config,
+            result = train(self.backend, self.dataset, dataset_params=self.dataset_params,
+                           config=dataclasses.replace(self.config, max_minutes=minutes),
                            spec=ModelSpec().replace(**self.spec_changes), callback=self._progress)
         except Exception as err:
             self.status, self.error = "failed", f"{type(err).__name__}: {err}" if not isinstance(err, ZooError) else str(err)
             return
+        time_limit = f"the {minutes:g}-minute limit ({LIMITS['training_minutes'].env})"
         if result.history.cancelled:
             self.status = "cancelled"
+            if result.out_of_time:
+                self.note = f"{time_limit} came before the first epoch ended; nothing was saved"
             return
         self.fraction = 1.0
         self.result = {"checkpoint": str(result.path), "metrics": result.metrics, "epochs": len(result.history.loss),
                        "seconds": result.history.seconds}
         self.status = "done"
+        if result.out_of_time:
+            self.note = f"stopped at {time_limit}; kept the best epoch so far"

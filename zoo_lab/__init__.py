@@ -1,1 +1,11 @@
 """The Gradio lab: the UI layer over zoo.workbench. Nothing in the core imports it."""
+import os
+import tempfile
+
+from zoo.paths import cache_dir
+
+# The lab writes nowhere but its cache: Gradio keeps uploads in GRADIO_TEMP_DIR (read when gradio is
+# imported), and TensorFlow's autograph and others put scratch files in the temp directory.
+os.environ.setdefault("GRADIO_TEMP_DIR", str(cache_dir() / "uploads"))
+(cache_dir() / "tmp").mkdir(parents=True, exist_ok=True)
+tempfile.tempdir = str(cache_dir() / "tmp")

@@ -12,9 +12,10 @@ import gradio as gr
 import numpy as np
 
 from zoo import ZooError
+from zoo.limits import describe as describe_limits, limit, max_bytes
 from zoo.plugins import registry
 from zoo.pretrained import DEFAULT_RUNS
-from zoo.workbench import TrainingJob, catalog, compare_series, compare_text
+from zoo.workbench import TrainingJob, add_checkpoint, catalog, compare_series, compare_text
 from zoo.train import TrainConfig
 
 from . import plots
@@ -75,7 +76,8 @@ def predictions_table(answers, task_of, lang: str) -> str:
         if answer.error:
             rows.append(f"| {name} | ⚠️ {answer.error} | | |")
             continue
-        rows.append(f"| {name} | {task_of(answer)} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
+        note = f"<br>ℹ️ {answer.note}" if answer.note else ""
+        rows.append(f"| {name} | {task_of(answer)}{note} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 
 
@@ -92,7 +94,7 @@ def summary_json(answers) -> list[dict]:
     return [
         {"model": a.card.label, "backend": a.card.backend, "checkpoint": a.card.path.name,
          "output": None if a.output is None else np.asarray(a.output).round(6).tolist(),
-         "error": a.error, "milliseconds": round(a.seconds * 1000, 1)}
+         "error": a.error, "note": a.note, "milliseconds": round(a.seconds * 1000, 1)}
         for a in answers
     ]
 
@@ -102,8 +104,17 @@ def named_traces(answers):
 
 
 # ----- compare text -----
+def followed(layer, unit, lang: str) -> tuple[int, int]:
+    """The layer and unit to plot; an API caller may send anything, the plots clamp to what exists."""
+    try:
+        return max(int(layer), 0), max(int(unit), 0)
+    except (TypeError, ValueError):
+        raise gr.Error(translate("whole_numbers", lang, layer=repr(layer), unit=repr(unit))) from None
+
+
 def run_compare_text(text, models, layer, unit, request: gr.Request):
     lang = language(request)
+    layer, unit = followed(layer, unit, lang)
     cards = chosen_cards(models, lang)
     message = warming_message(cards, lang)
     if message:
@@ -116,7 +127,7 @@ def run_compare_text(text, models, layer, unit, request: gr.Request):
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
     yield ("", predictions_table(answers, describe_text_answer, lang),
            plots.readout(named, "binary", translate("readout_title", lang, positive=positive)), plots.hidden_heatmaps(named),
-           plots.gates(named, int(layer), int(unit)), summary_json(answers))
+           plots.gates(named, layer, unit), summary_json(answers))
 
 
 # ----- compare series -----
@@ -151,6 +162,7 @@ def csv_columns(upload):
 
 def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, request: gr.Request):
     lang = language(request)
+    layer, unit = followed(layer, unit, lang)
     cards = chosen_cards(models, lang)
     message = warming_message(cards, lang)
     if message:
@@ -165,7 +177,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     table = series_metrics(values, answers, lang)
-    yield "", table, plots.forecast(values, window, forecasts), plots.hidden_heatmaps(named), plots.gates(named, int(layer), int(unit)), summary_json(answers)
+    yield "", table, plots.forecast(values, window, forecasts), plots.hidden_heatmaps(named), plots.gates(named, layer, unit), summary_json(answers)
 
 
 def card_window(answer) -> int:
@@ -222,7 +234,7 @@ def cancel_training(request: gr.Request):
 
 
 def training_status(jobs) -> str:
-    parts = [f"**{job.backend}**: {job.status} {job.fraction:.0%}" + (f" — {job.error}" if job.error else "") for job in jobs]
+    parts = [f"**{job.backend}**: {job.status} {job.fraction:.0%}" + (f" — {job.error or job.note}" if job.error or job.note else "") for job in jobs]
     return " · ".join(parts)
 
 
@@ -245,15 +257,34 @@ def training_table(jobs) -> list[list]:
     rows = []
     for job in jobs:
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in (job.result or {}).get("metrics", {}).items() if v is not None)
-        rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or ""])
+        rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or job.note or ""])
     return rows
+
+
+def run_add_checkpoint(upload, request: gr.Request):
+    lang = language(request)
+    if upload is None:
+        raise gr.Error(translate("choose_checkpoint", lang))
+    try:
+        card = add_checkpoint(upload)
+    except ZooError as err:
+        raise gr.Error(str(err)) from None
+    return (translate("checkpoint_added", lang, label=card.label, id=card.id, tab=translate(f"tab_compare_{card.kind}", lang)),
+            gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series")))
 
 
 # ----- backends -----
 def backends_table() -> list[list]:
+    """Every backend, and every plugin that failed before it could register one."""
     reg = registry()
-    return [[e.name, e.info.family if e.info else "", e.info.framework if e.info else "", reg.framework_version(e) or "",
+    rows = [[e.name, e.info.family if e.info else "", e.info.framework if e.info else "", reg.framework_version(e) or "",
              e.plugin.name, e.status, e.reason] for e in reg.backends]
+    return rows + [["", "", "", "", p.name, p.status, p.reason] for p in reg.plugins
+                   if p.status != "loaded" and not any(e.plugin is p for e in reg.backends)]
+
+
+def limits_table() -> list[list]:
+    return [[l["what"], f"{l['value']:g} {l['unit']}", l["env"]] for l in describe_limits()]
 
 
 def run_parity():
@@ -290,7 +321,8 @@ def state_views(prefix: str):
 def build() -> gr.Blocks:
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series" and e.name != "adding-problem"]
-    with gr.Blocks(title="RNN Zoo") as app:
+    # Uploads are only needed for the request that sent them: clear them out every hour.
+    with gr.Blocks(title="RNN Zoo", delete_cache=(3600, 3600)) as app:
         gr.Markdown(i18n("app_intro"))
         with gr.Tabs():
             with gr.Tab(i18n("tab_learn"), elem_id="tab-learn"):
@@ -355,8 +387,16 @@ def build() -> gr.Blocks:
                 gr.Markdown(i18n("read_training"))
                 train_results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label=i18n("results"))
                 train_button.click(run_training, [train_dataset, train_backends, epochs, activation, lr],
-                                   [train_status, train_plot, train_results, text_models, series_models], api_name="train")
+                                   [train_status, train_plot, train_results, text_models, series_models], api_name="train",
+                                   concurrency_limit=int(limit("training_jobs")))
                 cancel_button.click(cancel_training, None, train_status, api_name="cancel_training")
+                with gr.Accordion(i18n("add_checkpoint_title"), open=False):
+                    gr.Markdown(i18n("add_checkpoint_intro"))
+                    checkpoint_file = gr.File(label=i18n("checkpoint"), file_types=[".safetensors"], type="filepath")
+                    add_button = gr.Button(i18n("add_checkpoint"))
+                    added = gr.Markdown(elem_id="added-checkpoint")
+                add_button.click(run_add_checkpoint, checkpoint_file, [added, text_models, series_models],
+                                 api_name="add_checkpoint")
 
             with gr.Tab(i18n("tab_lab")):
                 build_lab_tab()
@@ -368,6 +408,8 @@ def build() -> gr.Blocks:
                 parity_button = gr.Button(i18n("check_parity"))
                 parity = gr.Dataframe(headers=["backend", "family", "max |diff|", "within 1e-5"], label=i18n("parity_label"))
                 parity_button.click(run_parity, None, parity, api_name="parity")
+                gr.Markdown(i18n("limits_intro"))
+                gr.Dataframe(limits_table(), headers=["limit on", "value", "environment variable"], label=i18n("limits"))
         # Every page load sees the models trained since start-up, whoever trained them.
         app.load(lambda: (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))),
                  None, [text_models, series_models], api_name=False)
@@ -380,4 +422,5 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     args = parser.parse_args(argv)
-    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share, i18n=i18n)
+    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share,
+                                                      max_file_size=max_bytes("upload_mb"), i18n=i18n)

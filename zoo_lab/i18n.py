@@ -85,6 +85,16 @@ EN = {
     "loss_axis": "loss",
     "train_curve": "{backend} train",
     "validation_curve": "{backend} validation",
+    "whole_numbers": "layer and unit must be whole numbers, got {layer} and {unit}",
+    "add_checkpoint_title": "Add a checkpoint trained elsewhere",
+    "add_checkpoint_intro": "A `.safetensors` file written by `zoo train` on any machine. It is read without pickle, "
+                            "checked against its backend, and copied into this lab’s model cache.",
+    "checkpoint": "checkpoint",
+    "add_checkpoint": "Add the checkpoint",
+    "choose_checkpoint": "Choose a .safetensors checkpoint file first.",
+    "checkpoint_added": "Added **{label}** as `{id}`: pick it among the models of {tab}.",
+    "limits_intro": "What this lab accepts; each limit is set by its environment variable when the lab starts.",
+    "limits": "Limits",
     # ----- the lab tab -----
     "lab_intro": "Short dependencies are easy; long ones defeat a plain RNN because its gradients vanish, and the LSTM’s gates "
                  f"fix that. Every model here starts from the same weights (forget-gate bias {lab.FORGET_BIAS:g}) and trains "
@@ -268,6 +278,16 @@ KO = {
     "loss_axis": "손실",
     "train_curve": "{backend} 학습",
     "validation_curve": "{backend} 검증",
+    "whole_numbers": "층과 유닛은 정수여야 합니다. 받은 값: {layer}, {unit}",
+    "add_checkpoint_title": "다른 곳에서 학습한 체크포인트 추가",
+    "add_checkpoint_intro": "어느 컴퓨터에서든 `zoo train`이 저장한 `.safetensors` 파일. pickle 없이 읽고, 해당 백엔드로 "
+                            "맞는지 확인한 뒤 이 실험실의 모델 캐시에 복사합니다.",
+    "checkpoint": "체크포인트",
+    "add_checkpoint": "체크포인트 추가",
+    "choose_checkpoint": "먼저 .safetensors 체크포인트 파일을 고르세요.",
+    "checkpoint_added": "**{label}**을(를) `{id}`(으)로 추가했습니다: {tab} 탭의 모델 목록에서 고르세요.",
+    "limits_intro": "이 실험실이 받아들이는 범위입니다. 각 한도는 실험실을 시작할 때 해당 환경 변수로 정합니다.",
+    "limits": "한도",
     # ----- the lab tab -----
     "lab_intro": "짧은 의존성은 쉽지만, 긴 의존성 앞에서 기본 RNN은 기울기 소실 때문에 무너지고 LSTM의 게이트가 이를 해결합니다. "
                  f"여기 모든 모델은 같은 가중치(망각 게이트 편향 {lab.FORGET_BIAS:g})에서 출발해 같은 예산으로 학습합니다: {_BUDGETS_KO}.",

@@ -115,9 +115,10 @@ def equations_markdown(found, lang: str) -> str:
     return "\n\n".join(parts)
 
 
-def sentence_markdown(tokens: list[str], step: int, lang: str) -> str:
+def sentence_markdown(tokens: list[str], step: int, note: str | None, lang: str) -> str:
     shown = [f"<mark>**{token}**</mark>" if k == step else token for k, token in enumerate(tokens)]
-    return translate("learn_step_of", lang, step=step, last=len(tokens) - 1, token=tokens[step]) + "\n\n" + " ".join(shown)
+    lines = [translate("learn_step_of", lang, step=step, last=len(tokens) - 1, token=tokens[step]), " ".join(shown)]
+    return "\n\n".join(lines + ([f"ℹ️ {note}"] if note else []))
 
 
 def show(model_id, text, layer, unit, step, request: gr.Request):
@@ -133,7 +134,7 @@ def show(model_id, text, layer, unit, step, request: gr.Request):
     step = min(max(int(step or 0), 0), lesson.trace.steps - 1)
     found = lesson.equations(layer, unit, step)
     tokens = lesson.trace.tokens or [str(k) for k in range(lesson.trace.steps)]
-    return (text, sentence_markdown(tokens, step, lang), equations_markdown(found, lang), found.to_dict(),
+    return (text, sentence_markdown(tokens, step, lesson.note, lang), equations_markdown(found, lang), found.to_dict(),
             layer, unit, step)
 
 

@@ -6,10 +6,13 @@ compiled ``tf.scan`` that reads the layers' own weight variables: one set of wei
 """
 import os
 
+from zoo.paths import cache_dir
+
 # Before TensorFlow loads, or its C++ and oneDNN start-up messages land in the user's terminal.
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("KERAS_HOME", str(cache_dir() / "keras"))  # Keras writes its keras.json there, not in ~
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402

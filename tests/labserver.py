@@ -1,0 +1,127 @@
+"""The lab served for real: `python demo.py` in a subprocess with its own home and cache, on a free port.
+
+Shared by the tests that talk to a running server (gradio_client, the headless browser, the load test).
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTUP_TIMEOUT = 90
+
+
+class LabServer:
+    def __init__(self, proc: subprocess.Popen, url: str, log: Path, cache: Path):
+        self.proc, self.url, self.log, self.cache = proc, url, log, cache
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.cache / "rnn-zoo" / "checkpoints"
+
+    def log_tail(self, chars: int = 6000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT):
+    """Start the lab with HOME and XDG_CACHE_HOME under ``base``, wait until it answers, stop it after."""
+    home, cache = base / "home", base / "cache"
+    home.mkdir(exist_ok=True)
+    cache.mkdir(exist_ok=True)
+    log = base / "server.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    full_env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
+                "PYTHONUNBUFFERED": "1", **(env or {})}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "demo.py"), "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    lab = LabServer(proc, url, log, cache)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the lab server exited with code {proc.returncode}:\n{lab.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the lab server did not answer on {url} within {STARTUP_TIMEOUT} s:\n{lab.log_tail()}")
+            time.sleep(0.5)
+        yield lab
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def show_log_on_failure(request, server: LabServer):
+    """For an autouse fixture: when a test fails, print the end of the server's log (the traceback is there)."""
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"\n----- lab server log (tail) for {request.node.name} -----\n{server.log_tail()}")
+
+
+# ----- reading what the API returns -----
+def plotly_array(value) -> np.ndarray:
+    """A plotly JSON array, plain or typed (``{"dtype", "bdata", "shape"}``), as a NumPy array."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in shape.split(",")]) if shape else array
+    return np.asarray(value)
+
+
+def figure(payload) -> dict:
+    """A gr.Plot output as the plotly figure dict (checking it is a plotly payload at all)."""
+    assert isinstance(payload, dict) and payload.get("type") == "plotly", f"not a plotly payload: {payload!r:.200}"
+    return json.loads(payload["plot"])
+
+
+
+# Debian's chromium: Playwright's own browser download cannot work here.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Chromium driven by Playwright (skips where chromium is not installed; CI installs it)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,59 @@
+"""How much the lab accepts, in one place. Each limit has a default suited to a class sharing one
+server and is changed with an environment variable, read when it is needed (so a test or an admin
+sets it for one process without editing code). ``zoo limits`` prints the values in force.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .errors import ZooError
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    env: str
+    default: float
+    unit: str
+    what: str
+
+    def value(self) -> float:
+        raw = os.environ.get(self.env, "").strip()
+        if not raw:
+            return self.default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if not value > 0 or value == float("inf"):
+            raise ZooError(f"{self.env}={raw!r} is not a usable limit: give a positive number of {self.unit}")
+        return value
+
+
+LIMITS = {limit.name: limit for limit in (
+    Limit("text_chars", "RNN_ZOO_MAX_TEXT_CHARS", 5_000, "characters", "text compared at once"),
+    Limit("series_steps", "RNN_ZOO_MAX_SERIES_STEPS", 100_000, "steps", "series compared at once"),
+    Limit("upload_mb", "RNN_ZOO_MAX_UPLOAD_MB", 20, "MiB", "one uploaded file (CSV or checkpoint)"),
+    Limit("checkpoint_mb", "RNN_ZOO_MAX_CHECKPOINT_MB", 256, "MiB", "a checkpoint file read from disk"),
+    Limit("backend_seconds", "RNN_ZOO_MAX_BACKEND_SECONDS", 60, "seconds",
+          "one model answering one input (loading its framework not counted)"),
+    Limit("training_minutes", "RNN_ZOO_MAX_TRAINING_MINUTES", 30, "minutes",
+          "one training started from the lab; it then stops and keeps its best epoch"),
+    Limit("training_jobs", "RNN_ZOO_MAX_TRAINING_JOBS", 2, "trainings", "trainings running at once; more wait in line"),
+)}
+
+
+def limit(name: str) -> float:
+    return LIMITS[name].value()
+
+
+def max_bytes(name: str) -> int:
+    return int(limit(name) * 2**20)
+
+
+def describe() -> list[dict]:
+    """Every limit with its value in force, for ``zoo limits`` and the lab's Backends tab."""
+    return [{"limit": l.name, "value": l.value(), "unit": l.unit, "env": l.env, "default": l.default, "what": l.what}
+            for l in LIMITS.values()]
+
