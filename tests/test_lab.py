@@ -504,6 +504,10 @@ def test_learn_speaks_the_browsers_language(server):
     assert "망각 게이트" in markdown and "셀 상태" in markdown and "단계 t = 1" in sentence
     guide = korean.predict(api_name="/learn_guide_2")
     assert "장기 의존성" in guide[5]
+    # the other tabs' request-time text too: the table, the plot titles
+    _, table, _, _, gates, _ = compare_text(korean, "He likes a pretty girl", layer=1, unit=5)
+    assert table.startswith("| 모델 | 예측 |"), table
+    assert figure(gates)["layout"]["title"]["text"] == "1층, 5번 유닛"
 
 
 def test_learn_guided_path_measures_what_it_says(client):
@@ -569,8 +573,9 @@ def test_browser_learn_tab_in_both_languages(browser, server, locale, words, abs
             assert page.locator("#learn-sentence mark").inner_text() == lesson.trace.tokens[step]
         page.click("#guide-1")
         page.wait_for_selector("#guide-plot .js-plotly-plot", timeout=60_000)
-        # the README's screenshots: the tab after the first stop of the guided path
-        page.screenshot(path=str(ROOT / "docs" / f"learn-{locale[:2]}.png"), full_page=True)
+        # the tab after the first stop of the guided path: the README shows a copy (docs/learn-en.png, learn-ko.png)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"learn-{locale[:2]}.png"), full_page=True)
         assert page.errors == []
     finally:
         context.close()

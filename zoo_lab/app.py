@@ -126,8 +126,8 @@ def run_compare_text(text, models, layer, unit, request: gr.Request):
     named = named_traces(answers)
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
     yield ("", predictions_table(answers, describe_text_answer, lang),
-           plots.readout(named, "binary", translate("readout_title", lang, positive=positive)), plots.hidden_heatmaps(named),
-           plots.gates(named, layer, unit), summary_json(answers))
+           plots.readout(named, "binary", translate("readout_title", lang, positive=positive), lang),
+           plots.hidden_heatmaps(named, lang), plots.gates(named, layer, unit, lang), summary_json(answers))
 
 
 # ----- compare series -----
@@ -177,7 +177,8 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     table = series_metrics(values, answers, lang)
-    yield "", table, plots.forecast(values, window, forecasts), plots.hidden_heatmaps(named), plots.gates(named, layer, unit), summary_json(answers)
+    yield ("", table, plots.forecast(values, window, forecasts, lang), plots.hidden_heatmaps(named, lang),
+           plots.gates(named, layer, unit, lang), summary_json(answers))
 
 
 def card_window(answer) -> int:

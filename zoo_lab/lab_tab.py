@@ -44,8 +44,9 @@ def results_table(results) -> list[list]:
 
 
 def show_sweep(backends, tasks, lags_text, request: gr.Request):
+    lang = language(request)
     results = shown_results(backends or [], tasks or [], parse_lags(lags_text))
-    return plots.sweep(results), results_table(results), translate("lab_cached_shown", language(request), count=len(results))
+    return plots.sweep(results, lang), results_table(results), translate("lab_cached_shown", lang, count=len(results))
 
 
 def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progress()):
@@ -61,19 +62,20 @@ def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progr
         results = lab.sweep(backends, tasks, lags, progress=report)
     except ZooError as err:
         raise gr.Error(str(err)) from None
-    return plots.sweep(results), results_table(results), translate("lab_results_done", language(request), count=len(results))
+    lang = language(request)
+    return plots.sweep(results, lang), results_table(results), translate("lab_results_done", lang, count=len(results))
 
 
-def run_gradients(backends, task, lag):
+def run_gradients(backends, task, lag, request: gr.Request):
     if not backends:
         raise gr.Error("Pick at least one backend.")
     profiles = lab.vanishing_gradients(backends, task, int(lag))
     ratios = [[b, stage, f"{p[stage]['first_to_last']:.3g}" if p[stage]["first_to_last"] is not None else "0"]
               for b, p in profiles.items() for stage in ("init", "trained")]
-    return plots.gradient_norms(profiles), ratios
+    return plots.gradient_norms(profiles, language(request)), ratios
 
 
-def run_memory(backend, lag, sentence):
+def run_memory(backend, lag, sentence, request: gr.Request):
     model = lab.trained_model(backend, "long-dependency", int(lag))
     state = _text_state(backend, int(lag))
     try:
@@ -84,7 +86,7 @@ def run_memory(backend, lag, sentence):
     probes = lab.probe_sequences(lab.task_data("long-dependency", int(lag), 0))
     stats = lab.saturation([model.trace(x) for x, _ in probes])
     table = [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in stats]
-    return plots.forget_memory(lab.forget_memory(trace), trace), table
+    return plots.forget_memory(lab.forget_memory(trace), trace, language(request)), table
 
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
@@ -109,7 +111,8 @@ def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     named = [("as trained", before), (change, after)]
     diff = type(before)(backend=f"{backend}: after − before", layers=[
         type(layer)(h=a.h - layer.h) for layer, a in zip(before.layers, after.layers)], readout=after.readout, tokens=tokens)
-    return summary, plots.readout(named, "binary", "P(same) after each word"), plots.hidden_heatmaps([("h after − h before", diff)])
+    return (summary, plots.readout(named, "binary", translate("readout_title", lang, positive="same"), lang),
+            plots.hidden_heatmaps([(translate("lab_h_difference", lang), diff)], lang))
 
 
 def _text_state(backend: str, lag: int) -> dict:

@@ -8,9 +8,10 @@ from plotly.subplots import make_subplots
 
 from zoo.trace import Trace
 
+from .i18n import translate
+
 MAX_DISPLAY_STEPS = 400  # a heatmap wider than this is thinned to every k-th step, for the eye only
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-GATE_NAMES = {"i": "input gate i", "f": "forget gate f", "o": "output gate o", "c": "cell state c"}
 
 
 def display_steps(steps: int) -> np.ndarray:
@@ -34,10 +35,10 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
-def readout(named: list[tuple[str, Trace]], task: str, title: str) -> go.Figure:
+def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "en") -> go.Figure:
     """The prediction after every step, one line per model: how it moves word by word."""
     if not named:
-        return empty("no model answered")
+        return empty(translate("plot_no_answer", lang))
     fig = go.Figure()
     trace0 = named[0][1]
     shown = display_steps(trace0.steps)
@@ -50,22 +51,22 @@ def readout(named: list[tuple[str, Trace]], task: str, title: str) -> go.Figure:
         ))
     if task == "binary":
         fig.add_hline(y=0.5, line_dash="dot", line_color="grey")
-        fig.update_yaxes(range=[0, 1], title="probability")
+        fig.update_yaxes(range=[0, 1], title=translate("plot_probability", lang))
     fig.update_layout(title=title, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
                       legend={"orientation": "h", "y": 1.12})
     return fig
 
 
-def hidden_heatmaps(named: list[tuple[str, Trace]]) -> go.Figure:
+def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en") -> go.Figure:
     """h_t of every layer (rows) of every model (columns), units × steps, one shared colour scale."""
     if not named:
-        return empty("no model answered")
+        return empty(translate("plot_no_answer", lang))
     layers = max(len(trace.layers) for _, trace in named)
     units = [max(trace.layers[k].units for _, trace in named if k < len(trace.layers)) for k in range(layers)]
     fig = make_subplots(
         rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
         row_heights=[u / sum(units) for u in units],
-        subplot_titles=[f"{name} · layer {k}" for k in range(layers) for name, _ in named],
+        subplot_titles=[translate("plot_model_layer", lang, name=name, layer=k) for k in range(layers) for name, _ in named],
     )
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
@@ -78,19 +79,19 @@ def hidden_heatmaps(named: list[tuple[str, Trace]]) -> go.Figure:
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
             if col == 1:
-                fig.update_yaxes(title_text="unit", row=row, col=col)
+                fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
     fig.update_layout(coloraxis={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": "h"}},
                       height=170 + 4 * sum(units), margin=dict(l=50, r=20, t=40, b=60))
     return fig
 
 
-def gates(named: list[tuple[str, Trace]], layer: int, unit: int) -> go.Figure:
+def gates(named: list[tuple[str, Trace]], layer: int, unit: int, lang: str = "en") -> go.Figure:
     """i, f, o and c of one unit over the steps, one line per LSTM; gates share the 0–1 axis."""
     lstms = [(name, trace) for name, trace in named if layer < len(trace.layers) and trace.layers[layer].c is not None]
     if not lstms:
-        return empty("no LSTM answered: a plain RNN has no gates or cell state")
+        return empty(translate("plot_no_lstm", lang))
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.05,
-                        subplot_titles=[GATE_NAMES[q] for q in ("i", "f", "o", "c")])
+                        subplot_titles=[translate(f"plot_gate_{q}", lang) for q in ("i", "f", "o", "c")])
     trace0 = lstms[0][1]
     shown = display_steps(trace0.steps)
     for k, (name, trace) in enumerate(lstms):
@@ -108,11 +109,11 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int) -> go.Figure:
                 fig.update_yaxes(range=[-0.02, 1.02], row=row, col=1)
     fig.update_xaxes(row=4, col=1, **_step_axis(trace0, shown))
     fig.update_layout(height=620, margin=dict(l=50, r=20, t=40, b=60), legend={"orientation": "h", "y": 1.08},
-                      title=f"layer {layer}, unit {unit}")
+                      title=translate("plot_layer_unit", lang, layer=layer, unit=unit))
     return fig
 
 
-def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray, str]], index: list[str] | None = None) -> go.Figure:
+def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray, str]], lang: str = "en") -> go.Figure:
     """The series and every model's one-step-ahead prediction for each step after the first window;
     up/down models in a lower panel as the probability that the next step goes up."""
     values = np.asarray(values, dtype=np.float64)
@@ -121,11 +122,11 @@ def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray,
     fig = make_subplots(rows=2 if has_updown else 1, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         row_heights=[0.65, 0.35] if has_updown else [1.0])
     shown = display_steps(len(level))
-    fig.add_trace(go.Scatter(x=shown, y=level[shown], name="truth", line={"color": "black", "width": 2}), row=1, col=1)
+    fig.add_trace(go.Scatter(x=shown, y=level[shown], name=translate("plot_truth", lang), line={"color": "black", "width": 2}), row=1, col=1)
     for k, (name, predicted, target) in enumerate(named):
         steps = np.arange(window, len(level))
         keep = np.isin(steps, shown) if len(level) > MAX_DISPLAY_STEPS else slice(None)
-        fig.add_trace(go.Scatter(x=steps[keep], y=np.asarray(predicted)[keep], name=f"{name} ({'P(up)' if target == 'updown' else 'forecast'})",
+        fig.add_trace(go.Scatter(x=steps[keep], y=np.asarray(predicted)[keep], name=f"{name} ({'P(up)' if target == 'updown' else translate('plot_forecast', lang)})",
                                  line={"color": COLOURS[k % len(COLOURS)], "dash": "solid" if target == "forecast" else "dot"}),
                       row=2 if target == "updown" else 1, col=1)
     fig.add_vrect(x0=0, x1=window - 1, fillcolor="grey", opacity=0.1, line_width=0, row=1, col=1)
@@ -135,11 +136,11 @@ def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray,
     return fig
 
 
-def sweep(results: list[dict]) -> go.Figure:
+def sweep(results: list[dict], lang: str = "en") -> go.Figure:
     """Score against lag, one line per backend, one panel per task, with the score of knowing nothing."""
     tasks = list(dict.fromkeys(r["task"] for r in results))
     if not tasks:
-        return empty("no results yet: run the sweep")
+        return empty(translate("plot_no_results", lang))
     fig = make_subplots(rows=1, cols=len(tasks), subplot_titles=tasks, horizontal_spacing=0.1)
     backends = list(dict.fromkeys(r["backend"] for r in results))
     for col, task in enumerate(tasks, start=1):
@@ -151,39 +152,42 @@ def sweep(results: list[dict]) -> go.Figure:
                                          showlegend=col == 1, mode="lines+markers", line={"color": COLOURS[k % len(COLOURS)]}),
                               row=1, col=col)
         fig.add_hline(y=rows[0]["chance"], line_dash="dot", line_color="grey", row=1, col=col,
-                      annotation_text="chance" if rows[0]["metric"] == "accuracy" else "MSE of guessing 1 (1/6)")
-        fig.update_xaxes(type="log", title_text="lag (steps to remember)", row=1, col=col)
-        fig.update_yaxes(title_text="test accuracy" if rows[0]["metric"] == "accuracy" else "test MSE (lower is better)", row=1, col=col)
+                      annotation_text=translate("plot_chance" if rows[0]["metric"] == "accuracy" else "plot_guess_one", lang))
+        fig.update_xaxes(type="log", title_text=translate("plot_lag_axis", lang), row=1, col=col)
+        fig.update_yaxes(title_text=translate("plot_accuracy_axis" if rows[0]["metric"] == "accuracy" else "plot_mse_axis", lang),
+                         row=1, col=col)
     fig.update_layout(height=380, margin=dict(l=60, r=20, t=60, b=50), legend={"orientation": "h", "y": 1.18})
     return fig
 
 
-def gradient_norms(profiles: dict) -> go.Figure:
+def gradient_norms(profiles: dict, lang: str = "en") -> go.Figure:
     """‖∂L/∂h_t‖ against t on a log scale: dashed at initialisation, solid after training."""
     fig = go.Figure()
     for k, (backend, stages) in enumerate(profiles.items()):
         for stage, dash in (("init", "dash"), ("trained", "solid")):
             norms = np.asarray(stages[stage]["norms"])
-            fig.add_trace(go.Scatter(x=np.arange(len(norms)), y=np.maximum(norms, 1e-30), name=f"{backend} ({stage})",
+            fig.add_trace(go.Scatter(x=np.arange(len(norms)), y=np.maximum(norms, 1e-30), name=f"{backend} ({translate(f'plot_{stage}', lang)})",
                                      line={"color": COLOURS[k % len(COLOURS)], "dash": dash}))
     fig.update_yaxes(type="log", title_text="‖∂L/∂h_t‖")
-    fig.update_xaxes(title_text="step t")
+    fig.update_xaxes(title_text=translate("plot_step_axis", lang))
     fig.update_layout(height=360, margin=dict(l=60, r=20, t=30, b=50), legend={"orientation": "h", "y": 1.15})
     return fig
 
 
-def forget_memory(product: np.ndarray, trace: Trace) -> go.Figure:
+def forget_memory(product: np.ndarray, trace: Trace, lang: str = "en") -> go.Figure:
     """How much of each unit's cell state at step 0 is left at step t: the running product of f."""
     fig = go.Figure()
     steps = np.arange(len(product))
     labels = np.array(trace.tokens or [str(t) for t in steps], dtype=object)
     strongest = np.argsort(-product[-1])[:5]
     for k, unit in enumerate(strongest):
-        fig.add_trace(go.Scatter(x=steps, y=product[:, unit], name=f"unit {unit}", customdata=labels,
+        name = translate("plot_unit_name", lang, unit=unit)
+        fig.add_trace(go.Scatter(x=steps, y=product[:, unit], name=name, customdata=labels,
                                  line={"color": COLOURS[k % len(COLOURS)]},
-                                 hovertemplate="%{customdata}: %{y:.3g}<extra>unit " + str(unit) + "</extra>"))
-    fig.add_trace(go.Scatter(x=steps, y=product.mean(axis=1), name="mean of all units", line={"color": "black", "dash": "dot"}))
-    fig.update_yaxes(type="log", title_text="∏ f (share of c₀ kept)")
+                                 hovertemplate="%{customdata}: %{y:.3g}<extra>" + name + "</extra>"))
+    fig.add_trace(go.Scatter(x=steps, y=product.mean(axis=1), name=translate("plot_mean_units", lang),
+                             line={"color": "black", "dash": "dot"}))
+    fig.update_yaxes(type="log", title_text=translate("plot_kept_axis", lang))
     fig.update_layout(height=340, margin=dict(l=60, r=20, t=30, b=60), xaxis=_step_axis(trace, steps),
                       legend={"orientation": "h", "y": 1.15})
     return fig
