@@ -12,6 +12,7 @@ from zoo.workbench import catalog
 from . import plots
 from .i18n import I18N as i18n, language, translate
 
+# The first 28 of the Compare series tab's yearly sunspot numbers: enough for a window of 24, few enough to step through.
 SERIES_INPUT = "5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122"
 LATEX = [{"left": "$$", "right": "$$", "display": True}]
 NAMES = {"f": "forget", "i": "input", "g": "candidate", "o": "output", "c": "cell", "h": "hidden", "s": "rnn_state",
@@ -51,25 +52,22 @@ def card_of(model_id: str):
 
 def fitting_input(card, text: str) -> str:
     """The text box's content if it suits the model, else the example of the model's kind: a series
-    model reads numbers, and numbers are no sentence for a text model."""
+    model reads numbers, and numbers are no sentence for a text model. Mistyped numbers stay, so that
+    the parser can say what is wrong with them."""
     try:
         is_series = len(parse_series(text or "")) >= 3
     except ZooError:
         is_series = False
-    if card.kind == "series" and not is_series:
+    if card.kind == "series" and not is_series and not any(ch.isdigit() for ch in text or ""):
         return SERIES_INPUT
     if card.kind == "text" and (is_series or not (text or "").strip()):
         return learn.SHORT_SENTENCE
     return text
 
 
-def model_input(card, text: str):
-    return text if card.kind == "text" else parse_series(text)
-
-
 def open_lesson(card, text: str):
     try:
-        return learn.lesson(card, model_input(card, text))
+        return learn.lesson(card, text if card.kind == "text" else parse_series(text))
     except ZooError as err:
         raise gr.Error(str(err)) from None
 
@@ -166,8 +164,7 @@ def guide(stop: int, request: gr.Request):
         values = {"rnn_before": by_rnn["output"], "rnn_after": by_rnn["swapped_output"],
                   "lstm_before": by_lstm["output"], "lstm_after": by_lstm["swapped_output"],
                   "rnn_diff": by_rnn["difference"][-1], "lstm_diff": by_lstm["difference"][-1],
-                  "kept": by_lstm["kept"][-1], "unit": measured["unit"], "swapped": by_lstm["swapped"],
-                  "word": by_lstm["tokens"][-1]}
+                  "kept": by_lstm["kept"][-1], "unit": measured["unit"], "word": by_lstm["tokens"][-1]}
         figure = plots.remembered([(rnn.backend, by_rnn), (lstm.backend, by_lstm)],
                                   title=translate("plot_remembered_title", lang), kept_name=translate("plot_kept", lang),
                                   y_title=translate("plot_remembered_y", lang))
