@@ -571,6 +571,7 @@ def test_browser_learn_tab_in_both_languages(browser, server, locale, words, abs
             assert values["f"] == float(number(layer0.gates["f"][step, 0])), (locale, step, values)
             assert values["h"] == float(number(layer0.h[step, 0]))
             assert page.locator("#learn-sentence mark").inner_text() == lesson.trace.tokens[step]
+        assert lesson.note and lesson.note in page.locator("#learn-sentence").inner_text()  # "likes" is read as <unk>
         page.click("#guide-1")
         page.wait_for_selector("#guide-plot .js-plotly-plot", timeout=60_000)
         # the tab after the first stop of the guided path: the README shows a copy (docs/learn-en.png, learn-ko.png)

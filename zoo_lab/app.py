@@ -6,6 +6,7 @@ UI only: every number comes from zoo.workbench. Models stay in the workbench's p
 from __future__ import annotations
 
 import argparse
+import html
 import time
 
 import gradio as gr
@@ -76,7 +77,7 @@ def predictions_table(answers, task_of, lang: str) -> str:
         if answer.error:
             rows.append(f"| {name} | ⚠️ {answer.error} | | |")
             continue
-        note = f"<br>ℹ️ {answer.note}" if answer.note else ""
+        note = f"<br>ℹ️ {html.escape(answer.note, quote=False)}" if answer.note else ""  # it names <unk>, which is no tag
         rows.append(f"| {name} | {task_of(answer)}{note} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 

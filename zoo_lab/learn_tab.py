@@ -2,6 +2,8 @@
 guided path through the seed's own examples. UI only: every number comes from zoo.learn."""
 from __future__ import annotations
 
+import html
+
 import gradio as gr
 import numpy as np
 
@@ -116,7 +118,7 @@ def equations_markdown(found, lang: str) -> str:
 def sentence_markdown(tokens: list[str], step: int, note: str | None, lang: str) -> str:
     shown = [f"<mark>**{token}**</mark>" if k == step else token for k, token in enumerate(tokens)]
     lines = [translate("learn_step_of", lang, step=step, last=len(tokens) - 1, token=tokens[step]), " ".join(shown)]
-    return "\n\n".join(lines + ([f"ℹ️ {note}"] if note else []))
+    return "\n\n".join(lines + ([f"ℹ️ {html.escape(note, quote=False)}"] if note else []))  # the note names <unk>, which is no tag
 
 
 def show(model_id, text, layer, unit, step, request: gr.Request):
