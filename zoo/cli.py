@@ -212,10 +212,10 @@ def _model_for_trace(args):
     """The model to trace and how it turns --text or --series into its input."""
     import numpy as np
 
-    from .prepare import encode_text, model_input
+    from .prepare import encode_text, model_input, text_tokens
     from .series import parse_series
     from .spec import ModelSpec
-    from .text import Vocabulary, tokenize
+    from .text import Vocabulary
 
     if args.checkpoint:
         from . import checkpoint
@@ -235,9 +235,7 @@ def _model_for_trace(args):
         if text is not None and state["kind"] == "text":
             return encode_text(text, state)
         if text is not None:
-            tokens = tokenize(text)
-            if not tokens:
-                raise _input_error("the text has no words or symbols to trace")
+            tokens = text_tokens(text)
             # An untrained model has no vocabulary of its own: number the input's words as they come.
             ids = np.asarray(Vocabulary(tokens).encode(tokens))
             if ids.max() >= model.spec.vocab_size:

@@ -70,11 +70,17 @@ def encode_texts(tokenized: list[list[str]], vocabulary: Vocabulary, max_length:
     return x, lengths
 
 
-def encode_text(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
-    """One user text -> (T,) ids under a trained model's vocabulary, and its tokens for display."""
-    tokens = tokenize(text)[: state["max_length"]]
+def text_tokens(text: str) -> list[str]:
+    """The tokens of one user text; a text with none (blank, only invisible characters) is an error."""
+    tokens = tokenize(text)
     if not tokens:
         raise InputError("the text has no words or symbols in it")
+    return tokens
+
+
+def encode_text(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
+    """One user text -> (T,) ids under a trained model's vocabulary, and its tokens for display."""
+    tokens = text_tokens(text)[: state["max_length"]]
     return np.asarray(Vocabulary(state["vocabulary"][2:]).encode(tokens), dtype=np.int64), tokens
 
 

@@ -26,9 +26,8 @@ from . import checkpoint
 from .backend import Backend
 from .errors import BackendError, CheckpointError, InputError, ZooError
 from .limits import LIMITS, limit, max_bytes
-from .prepare import encode_text, forecast_levels, model_input, windows
+from .prepare import encode_text, forecast_levels, model_input, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
-from .text import tokenize
 from .trace import Trace
 from .train import TrainConfig, default_checkpoint_dir, train
 
@@ -195,8 +194,7 @@ def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
         raise InputError(f"the text is not valid Unicode (a broken character at position {err.start + 1})") from None
-    if not tokenize(text):
-        raise InputError("the text has no words or symbols in it")
+    text_tokens(text)  # a text without tokens is the request's error, not each model's
     text_cards = [card for card in cards if card.kind == "text"]
     if not text_cards:
         raise InputError("none of the chosen models reads text: pick a text model")

@@ -113,11 +113,17 @@ def followed(layer, unit, lang: str) -> tuple[int, int]:
         raise gr.Error(translate("whole_numbers", lang, layer=repr(layer), unit=repr(unit))) from None
 
 
-def run_compare_text(text, models, layer, unit, request: gr.Request):
+def start_compare(models, layer, unit, request: gr.Request):
+    """What both compare tabs check first: the request's language, the layer and unit to follow, the
+    chosen models, and a message to show while a framework loads (None when all are warm)."""
     lang = language(request)
     layer, unit = followed(layer, unit, lang)
     cards = chosen_cards(models, lang)
-    message = warming_message(cards, lang)
+    return lang, layer, unit, cards, warming_message(cards, lang)
+
+
+def run_compare_text(text, models, layer, unit, request: gr.Request):
+    lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
     if message:
         yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     try:
@@ -162,10 +168,7 @@ def csv_columns(upload):
 
 
 def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, request: gr.Request):
-    lang = language(request)
-    layer, unit = followed(layer, unit, lang)
-    cards = chosen_cards(models, lang)
-    message = warming_message(cards, lang)
+    lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
     if message:
         yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     try:
