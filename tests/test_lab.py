@@ -70,13 +70,14 @@ def by_backend(summary: list[dict]) -> dict[str, dict]:
 def compare_text(client, text: str, models=TEXT_MODELS, layer: int = 0, unit: int = 0):
     # The layer dropdown has int choices: view_api() documents it as Literal['0', '1'], but sending
     # the string '1' is rejected ("Value: 1 is not in the list of choices: [0, 1]"): pass an int.
-    return client.predict(text, list(models), layer, unit, api_name="/compare_text")
+    # The seventh output updates the layer control (the state for redraws stays on the server): the views are the first six.
+    return client.predict(text, list(models), layer, unit, api_name="/compare_text")[:6]
 
 
 def compare_series(client, source="paste", pasted=", ".join(map(str, SUNSPOTS)), upload=None, column=None,
                    dataset="sunspots", models=SERIES_MODELS, layer: int = 0, unit: int = 0):
     # upload and column have no default in the API (None is not a default to gradio_client): always pass them.
-    return client.predict(source, pasted, upload, column, dataset, list(models), layer, unit, api_name="/compare_series")
+    return client.predict(source, pasted, upload, column, dataset, list(models), layer, unit, api_name="/compare_series")[:6]
 
 
 def assert_text_answers(result, backends=BACKENDS) -> dict[str, dict]:
@@ -157,13 +158,14 @@ def test_compare_text_default_models(client):
         assert (np.abs(z) <= 1 + 1e-6).all(), "h of a tanh RNN/LSTM lies in [-1, 1]"
         assert t["coloraxis"] == "coloraxis"
 
-    # gates: the LSTMs only (a plain RNN has none), 4 panels each: i, f, o and c
+    # gates: the LSTMs only (a plain RNN has none), 5 panels each: i, f, g, o and c
     fig = figure(gates)
-    assert sorted(trace_model(t) for t in fig["data"]) == sorted(["keras-lstm"] * 4 + ["torch-lstm"] * 4)
+    assert sorted(trace_model(t).split(",")[0] for t in fig["data"]) == sorted(["keras-lstm"] * 5 + ["torch-lstm"] * 5)
     for t in fig["data"]:
         assert plotly_array(t["y"]).shape == (5,)
-    for gate_axis in ("yaxis", "yaxis2", "yaxis3"):  # i, f, o are probabilities: the 0-1 axis
+    for gate_axis in ("yaxis", "yaxis2", "yaxis4"):  # i, f, o are probabilities: the 0-1 axis
         assert fig["layout"][gate_axis]["range"] == [-0.02, 1.02]
+    assert fig["layout"]["yaxis3"]["range"] == [-1.02, 1.02]  # the candidate g is a tanh
 
 
 def test_gates_follow_the_chosen_layer_and_unit(client):
@@ -175,6 +177,79 @@ def test_gates_follow_the_chosen_layer_and_unit(client):
     assert not np.allclose(plotly_array(fig["data"][0]["y"]), plotly_array(figure(gates0)["data"][0]["y"]))
 
 
+def long_dependency_cards():
+    from zoo.pretrained import PRETRAINED_DIR
+    from zoo.workbench import catalog
+
+    return [card for card in catalog((PRETRAINED_DIR,)) if card.dataset == "long-dependency"]
+
+
+def test_compare_text_opens_on_the_notes_task(client):
+    """The page opens on the long-dependency task with its shipped models; the task choice switches
+    the models, the examples and the note together."""
+    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/compare_text"]
+    defaults = {p["parameter_name"]: p.get("parameter_default") for p in info["parameters"]}
+    assert sorted(defaults["models"]) == sorted(card.id for card in long_dependency_cards())
+    models, note, examples, text = client.predict("rotten-tomatoes", api_name="/choose_text_task")
+    assert sorted(models["value"]) == TEXT_MODELS_SORTED and "fresh or rotten" in note
+    assert examples["samples"][0] == [text] and "movie" in text.lower()
+    models, note, examples, text = client.predict("long-dependency", api_name="/choose_text_task")
+    assert sorted(models["value"]) == sorted(card.id for card in long_dependency_cards())
+    samples = [row[0] for row in examples["samples"]]
+    assert samples[:2] == ["He likes a pretty girl", "He seems to like that he likes a girl but he likes a boy."]
+    # the note's numbers are the checkpoints' own (their test scores, how far their forget gates move)
+    for card in long_dependency_cards():
+        assert f"{card.metrics['accuracy']:.3f}" in note, (card.backend, note)
+        layer = card.memory[0]
+        assert f"{layer['most_active'][0][layer['ranked_by'] + '_movement']:.3f}" in note, (card.backend, note)
+
+
+def test_the_default_unit_is_the_most_active_one(client):
+    """Unit −1 follows each model's most active unit on this input; the gates redraw (another unit,
+    every unit as heatmaps) shows the same numbers as the core's trace."""
+    from zoo.memory import most_moving_unit
+    from zoo.workbench import compare_text as core_compare_text
+
+    cards = long_dependency_cards()
+    sentence = "He likes a girl rain garden garden walk in while under work but he likes a boy."
+    result = client.predict(sentence, [card.id for card in cards], 0, -1, api_name="/compare_text")
+    assert result[6]["choices"] == [["0", 0]]  # the layer control offers the layers these models have
+    core = {a.card.backend: a.trace for a in core_compare_text(sentence, cards)}
+    for line in figure(result[4])["data"]:
+        backend, unit = re.match(r"(\S+), unit (\d+)", line["name"]).groups()
+        assert int(unit) == most_moving_unit(core[backend].layers[0]), line["name"]
+    f_panel = [t for t in figure(result[4])["data"] if t["yaxis"] == "y2"]
+    for line in f_panel:
+        backend, unit = re.match(r"(\S+), unit (\d+)", line["name"]).groups()
+        np.testing.assert_allclose(plotly_array(line["y"]), core[backend].layers[0].gates["f"][:, int(unit)], atol=1e-6)
+        assert np.std(plotly_array(line["y"])) > 0.01, "the followed forget gate moves"
+    # another unit: the redraw alone, for the last compared input
+    redrawn = figure(client.predict(0, 3, "unit", api_name="/text_gates"))
+    for line in [t for t in redrawn["data"] if t["yaxis"] == "y2"]:
+        backend = line["name"].split(",")[0]
+        np.testing.assert_allclose(plotly_array(line["y"]), core[backend].layers[0].gates["f"][:, 3], atol=1e-6)
+    every = figure(client.predict(0, 3, "all", api_name="/text_gates"))
+    f_maps = {t["hovertemplate"].split("<extra>")[1][:-8]: plotly_array(t["z"]) for t in every["data"] if "<br>f = " in t["hovertemplate"]}
+    assert sorted(f_maps) == ["keras-lstm", "torch-lstm"]
+    for backend, z in f_maps.items():
+        np.testing.assert_allclose(z, core[backend].layers[0].gates["f"].T, atol=1e-6)
+
+
+def test_heatmaps_per_layer_scale_states_it(client):
+    from zoo.workbench import compare_text as core_compare_text
+
+    cards = [card for card in long_dependency_cards() if card.backend == "numpy-rnn"]
+    sentence = "He likes a girl but he likes a boy."
+    client.predict(sentence, [cards[0].id], 0, -1, api_name="/compare_text")
+    fig = figure(client.predict("layer", api_name="/text_heatmaps"))
+    [answer] = core_compare_text(sentence, cards)
+    peak = np.abs(answer.trace.layers[0].h).max()
+    [heatmap] = fig["data"]
+    np.testing.assert_allclose(plotly_array(heatmap["z"]), answer.trace.layers[0].h.T / peak, atol=1e-5)
+    assert f"largest |h| {peak:.3f}" in fig["layout"]["annotations"][0]["text"]
+    assert "largest |h|" in fig["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+
+
 # ----- 2. the API's numbers are the core's -----
 def test_api_numbers_equal_the_core(client):
     from zoo.pretrained import PRETRAINED_DIR
@@ -183,7 +258,7 @@ def test_api_numbers_equal_the_core(client):
     sentence = "He seems to like that he likes a girl but he likes a boy"
     _, _, readout, _, _, summary = compare_text(client, sentence)
     served = by_backend(summary)
-    cards = [card for card in catalog((PRETRAINED_DIR,)) if card.kind == "text"]
+    cards = [card for card in catalog((PRETRAINED_DIR,)) if card.kind == "text" and card.dataset == "rotten-tomatoes"]
     assert sorted(card.id for card in cards) == sorted(TEXT_MODELS)
     curves = {t["name"]: plotly_array(t["y"]) for t in figure(readout)["data"]}
     for answer in core_compare_text(sentence, cards):
@@ -281,7 +356,7 @@ def test_train_through_the_api(server, trained):
     # the series one is unchanged (long-dependency is a text data set)
     for update in (text_models, series_models):
         assert update.get("__type__") == "update", update
-    assert [value for _, value in text_models["choices"]] == TEXT_MODELS_SORTED + [TRAINED_ID]
+    assert [value for _, value in text_models["choices"]] == sorted(TEXT_MODELS + [c.id for c in long_dependency_cards()]) + [TRAINED_ID]
     assert [value for _, value in series_models["choices"]] == sorted(SERIES_MODELS)
 
     # and the checkpoint went to the throwaway cache, not the real user's
@@ -364,9 +439,14 @@ def screenshots(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}-full.png"), full_page=True)
 
 
-def test_browser_compare_text(page):
+def test_browser_compare_text(page, client):
+    """A person opens Compare text: the notes' task is chosen, its models answer the task's own long
+    sentence, and the followed forget gate moves."""
     page.get_by_role("tab", name="Compare text").click()  # the Learn tab comes first
-    page.get_by_label("Text", exact=True).fill("He likes a pretty girl")
+    assert page.locator("#text-task input[value='long-dependency']").is_checked()
+    assert "still like the same one" in page.locator("#text-task-note").inner_text()
+    sentence = page.get_by_label("Text", exact=True).input_value()
+    assert sentence.startswith("He likes a") and "but he likes a" in sentence
     page.click("#compare-text")
     page.wait_for_selector("#text-heatmaps .js-plotly-plot", timeout=90_000)
 
@@ -375,11 +455,14 @@ def test_browser_compare_text(page):
     texts = [rows.nth(k).inner_text() for k in range(3)]
     for backend in BACKENDS:
         [row] = [t for t in texts if t.startswith(backend)]
-        assert "P(" in row, row
-    # plotly draws each heatmap trace as an <image> in the heatmap layer: 3 models x 2 layers
-    assert page.locator("#text-heatmaps .heatmaplayer image").count() >= 6
-    # gates: one line per LSTM in each of the 4 panels (i, f, o, c)
-    assert page.locator("#text-gates .js-plotly-plot .scatterlayer .trace").count() == 8
+        assert "P(same)" in row, row
+    # plotly draws each heatmap trace as an <image> in the heatmap layer: 3 models x 1 layer
+    assert page.locator("#text-heatmaps .heatmaplayer image").count() >= 3
+    # gates: one line per LSTM in each of the 5 panels (i, f, g, o, c), and they move
+    assert page.locator("#text-gates .js-plotly-plot .scatterlayer .trace").count() == 10
+    forget = page.evaluate("""() => document.querySelector('#text-gates .js-plotly-plot')._fullData
+                                   .filter(t => t.yaxis === 'y2').map(t => Array.from(t.y))""")
+    assert len(forget) == 2 and all(max(f) - min(f) > 0.05 for f in forget), forget
     assert page.locator("#text-readout .js-plotly-plot .scatterlayer .trace").count() == 3
     page.locator("#text-heatmaps").scroll_into_view_if_needed()
     screenshots(page, "lab-compare-text")

@@ -117,7 +117,7 @@ def test_remembered_word_follows_the_swap():
 def test_head_activations_are_the_real_head_inputs():
     from zoo.reference import head as reference_head
 
-    card = next(c for c in learn.learn_cards() if c.kind == "text" and c.family == "lstm" and c.pretrained)
+    card = next(c for c in learn.learn_cards() if c.dataset == "rotten-tomatoes" and c.family == "lstm" and c.pretrained)
     lesson = learn.lesson(card, learn.SHORT_SENTENCE)
     found = learn.head_activations(lesson, lesson.trace.steps - 1)
     z = np.array(found["z"])

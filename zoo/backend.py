@@ -109,12 +109,14 @@ class Backend(abc.ABC):
     capabilities: ClassVar[frozenset[str]] = frozenset()
     recurrent_bias: ClassVar[bool] = False
 
-    def __init__(self, spec: ModelSpec | None = None, *, seed: int = 0, name: str | None = None):
+    def __init__(self, spec: ModelSpec | None = None, *, seed: int = 0, name: str | None = None,
+                 forget_bias: float = 1.0):
         self.spec = spec or ModelSpec()
         self.name = name or type(self).__name__
         self.fitted = False
         self._build(seed)
-        self._write_weights(init_weights(self.spec, seed, self.gates, recurrent_bias=self.recurrent_bias))
+        self._write_weights(init_weights(self.spec, seed, self.gates, forget_bias=forget_bias,
+                                         recurrent_bias=self.recurrent_bias))
 
     # ----- what a backend implements -----
     @abc.abstractmethod

@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = commands.add_parser("pretrain", help="retrain the lab's default models (what zoo/pretrained/ ships)")
     p.add_argument("--out", help="directory (default: zoo/pretrained/ inside the package)")
+    p.add_argument("--datasets", help="comma-separated: only these default runs (default: all)")
     p.set_defaults(run=cmd_pretrain)
 
     p = commands.add_parser("new-plugin", help="create a package for a third-party backend, ready to fill in (docs/plugin-guide.md)")
@@ -306,7 +307,8 @@ def cmd_evaluate(args) -> int:
         return 0
     rows, seen = [], set()
     for result in results:
-        rows.append({"dataset": result["dataset"], "model": result["backend"], **result["metrics"]})
+        rows.append({"dataset": result["dataset"], "model": result["backend"], **result["metrics"],
+                     **(memory_columns(result["memory"]) if args.markdown else {})})
         if result["dataset"] not in seen:  # the baselines once per dataset: same split, same scores
             seen.add(result["dataset"])
             rows += [{"dataset": result["dataset"], "model": f"{name} (baseline)", **scores}
@@ -319,7 +321,20 @@ def cmd_evaluate(args) -> int:
             print("| " + " | ".join(_fmt(row.get(c)) for c in columns) + " |")
     else:
         _table("Test split", [{k: _fmt(v) for k, v in row.items()} for row in rows], columns)
+        memory = [{"dataset": r["dataset"], "model": r["backend"], **memory_columns(r["memory"])} for r in results]
+        _table("How much each model uses its memory on the test split", memory, list(memory[0]))
     return 0
+
+
+def memory_columns(layers: list[dict]) -> dict:
+    """How much a model uses its memory, per layer (zoo.memory): mean |h| and how far its most active
+    unit's memory gate moves over time (its h for a layer without gates)."""
+    def moved(layer):
+        unit = layer["most_active"][0]
+        return f"{layer['ranked_by']} {unit[layer['ranked_by'] + '_movement']:.3f} (unit {unit['unit']})"
+
+    return {"mean |h| per layer": " / ".join(f"{layer['mean_abs_h']:.3f}" for layer in layers),
+            "most active unit moves (std over time)": " / ".join(moved(layer) for layer in layers)}
 
 
 def cmd_pretrain(args) -> int:
@@ -327,7 +342,8 @@ def cmd_pretrain(args) -> int:
 
     from .pretrained import PRETRAINED_DIR, pretrain
 
-    for result in pretrain(Path(args.out) if args.out else PRETRAINED_DIR):
+    datasets = args.datasets.split(",") if args.datasets else None
+    for result in pretrain(Path(args.out) if args.out else PRETRAINED_DIR, datasets=datasets):
         print(f"{result.path}  ({result.path.stat().st_size / 1024:.0f} KiB, {result.history.seconds:.1f} s): "
               + ", ".join(f"{k} {_fmt(v)}" for k, v in result.metrics.items()))
     return 0

@@ -28,7 +28,6 @@ from .paths import cache_dir
 from .plugins import registry
 from .prepare import Prepared, prepare
 from .spec import ModelSpec
-from .weights import init_weights
 
 DEFAULT_LAGS = (5, 10, 20, 50, 100, 200)
 SPEC = ModelSpec(recurrent=(32,), head=(), dropout=0.0, embedding_dim=16)  # one layer, as in the classic experiments
@@ -83,10 +82,7 @@ def task_data(task: str, lag: int, seed: int) -> Prepared:
 
 
 def fresh_model(backend: str, prepared: Prepared, seed: int) -> Backend:
-    model = registry().create(backend, prepared.spec, seed=seed)
-    model.set_weights(init_weights(prepared.spec, seed, model.gates, forget_bias=FORGET_BIAS,
-                                   recurrent_bias=model.recurrent_bias))
-    return model
+    return registry().create(backend, prepared.spec, seed=seed, forget_bias=FORGET_BIAS)
 
 
 def score(model: Backend, prepared: Prepared, metric: str) -> float:

@@ -199,9 +199,10 @@ class Registry:
             _trace(f"{name}: imported {entry.info.factory} in {1000 * (time.perf_counter() - started):.0f} ms")
             return cls
 
-    def create(self, name: str, spec=None, *, seed: int = 0):
-        """Build backend ``name`` for ``spec`` (the seed's model by default) with the shared initialisation."""
-        return self.backend_class(name)(spec, seed=seed, name=name)
+    def create(self, name: str, spec=None, *, seed: int = 0, forget_bias: float = 1.0):
+        """Build backend ``name`` for ``spec`` (the seed's model by default) with the shared initialisation;
+        ``forget_bias`` is an LSTM's initial forget-gate bias (Keras's unit_forget_bias is 1)."""
+        return self.backend_class(name)(spec, seed=seed, name=name, forget_bias=forget_bias)
 
     def framework_version(self, entry: Entry) -> str | None:
         if entry.info is None or entry.status == "unavailable":

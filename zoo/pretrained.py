@@ -1,4 +1,4 @@
-"""The trained defaults the lab opens with: every bundled backend on one text and one series task.
+"""The trained defaults the lab opens with: every bundled backend on each task the Compare tabs offer.
 
 ``zoo pretrain`` (``make pretrained``) reproduces the files in ``zoo/pretrained/``: training is seeded
 and deterministic, so the command rebuilds the same weights. Each file is well under 1 MB.
@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import lab
 from .train import TrainConfig, TrainResult, train
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
@@ -19,11 +20,22 @@ class DefaultRun:
     dataset: str
     config: TrainConfig
     spec_changes: dict = field(default_factory=dict)
+    dataset_params: dict = field(default_factory=dict)
 
+
+# The lab's one-layer model and its recipe (forget-gate bias 3, lr 3e-3, clipping 1): the seed's full
+# model (two LSTMs, Dense(16), Dropout(0.5)) stayed at chance for 30 epochs in Keras at lag 30. Its
+# loss sits on a plateau for several epochs before it finds the rule, so early stopping waits the
+# whole run. At lag 30 both LSTMs solve it and the plain RNN does not (the lab's sweep: from lag 20).
+_LONG_DEPENDENCY = DefaultRun(
+    "long-dependency", TrainConfig(epochs=30, lr=3e-3, patience=30, forget_bias=lab.FORGET_BIAS, clip_norm=lab.CLIP_NORM),
+    {key: value for key, value in lab.SPEC.to_dict().items() if key in ("recurrent", "head", "dropout", "embedding_dim")},
+    {"lag": 30, "n": 3000})
 
 # A 32-wide embedding keeps a 4000-word vocabulary under 1 MB; lr 5e-4 because at 1e-3 the
 # validation loss is lowest after the first epoch and rises from there.
 DEFAULT_RUNS = (
+    _LONG_DEPENDENCY,
     DefaultRun("rotten-tomatoes", TrainConfig(epochs=15, lr=5e-4), {"embedding_dim": 32}),
     DefaultRun("sunspots", TrainConfig(epochs=30, target="forecast")),
 )
@@ -33,13 +45,20 @@ def pretrained_path(dataset: str, backend: str, directory: Path = PRETRAINED_DIR
     return directory / f"{dataset}-{backend}-seed0.safetensors"
 
 
-def pretrain(directory: Path = PRETRAINED_DIR, backends=BUNDLED_BACKENDS, callback=None) -> list[TrainResult]:
+def default_run(dataset: str) -> DefaultRun | None:
+    return next((run for run in DEFAULT_RUNS if run.dataset == dataset), None)
+
+
+def pretrain(directory: Path = PRETRAINED_DIR, backends=BUNDLED_BACKENDS, datasets=None, callback=None) -> list[TrainResult]:
+    """Train the default runs (of ``datasets``, or all of them) for ``backends`` into ``directory``."""
     from .spec import ModelSpec
 
     results = []
     for run in DEFAULT_RUNS:
+        if datasets is not None and run.dataset not in datasets:
+            continue
         spec = ModelSpec().replace(**run.spec_changes)
         for backend in backends:
-            results.append(train(backend, run.dataset, config=run.config, spec=spec, callback=callback,
-                                 out=pretrained_path(run.dataset, backend, Path(directory))))
+            results.append(train(backend, run.dataset, dataset_params=run.dataset_params, config=run.config, spec=spec,
+                                 callback=callback, out=pretrained_path(run.dataset, backend, Path(directory))))
     return results

@@ -16,6 +16,7 @@ from . import __version__, checkpoint
 from .backend import Backend, Callback, History, Progress
 from .datasets import load_dataset
 from .errors import CheckpointError
+from .memory import split_memory_use
 from .metrics import score
 from .paths import cache_dir
 from .plugins import registry
@@ -37,6 +38,7 @@ class TrainConfig:
     max_vocab: int = 4000
     max_length: int = 100
     max_minutes: float | None = None  # stop then, keeping the best epoch so far (None: no limit)
+    forget_bias: float = 1.0  # an LSTM's initial forget-gate bias; larger starts it out remembering longer
 
 
 @dataclass
@@ -70,7 +72,7 @@ def train(backend: str, dataset: str, *, dataset_params: dict | None = None, con
     config = config or TrainConfig()
     dataset_params = dataset_params or {}
     prepared = prepare_dataset(dataset, dataset_params, config, spec)
-    model = registry().create(backend, prepared.spec, seed=config.seed)
+    model = registry().create(backend, prepared.spec, seed=config.seed, forget_bias=config.forget_bias)
     stopper = EarlyStopping(model, config.patience, callback, config.max_minutes)
     history = model.fit(prepared.train, prepared.validation, epochs=config.epochs, batch_size=config.batch_size,
                         lr=config.lr, seed=config.seed, clip_norm=config.clip_norm, callback=stopper)
@@ -85,7 +87,8 @@ def train(backend: str, dataset: str, *, dataset_params: dict | None = None, con
             path = path / f"{dataset}-{backend}-seed{config.seed}.safetensors"
         checkpoint.save(model, path, {
             "dataset": dataset, "dataset_params": dataset_params, "config": vars(config),
-            "preprocessing": prepared.state, "metrics": metrics, "history": history.to_dict(),
+            "preprocessing": prepared.state, "metrics": metrics, "memory": split_memory_use(model, prepared.test),
+            "history": history.to_dict(),
             "best_epoch": stopper.best_epoch, "stopped_early": stopper.stopped_early,
             "stopped_at_time_limit": stopper.out_of_time, "versions": versions(model), "created": _now(),
         })
@@ -150,6 +153,7 @@ def evaluate(path) -> dict:
         "test_size": len(prepared.test),
         "metrics": test_scores(model, prepared),
         "baselines": baseline_scores(prepared),
+        "memory": split_memory_use(model, prepared.test),
     }
 
 

@@ -48,6 +48,7 @@ class ModelCard:
     metrics: dict
     pretrained: bool
     classes: tuple[str, ...] = ()  # text: class id -> name
+    memory: tuple[dict, ...] = ()  # per layer, how much it uses its memory on its test split (zoo.memory)
 
     @property
     def id(self) -> str:
@@ -74,9 +75,24 @@ def catalog(directories: tuple[Path, ...] | None = None) -> list[ModelCard]:
                 path=path, backend=meta["backend"], family=meta["family"], dataset=meta.get("dataset", "?"),
                 kind="text" if meta["spec"]["input"] == "tokens" else "series", task=meta["spec"]["task"],
                 target=state.get("target"), metrics=meta.get("metrics", {}), pretrained=Path(directory) == PRETRAINED_DIR,
-                classes=tuple(state.get("classes", ())),
+                classes=tuple(state.get("classes", ())), memory=tuple(meta.get("memory", ())),
             ))
     return cards
+
+
+def tasks(kind: str) -> list[str]:
+    """The datasets the shipped defaults of ``kind`` ("text" or "series") were trained on, in the order
+    of zoo.pretrained.DEFAULT_RUNS: the Compare tabs' task choices, the first one what they open on."""
+    from .pretrained import DEFAULT_RUNS
+
+    shipped = {card.dataset for card in catalog() if card.kind == kind and card.pretrained}
+    return [run.dataset for run in DEFAULT_RUNS if run.dataset in shipped]
+
+
+def default_ids(kind: str, dataset: str | None = None) -> list[str]:
+    """The shipped defaults of ``kind`` on ``dataset`` (the first task of that kind when None)."""
+    dataset = dataset or next(iter(tasks(kind)), None)
+    return [card.id for card in catalog() if card.kind == kind and card.pretrained and card.dataset == dataset]
 
 
 class ModelCache:

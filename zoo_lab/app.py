@@ -16,23 +16,48 @@ from zoo import ZooError
 from zoo.limits import describe as describe_limits, limit, max_bytes
 from zoo.plugins import registry
 from zoo.pretrained import DEFAULT_RUNS
-from zoo.workbench import TrainingJob, add_checkpoint, catalog, compare_series, compare_text
+from zoo.workbench import TrainingJob, add_checkpoint, catalog, compare_series, compare_text, default_ids, tasks
 from zoo.train import TrainConfig
 
 from . import plots
-from .i18n import I18N as i18n, language, translate
+from .i18n import EN, I18N as i18n, language, translate
 from .lab_tab import build_lab_tab
 from .learn_tab import build_learn_tab
 
-TEXT_EXAMPLES = [
+# The notes' own sentences first, then two of the task's own (drawn from its generator, the longest
+# gaps: where the plain RNN has forgotten), then the reviews' and a Korean sentence.
+NOTES_SENTENCES = [
     "He likes a pretty girl",
-    "He seems to like that he likes a girl but he likes a boy",
-    "He likes a girl and the old house near the river with blue windows but he likes a boy",
+    "He seems to like that he likes a girl but he likes a boy.",
+]
+REVIEW_EXAMPLES = [
     "A gorgeous, witty, seductive movie.",
     "The plot is a dull, tedious mess that never comes to life.",
     "Not bad at all: funny, sharp and surprisingly moving.",
     "그는 예쁜 소녀를 좋아한다",
 ]
+
+
+def generated_examples(dataset: str, count: int = 2) -> list[str]:
+    """Sentences of a generated text task with the most words between what must be remembered and the
+    question, one of each label where the task has two."""
+    from zoo.datasets import load_dataset
+    from zoo.pretrained import default_run
+
+    data = load_dataset(dataset, **{**default_run(dataset).dataset_params, "n": 200})
+    longest = sorted(range(len(data.texts)), key=lambda i: -len(data.texts[i]))
+    picked = [next(i for i in longest if data.labels[i] == label) for label in sorted(set(data.labels))]
+    return [data.texts[i] for i in picked[:count]]
+
+
+def text_examples(dataset: str) -> list[str]:
+    if dataset == "rotten-tomatoes":
+        return REVIEW_EXAMPLES + NOTES_SENTENCES
+    if dataset == "long-dependency":
+        return NOTES_SENTENCES + generated_examples(dataset) + ["He likes a girl and the old house near the river with blue windows but he likes a boy.", REVIEW_EXAMPLES[-1]]
+    return NOTES_SENTENCES + REVIEW_EXAMPLES
+
+
 SERIES_EXAMPLE = ", ".join(str(v) for v in [
     5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122,
     103, 73, 47, 35, 11, 5, 16, 34, 70, 81, 111, 101, 73, 40, 20, 16, 5, 11, 22, 40, 60, 80.9, 83.4, 47.7,
@@ -44,8 +69,22 @@ def model_choices(kind: str) -> list[tuple[str, str]]:
     return [(card.label, card.id) for card in catalog() if card.kind == kind]
 
 
-def default_models(kind: str) -> list[str]:
-    return [card.id for card in catalog() if card.kind == kind and card.pretrained]
+def task_choices(kind: str) -> list[tuple[str, str]]:
+    return [(i18n(f"task_{dataset}") if f"task_{dataset}" in EN else dataset, dataset) for dataset in tasks(kind)]
+
+
+def memory_note(dataset: str, kind: str, lang: str) -> str:
+    """The task's question and how much its shipped defaults use their memory, from their metadata
+    (`zoo evaluate` recomputes it): the most active unit's memory gate, or h for a plain RNN."""
+    parts = []
+    for card in catalog():
+        if card.kind != kind or not card.pretrained or card.dataset != dataset or not card.memory:
+            continue
+        layers = " / ".join(f"{layer['ranked_by']} {layer['most_active'][0][layer['ranked_by'] + '_movement']:.3f}" for layer in card.memory)
+        scores = ", ".join(f"{name} {value:.3f}" for name, value in card.metrics.items() if name in ("accuracy", "rmse") and value is not None)
+        parts.append(f"**{card.backend}** {scores}, {layers}")
+    question = translate(f"question_{dataset}", lang) if f"question_{dataset}" in EN else ""
+    return question + ("\n\n" + translate("memory_line", lang, models="; ".join(parts)) if parts else "")
 
 
 def chosen_cards(ids: list[str], lang: str = "en"):
@@ -105,12 +144,17 @@ def named_traces(answers):
 
 
 # ----- compare text -----
-def followed(layer, unit, lang: str) -> tuple[int, int]:
-    """The layer and unit to plot; an API caller may send anything, the plots clamp to what exists."""
+AUTO_UNIT = -1  # the unit control's "each model's most active unit on this input" (zoo.memory)
+
+
+def followed(layer, unit, lang: str) -> tuple[int, int | None]:
+    """The layer and unit to plot (None: each model's most active unit); an API caller may send
+    anything, the plots clamp to what exists."""
     try:
-        return max(int(layer), 0), max(int(unit), 0)
+        layer, unit = max(int(layer), 0), int(unit)
     except (TypeError, ValueError):
         raise gr.Error(translate("whole_numbers", lang, layer=repr(layer), unit=repr(unit))) from None
+    return layer, None if unit < 0 else unit
 
 
 def start_compare(models, layer, unit, request: gr.Request):
@@ -122,10 +166,45 @@ def start_compare(models, layer, unit, request: gr.Request):
     return lang, layer, unit, cards, warming_message(cards, lang)
 
 
-def run_compare_text(text, models, layer, unit, request: gr.Request):
+def gates_figure(named, layer: int, unit: int | None, view: str, lang: str):
+    """One unit's gate curves per model, or with view "all" every unit's gates as heatmaps."""
+    return plots.gate_heatmaps(named, layer, lang) if view == "all" else plots.gates(named, layer, unit, lang)
+
+
+def layer_choices(answers):
+    layers = max((len(a.trace.layers) for a in answers if a.trace is not None), default=1)
+    return gr.update(choices=list(range(layers)))
+
+
+def answers_for(last: dict):
+    """The answers of the last compare again: the workbench keeps recent answers, so redrawing one
+    view for another layer, unit or scale recomputes no model."""
+    cards = [card for card in catalog() if card.id in set(last["models"])]
+    if last["kind"] == "text":
+        return compare_text(last["input"], cards)
+    return compare_series(np.asarray(last["input"]), cards)
+
+
+def redraw_gates(last, layer, unit, view, request: gr.Request):
+    """The gates view alone, for the last compared input and another layer, unit or view."""
+    if not last:
+        return gr.skip()
+    lang = language(request)
+    layer, unit = followed(layer, unit, lang)
+    return gates_figure(named_traces(answers_for(last)), layer, unit, view, lang)
+
+
+def redraw_heatmaps(last, scale, request: gr.Request):
+    """The hidden-state heatmaps alone, for the last compared input on another colour scale."""
+    if not last:
+        return gr.skip()
+    return plots.hidden_heatmaps(named_traces(answers_for(last)), language(request), scale)
+
+
+def run_compare_text(text, models, layer, unit, scale="shared", view="unit", request: gr.Request = None):
     lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
     if message:
-        yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     try:
         answers = compare_text(text, cards)
     except ZooError as err:
@@ -134,7 +213,20 @@ def run_compare_text(text, models, layer, unit, request: gr.Request):
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
     yield ("", predictions_table(answers, describe_text_answer, lang),
            plots.readout(named, "binary", translate("readout_title", lang, positive=positive), lang),
-           plots.hidden_heatmaps(named, lang), plots.gates(named, layer, unit, lang), summary_json(answers))
+           plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
+           layer_choices(answers), {"kind": "text", "input": text, "models": [card.id for card in cards]})
+
+
+def choose_task(kind: str):
+    """A task choice's handler: that task's shipped models, its examples (text) and its note."""
+    def handler(dataset, request: gr.Request):
+        lang = language(request)
+        if kind == "text":
+            examples = text_examples(dataset)
+            return (gr.update(value=default_ids(kind, dataset)), memory_note(dataset, kind, lang),
+                    gr.update(samples=[[e] for e in examples]), examples[0])
+        return gr.update(value=default_ids(kind, dataset)), memory_note(dataset, kind, lang)
+    return handler
 
 
 # ----- compare series -----
@@ -167,10 +259,11 @@ def csv_columns(upload):
     return gr.update(choices=list(frame.columns), value=numeric[0] if numeric else None)
 
 
-def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, request: gr.Request):
+def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, scale="shared", view="unit",
+                       request: gr.Request = None):
     lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
     if message:
-        yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     try:
         values = read_series(source, pasted, upload, column, dataset, lang)
         answers = compare_series(values, cards)
@@ -181,8 +274,9 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     table = series_metrics(values, answers, lang)
-    yield ("", table, plots.forecast(values, window, forecasts, lang), plots.hidden_heatmaps(named, lang),
-           plots.gates(named, layer, unit, lang), summary_json(answers))
+    yield ("", table, plots.forecast(values, window, forecasts, lang), plots.hidden_heatmaps(named, lang, scale),
+           gates_figure(named, layer, unit, view, lang), summary_json(answers), layer_choices(answers),
+           {"kind": "series", "input": np.asarray(values).tolist(), "models": [card.id for card in cards]})
 
 
 def card_window(answer) -> int:
@@ -305,22 +399,53 @@ def run_parity():
 def model_picker(kind: str, **layout) -> gr.Dropdown:
     # A multiselect that accepts values beyond its first list: models trained after start-up (in any
     # session) stay selectable; the workbench only ever loads ids that are in its live catalog.
-    return gr.Dropdown(model_choices(kind), value=default_models(kind), multiselect=True, allow_custom_value=True,
+    return gr.Dropdown(model_choices(kind), value=default_ids(kind), multiselect=True, allow_custom_value=True,
                        label=i18n("models"), elem_id=f"{kind}-models", **layout)
+
+
+def task_picker(kind: str):
+    """The task a Compare tab shows: it picks that task's shipped models (and examples) together."""
+    choices = task_choices(kind)
+    picker = gr.Radio(choices, value=choices[0][1] if choices else None, label=i18n("task"), elem_id=f"{kind}-task")
+    note = gr.Markdown(memory_note(choices[0][1], kind, "en") if choices else "", elem_id=f"{kind}-task-note")
+    return picker, note
 
 
 def state_views(prefix: str):
     """Hidden-state heatmaps, the unit to follow, its gates and the raw numbers: the same for text and series."""
+    scale = gr.Radio([(i18n("scale_shared"), "shared"), (i18n("scale_layer"), "layer")], value="shared",
+                     label=i18n("heatmap_scale"), elem_id=f"{prefix}-scale")
     heatmaps = gr.Plot(label=i18n("hidden_states"), elem_id=f"{prefix}-heatmaps")
     gr.Markdown(i18n("read_heatmap"))
     with gr.Row():
-        layer = gr.Dropdown([0, 1], value=0, label=i18n("follow_layer"), scale=1)
-        unit = gr.Slider(0, 63, value=0, step=1, label=i18n("follow_unit"), scale=3)
+        # Each compare sets the choices to its models' layers; the API may ask for any layer (the plots skip
+        # the models that do not have it).
+        layer = gr.Dropdown([0], value=0, label=i18n("follow_layer"), scale=1, allow_custom_value=True, elem_id=f"{prefix}-layer")
+        unit = gr.Dropdown([(i18n("unit_auto"), AUTO_UNIT)] + [(str(u), u) for u in range(64)], value=AUTO_UNIT,
+                           label=i18n("follow_unit"), scale=2, elem_id=f"{prefix}-unit")
+        view = gr.Radio([(i18n("view_unit"), "unit"), (i18n("view_all"), "all")], value="unit",
+                        label=i18n("gates_view"), scale=3, elem_id=f"{prefix}-view")
     gates = gr.Plot(label=i18n("gates_plot"), elem_id=f"{prefix}-gates")
     gr.Markdown(i18n("read_gates"))
     with gr.Accordion(i18n("raw_numbers"), open=False):
         numbers = gr.JSON()
-    return heatmaps, layer, unit, gates, numbers
+    last = gr.State(None)  # what the shown views were computed from: redraws reuse it
+    return scale, heatmaps, layer, unit, view, gates, numbers, last
+
+
+def wire_views(api: str, scale, heatmaps, layer, unit, view, gates, last) -> None:
+    """Changing a view's control redraws that view only (the models' answers are reused)."""
+    for control in (layer, unit, view):
+        control.input(redraw_gates, [last, layer, unit, view], gates, api_name=f"{api}_gates" if control is view else False)
+    scale.input(redraw_heatmaps, [last, scale], heatmaps, api_name=f"{api}_heatmaps")
+
+
+def on_page_load(text_task, series_task, request: gr.Request):
+    """Every page load sees the models trained since start-up, whoever trained them, and the tasks'
+    notes in the browser's language."""
+    lang = language(request)
+    return (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series")),
+            memory_note(text_task, "text", lang) if text_task else "", memory_note(series_task, "series", lang) if series_task else "")
 
 
 def build() -> gr.Blocks:
@@ -334,23 +459,26 @@ def build() -> gr.Blocks:
                 build_learn_tab(app)
 
             with gr.Tab(i18n("tab_compare_text")):
+                text_task, text_task_note = task_picker("text")
+                first_examples = text_examples(text_task.value or "long-dependency")
                 with gr.Row(equal_height=True):
-                    text = gr.Textbox(label=i18n("text"), value="A gorgeous, witty, seductive movie.", lines=2, scale=5)
+                    text = gr.Textbox(label=i18n("text"), value=first_examples[2], lines=2, scale=5)  # the task's own long one
                     compare = gr.Button(i18n("compare"), variant="primary", scale=1, min_width=140, elem_id="compare-text")
-                gr.Examples(TEXT_EXAMPLES, inputs=text)
+                text_examples_box = gr.Examples(first_examples, inputs=text)
                 text_models = model_picker("text")
                 text_status = gr.Markdown()
                 text_table = gr.Markdown(elem_id="text-predictions")
                 gr.Markdown(i18n("read_predictions"))
                 text_readout = gr.Plot(label=i18n("readout_plot"), elem_id="text-readout")
                 gr.Markdown(i18n("read_readout"))
-                text_heatmaps, text_layer, text_unit, text_gates, text_json = state_views("text")
-                inputs = [text, text_models, text_layer, text_unit]
-                outputs = [text_status, text_table, text_readout, text_heatmaps, text_gates, text_json]
+                text_scale, text_heatmaps, text_layer, text_unit, text_view, text_gates, text_json, text_last = state_views("text")
+                inputs = [text, text_models, text_layer, text_unit, text_scale, text_view]
+                outputs = [text_status, text_table, text_readout, text_heatmaps, text_gates, text_json, text_layer, text_last]
                 compare.click(run_compare_text, inputs, outputs, api_name="compare_text")
                 text.submit(run_compare_text, inputs, outputs, api_name=False)
-                for control in (text_layer, text_unit):
-                    control.change(run_compare_text, inputs, outputs, api_name=False)
+                wire_views("text", text_scale, text_heatmaps, text_layer, text_unit, text_view, text_gates, text_last)
+                text_task.input(choose_task("text"), text_task, [text_models, text_task_note, text_examples_box.dataset, text],
+                                api_name="choose_text_task")
 
             with gr.Tab(i18n("tab_compare_series")):
                 with gr.Row():
@@ -361,6 +489,7 @@ def build() -> gr.Blocks:
                 with gr.Row():
                     upload = gr.File(label=i18n("csv_file"), file_types=[".csv", ".txt"], type="filepath")
                     column = gr.Dropdown([], label=i18n("column"), allow_custom_value=True)
+                series_task, series_task_note = task_picker("series")
                 with gr.Row(equal_height=True):
                     series_models = model_picker("series", scale=5)
                     compare_s = gr.Button(i18n("compare"), variant="primary", scale=1, min_width=140, elem_id="compare-series")
@@ -368,13 +497,15 @@ def build() -> gr.Blocks:
                 series_table = gr.Markdown(elem_id="series-metrics")
                 series_plot = gr.Plot(label=i18n("forecast_plot"), elem_id="series-forecast")
                 gr.Markdown(i18n("read_forecast"))
-                series_heatmaps, series_layer, series_unit, series_gates, series_json = state_views("series")
+                series_scale, series_heatmaps, series_layer, series_unit, series_view, series_gates, series_json, series_last = state_views("series")
                 upload.change(csv_columns, upload, column, api_name=False)
-                s_inputs = [source, series_text, upload, column, series_dataset, series_models, series_layer, series_unit]
-                s_outputs = [series_status, series_table, series_plot, series_heatmaps, series_gates, series_json]
+                s_inputs = [source, series_text, upload, column, series_dataset, series_models, series_layer, series_unit,
+                            series_scale, series_view]
+                s_outputs = [series_status, series_table, series_plot, series_heatmaps, series_gates, series_json,
+                             series_layer, series_last]
                 compare_s.click(run_compare_series, s_inputs, s_outputs, api_name="compare_series")
-                for control in (series_layer, series_unit):
-                    control.change(run_compare_series, s_inputs, s_outputs, api_name=False)
+                wire_views("series", series_scale, series_heatmaps, series_layer, series_unit, series_view, series_gates, series_last)
+                series_task.input(choose_task("series"), series_task, [series_models, series_task_note], api_name="choose_series_task")
 
             with gr.Tab(i18n("tab_train")):
                 with gr.Row():
@@ -404,7 +535,7 @@ def build() -> gr.Blocks:
                                  api_name="add_checkpoint")
 
             with gr.Tab(i18n("tab_lab")):
-                build_lab_tab()
+                build_lab_tab(app)
 
             with gr.Tab(i18n("tab_backends")):
                 gr.Markdown(i18n("backends_intro"))
@@ -415,9 +546,8 @@ def build() -> gr.Blocks:
                 parity_button.click(run_parity, None, parity, api_name="parity")
                 gr.Markdown(i18n("limits_intro"))
                 gr.Dataframe(limits_table(), headers=["limit on", "value", "environment variable"], label=i18n("limits"))
-        # Every page load sees the models trained since start-up, whoever trained them.
-        app.load(lambda: (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))),
-                 None, [text_models, series_models], api_name=False)
+        app.load(on_page_load, [text_task, series_task], [text_models, series_models, text_task_note, series_task_note],
+                 api_name=False)
     return app
 
 

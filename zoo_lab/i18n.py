@@ -30,6 +30,31 @@ EN = {
     "tab_train": "Train",
     "tab_lab": "Lab",
     "tab_backends": "Backends",
+    "task": "Task",
+    "task_long-dependency": "He likes a girl … but he likes a boy: still the same one?",
+    "task_rotten-tomatoes": "Movie reviews: fresh or rotten?",
+    "task_sunspots": "Sunspots: next year’s number",
+    "question_long-dependency": "**Does he still like the same one?** Every sentence says whom he likes near its start, then up to 30 "
+                                "filler words, then *but he likes a …* again. The answer, *same* or *changed*, needs the first "
+                                "object remembered across the fillers: see below how the LSTMs and the plain RNN score on it. "
+                                "Pick one of the long examples below and watch the forget gates. The notes’ own long sentence puts "
+                                "four words the task never uses (*seems to like that*) before *he likes a girl*: the models read "
+                                "them as unknown, and what they answer there is outside what they learnt.",
+    "question_rotten-tomatoes": "**Is the review fresh or rotten?** Sentiment in one sentence is mostly about which words appear "
+                                "(a bag-of-words baseline, TF-IDF + logistic regression, scores as well as the LSTMs here: "
+                                "`zoo evaluate`), so these models have little reason to remember and their gates hardly move — "
+                                "compare the numbers below with the long-dependency task’s.",
+    "question_sunspots": "**How many sunspots next year?** Each model forecasts every year from the 24 before it.",
+    "memory_line": "The defaults on their test split (`zoo evaluate`): their score, and how much they use their memory "
+                   "— per layer, the std over time of the most active unit’s forget gate f (of h for a plain RNN, which has "
+                   "no gate): {models}.",
+    "heatmap_scale": "colour scale",
+    "scale_shared": "shared −1 … +1",
+    "scale_layer": "each layer its own (largest |h|)",
+    "unit_auto": "most active (each model)",
+    "gates_view": "gates view",
+    "view_unit": "one unit, as curves",
+    "view_all": "every unit, as heatmaps",
     "text": "Text",
     "compare": "Compare",
     "models": "Models",
@@ -219,6 +244,18 @@ EN = {
     "plot_gate_o": "output gate o",
     "plot_gate_c": "cell state c",
     "plot_layer_unit": "layer {layer}, unit {unit}",
+    "plot_gate_g": "candidate g",
+    "plot_gate_z": "update gate z",
+    "plot_gate_r": "reset gate r",
+    "plot_gate_n": "candidate n",
+    "plot_layer_peak": "largest |h| {peak:.3f}",
+    "plot_h_shared": "h",
+    "plot_h_per_layer": "h ÷ its layer’s largest |h|",
+    "plot_model_unit": "{name}, unit {unit}",
+    "plot_layer_auto": "layer {layer}, each model’s most active unit on this input",
+    "plot_layer_every_unit": "layer {layer}: every unit’s gates",
+    "plot_gate_bar": "gate",
+    "plot_candidate_bar": "candidate",
     "plot_truth": "truth",
     "plot_forecast": "forecast",
     "plot_no_results": "no results yet: run the sweep",
@@ -250,6 +287,28 @@ KO = {
     "tab_train": "학습",
     "tab_lab": "실험실",
     "tab_backends": "백엔드",
+    "task": "과제",
+    "task_long-dependency": "그는 소녀를 좋아한다 … 그러나 소년을 좋아한다: 여전히 같은 사람인가?",
+    "task_rotten-tomatoes": "영화 리뷰: 호평인가 혹평인가?",
+    "task_sunspots": "태양 흑점: 내년의 수",
+    "question_long-dependency": "**그는 여전히 같은 사람을 좋아할까?** 문장마다 앞부분에서 그가 누구를 좋아하는지 말하고, 최대 30개의 "
+                                "채움 단어가 온 뒤 다시 *but he likes a …* 가 나옵니다. 답(*same* 또는 *changed*)을 내려면 첫 대상을 "
+                                "채움 단어 너머까지 기억해야 합니다: LSTM과 기본 RNN의 점수는 아래에 있습니다. 아래의 긴 예문을 골라 망각 게이트를 보세요. 노트의 긴 문장은 과제에 없는 네 단어(*seems to like that*)를 "
+                                "*he likes a girl* 앞에 둡니다: 모델은 이를 모르는 단어로 읽으며, 거기서의 답은 배운 범위 밖입니다.",
+    "question_rotten-tomatoes": "**이 리뷰는 호평인가 혹평인가?** 한 문장의 감성은 대부분 어떤 단어가 나오느냐로 정해집니다"
+                                "(단어 주머니 기준선인 TF-IDF + 로지스틱 회귀가 여기서 LSTM만큼 맞힙니다: `zoo evaluate`). 그래서 "
+                                "이 모델들은 기억할 이유가 적고 게이트도 거의 움직이지 않습니다 — 아래 숫자를 장기 의존성 과제의 "
+                                "숫자와 비교해 보세요.",
+    "question_sunspots": "**내년에는 흑점이 몇 개일까?** 각 모델은 매년의 값을 그 앞 24년으로 예측합니다.",
+    "memory_line": "테스트 데이터에서의 기본 모델(`zoo evaluate`): 점수와 기억을 얼마나 쓰는지 — 층마다 가장 활발한 유닛의 "
+                   "망각 게이트 f(게이트가 없는 기본 RNN은 h)의 시간에 따른 표준편차: {models}.",
+    "heatmap_scale": "색 범위",
+    "scale_shared": "공통 −1 … +1",
+    "scale_layer": "층마다 따로(가장 큰 |h|)",
+    "unit_auto": "가장 활발한 유닛(모델마다)",
+    "gates_view": "게이트 보기",
+    "view_unit": "유닛 하나, 곡선으로",
+    "view_all": "모든 유닛, 히트맵으로",
     "text": "텍스트",
     "compare": "비교",
     "models": "모델",
@@ -434,6 +493,18 @@ KO = {
     "plot_gate_o": "출력 게이트 o",
     "plot_gate_c": "셀 상태 c",
     "plot_layer_unit": "{layer}층, {unit}번 유닛",
+    "plot_gate_g": "후보 g",
+    "plot_gate_z": "업데이트 게이트 z",
+    "plot_gate_r": "리셋 게이트 r",
+    "plot_gate_n": "후보 n",
+    "plot_layer_peak": "가장 큰 |h| {peak:.3f}",
+    "plot_h_shared": "h",
+    "plot_h_per_layer": "h ÷ 그 층의 가장 큰 |h|",
+    "plot_model_unit": "{name}, {unit}번 유닛",
+    "plot_layer_auto": "{layer}층, 이 입력에서 모델마다 가장 활발한 유닛",
+    "plot_layer_every_unit": "{layer}층: 모든 유닛의 게이트",
+    "plot_gate_bar": "게이트",
+    "plot_candidate_bar": "후보",
     "plot_truth": "실제 값",
     "plot_forecast": "예측",
     "plot_no_results": "아직 결과가 없습니다: 훑기를 실행하세요",

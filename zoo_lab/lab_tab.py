@@ -2,6 +2,8 @@
 vanish, the forget gates that keep c, and what happens when you clamp or silence them."""
 from __future__ import annotations
 
+import functools
+
 import gradio as gr
 
 from zoo import ZooError, lab
@@ -66,10 +68,16 @@ def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progr
     return plots.sweep(results, lang), results_table(results), translate("lab_results_done", lang, count=len(results))
 
 
+@functools.lru_cache(maxsize=16)
+def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
+    """Seeded and deterministic for cached cells: computed once per process for each choice."""
+    return lab.vanishing_gradients(list(backends), task, lag)
+
+
 def run_gradients(backends, task, lag, request: gr.Request):
     if not backends:
         raise gr.Error("Pick at least one backend.")
-    profiles = lab.vanishing_gradients(backends, task, int(lag))
+    profiles = gradient_profiles(tuple(backends), task, int(lag))
     ratios = [[b, stage, f"{p[stage]['first_to_last']:.3g}" if p[stage]["first_to_last"] is not None else "0"]
               for b, p in profiles.items() for stage in ("init", "trained")]
     return plots.gradient_norms(profiles, language(request)), ratios
@@ -122,7 +130,7 @@ def _text_state(backend: str, lag: int) -> dict:
     return checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
 
 
-def build_lab_tab() -> None:
+def build_lab_tab(app: gr.Blocks) -> None:
     backends, lstms = all_backends(), lstm_backends()
     # Preselect the backends whose default results ship; plugin backends are one tick away (and train on demand).
     shipped = [b for b in backends if lab.cached_result(b, "long-dependency", lab.DEFAULT_LAGS[0]) is not None] or backends
@@ -179,3 +187,17 @@ def build_lab_tab() -> None:
         gr.Markdown(i18n("lab_read_what_if"))
         what_button.click(run_what_if, [what_backend, what_lag, what_text, change, unit],
                           [what_summary, what_readout, what_heatmap], api_name="lab_what_if")
+
+    def first_views(request: gr.Request):
+        """Every view filled in on arrival, from the shipped results and models with the tab's own
+        defaults (the sweep reads files; the rest trace shipped models, once per process)."""
+        views = show_sweep(sweep_backends.value, sweep_tasks.value, sweep_lags.value, request)
+        views += run_gradients(grad_backends.value, grad_task.value, grad_lag.value, request)
+        if lstms:
+            views += run_memory(memory_backend.value, memory_lag.value, memory_text.value, request)
+            views += run_what_if(what_backend.value, what_lag.value, what_text.value, change.value, unit.value, request)
+        return views
+
+    outputs = [sweep_plot, sweep_table, sweep_status, grad_plot, grad_table]
+    outputs += [memory_plot, memory_table, what_summary, what_readout, what_heatmap] if lstms else []
+    app.load(first_views, None, outputs, api_name=False)

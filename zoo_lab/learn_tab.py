@@ -42,7 +42,10 @@ def model_choices() -> list[tuple[str, str]]:
 
 def default_card():
     """The seed's kind of model: the first shipped text LSTM (with the Dense(16) head)."""
-    return next(card for card in catalog() if card.kind == "text" and card.family == "lstm" and card.pretrained)
+    from zoo.checkpoint import read_metadata
+
+    return next(card for card in catalog() if card.kind == "text" and card.family == "lstm" and card.pretrained
+                and read_metadata(card.path)["spec"]["head"])
 
 
 def card_of(model_id: str):

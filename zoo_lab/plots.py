@@ -57,59 +57,129 @@ def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "
     return fig
 
 
-def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en") -> go.Figure:
-    """h_t of every layer (rows) of every model (columns), units × steps, one shared colour scale."""
+def _shared_scale(name: str) -> tuple[float, float]:
+    """The range a quantity can take: a sigmoid gate 0–1, everything tanh-shaped −1–1."""
+    return (-1.0, 1.0) if name in SIGNED else (0.0, 1.0)
+
+
+SIGNED = ("h", "g", "n")  # tanh-shaped: an LSTM's candidate g, a GRU's candidate n, the hidden state
+
+
+def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str = "shared") -> go.Figure:
+    """h_t of every layer (rows) of every model (columns), units × steps. ``scale`` "shared": one colour
+    scale, −1 to +1, for every panel; "layer": each panel divided by its own largest |h| (the panel's
+    title states that number), so a layer whose states stay small still shows its pattern."""
     if not named:
         return empty(translate("plot_no_answer", lang))
     layers = max(len(trace.layers) for _, trace in named)
     units = [max(trace.layers[k].units for _, trace in named if k < len(trace.layers)) for k in range(layers)]
-    fig = make_subplots(
-        rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
-        row_heights=[u / sum(units) for u in units],
-        subplot_titles=[translate("plot_model_layer", lang, name=name, layer=k) for k in range(layers) for name, _ in named],
-    )
+    peaks = {(col, k): float(np.abs(layer.h).max()) or 1.0 for col, (_, trace) in enumerate(named) for k, layer in enumerate(trace.layers)}
+    titles = []
+    for k in range(layers):
+        for col, (name, _) in enumerate(named):
+            title = translate("plot_model_layer", lang, name=name, layer=k)
+            if scale == "layer" and (col, k) in peaks:
+                title += " · " + translate("plot_layer_peak", lang, peak=peaks[col, k])
+            titles.append(title)
+    fig = make_subplots(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
+                        row_heights=[u / sum(units) for u in units], subplot_titles=titles)
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
         labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
         for row, layer in enumerate(trace.layers, start=1):
+            h = layer.h[shown].T
+            divisor = peaks[col - 1, row - 1] if scale == "layer" else 1.0
             fig.add_trace(go.Heatmap(
-                z=layer.h[shown].T, x=shown, y=np.arange(layer.units), zmin=-1, zmax=1, colorscale="RdBu_r",
-                coloraxis="coloraxis", customdata=np.broadcast_to(labels[shown], (layer.units, len(shown))),
-                hovertemplate="token %{customdata} (step %{x})<br>unit %{y}<br>h = %{z:.3f}<extra>" + name + "</extra>",
+                z=h / divisor, x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
+                customdata=np.stack([np.broadcast_to(labels[shown], h.shape), h.round(4).astype(object)], axis=-1),
+                hovertemplate="token %{customdata[0]} (step %{x})<br>unit %{y}<br>h = %{customdata[1]}<extra>" + name + "</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
             if col == 1:
                 fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
-    fig.update_layout(coloraxis={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": "h"}},
+    bar = translate("plot_h_per_layer" if scale == "layer" else "plot_h_shared", lang)
+    fig.update_layout(coloraxis={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": bar}},
                       height=170 + 4 * sum(units), margin=dict(l=50, r=20, t=40, b=60))
     return fig
 
 
-def gates(named: list[tuple[str, Trace]], layer: int, unit: int, lang: str = "en") -> go.Figure:
-    """i, f, o and c of one unit over the steps, one line per LSTM; gates share the 0–1 axis."""
-    lstms = [(name, trace) for name, trace in named if layer < len(trace.layers) and trace.layers[layer].c is not None]
-    if not lstms:
+def gated(named: list[tuple[str, Trace]], layer: int) -> list[tuple[str, Trace]]:
+    return [(name, trace) for name, trace in named if layer < len(trace.layers) and trace.layers[layer].gates]
+
+
+def followed_units(named: list[tuple[str, Trace]], layer: int, unit: int | None) -> list[int]:
+    """The unit each model's panel follows: ``unit`` (clamped to the layer), or with None each model's
+    own most active unit on this input (zoo.memory.most_moving_unit)."""
+    from zoo.memory import most_moving_unit
+
+    chosen = [trace.layers[layer] for _, trace in named]
+    return [most_moving_unit(c) if unit is None else min(unit, c.units - 1) for c in chosen]
+
+
+def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: str = "en") -> go.Figure:
+    """Every gate of one unit over the steps (and an LSTM's cell state), one line per gated model; the
+    gates share the 0–1 axis. ``unit`` None follows each model's most active unit (named in the legend)."""
+    with_gates = gated(named, layer)
+    if not with_gates:
         return empty(translate("plot_no_lstm", lang))
-    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.05,
-                        subplot_titles=[translate(f"plot_gate_{q}", lang) for q in ("i", "f", "o", "c")])
-    trace0 = lstms[0][1]
+    quantities = list(dict.fromkeys(q for _, t in with_gates for q in (*t.layers[layer].gates, *(["c"] if t.layers[layer].c is not None else []))))
+    fig = make_subplots(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
+    trace0 = with_gates[0][1]
     shown = display_steps(trace0.steps)
-    for k, (name, trace) in enumerate(lstms):
-        chosen = trace.layers[layer]
-        u = min(unit, chosen.units - 1)
+    for k, ((name, trace), u) in enumerate(zip(with_gates, followed_units(with_gates, layer, unit))):
+        chosen = trace.layers[layer].quantities()
+        label = translate("plot_model_unit", lang, name=name, unit=u)
         labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)[shown]
-        for row, quantity in enumerate(("i", "f", "o", "c"), start=1):
-            values = chosen.c if quantity == "c" else chosen.gates[quantity]
+        for row, quantity in enumerate(quantities, start=1):
+            if quantity not in chosen:
+                continue
             fig.add_trace(go.Scatter(
-                x=shown, y=values[shown, u], name=name, legendgroup=name, showlegend=row == 1,
+                x=shown, y=chosen[quantity][shown, u], name=label, legendgroup=name, showlegend=row == 1,
                 line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels,
-                hovertemplate="%{customdata}: %{y:.3f}<extra>" + name + "</extra>",
+                hovertemplate="%{customdata}: %{y:.3f}<extra>" + label + "</extra>",
             ), row=row, col=1)
             if quantity != "c":
-                fig.update_yaxes(range=[-0.02, 1.02], row=row, col=1)
-    fig.update_xaxes(row=4, col=1, **_step_axis(trace0, shown))
-    fig.update_layout(height=620, margin=dict(l=50, r=20, t=40, b=60), legend={"orientation": "h", "y": 1.08},
-                      title=translate("plot_layer_unit", lang, layer=layer, unit=unit))
+                low, high = _shared_scale(quantity)
+                fig.update_yaxes(range=[low - 0.02, high + 0.02], row=row, col=1)
+    fig.update_xaxes(row=len(quantities), col=1, **_step_axis(trace0, shown))
+    title = translate("plot_layer_auto", lang, layer=layer) if unit is None else translate("plot_layer_unit", lang, layer=layer, unit=unit)
+    fig.update_layout(height=140 * len(quantities) + 60, margin=dict(l=50, r=20, t=60, b=60),
+                      legend={"orientation": "h", "y": 1.08}, title=title)
+    return fig
+
+
+def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") -> go.Figure:
+    """Every unit's gates at once: one row per gate, one column per gated model, units × steps; sigmoid
+    gates on one 0–1 colour scale, the tanh candidates on −1–1."""
+    with_gates = gated(named, layer)
+    if not with_gates:
+        return empty(translate("plot_no_lstm", lang))
+    quantities = list(dict.fromkeys(q for _, t in with_gates for q in t.layers[layer].gates))
+    fig = make_subplots(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
+                        vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
+                                                               for q in quantities for name, _ in with_gates])
+    for col, (name, trace) in enumerate(with_gates, start=1):
+        chosen = trace.layers[layer]
+        shown = display_steps(trace.steps)
+        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
+        for row, quantity in enumerate(quantities, start=1):
+            if quantity not in chosen.gates:
+                continue
+            fig.add_trace(go.Heatmap(
+                z=chosen.gates[quantity][shown].T, x=shown, y=np.arange(chosen.units),
+                coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
+                customdata=np.broadcast_to(labels[shown], (chosen.units, len(shown))),
+                hovertemplate="token %{customdata} (step %{x})<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
+            ), row=row, col=col)
+            fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == len(quantities) else {"showticklabels": False})
+            if col == 1:
+                fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
+    units = max(t.layers[layer].units for _, t in with_gates)
+    fig.update_layout(coloraxis={"colorscale": "Viridis", "cmin": 0, "cmax": 1, "colorbar": {"title": translate("plot_gate_bar", lang), "x": 1.0, "len": 0.45, "y": 0.78}},
+                      coloraxis2={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": translate("plot_candidate_bar", lang), "x": 1.0, "len": 0.45, "y": 0.22}},
+                      height=80 + len(quantities) * (60 + 3 * units), margin=dict(l=50, r=80, t=60, b=60),
+                      title=translate("plot_layer_every_unit", lang, layer=layer))
     return fig
 
 
