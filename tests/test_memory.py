@@ -99,4 +99,4 @@ def test_zoo_evaluate_reports_memory_use():
     [layer] = parse_json(run_zoo("evaluate", str(path), "--json"))["memory"]
     assert layer["ranked_by"] == "f" and len(layer["most_active"]) == 3
     table = run_zoo("evaluate", str(path)).stdout
-    assert "mean |h| per layer" in table and f"f {layer['most_active'][0]['f_movement']:.3f} (unit {layer['most_active'][0]['unit']})" in table
+    assert "mean abs(h) per layer" in table and f"f {layer['most_active'][0]['f_movement']:.3f} (unit {layer['most_active'][0]['unit']})" in table

@@ -333,7 +333,7 @@ def memory_columns(layers: list[dict]) -> dict:
         unit = layer["most_active"][0]
         return f"{layer['ranked_by']} {unit[layer['ranked_by'] + '_movement']:.3f} (unit {unit['unit']})"
 
-    return {"mean |h| per layer": " / ".join(f"{layer['mean_abs_h']:.3f}" for layer in layers),
+    return {"mean abs(h) per layer": " / ".join(f"{layer['mean_abs_h']:.3f}" for layer in layers),
             "most active unit moves (std over time)": " / ".join(moved(layer) for layer in layers)}
 
 
