@@ -15,7 +15,7 @@ import numpy as np
 from zoo import ZooError
 from zoo.limits import describe as describe_limits, limit, max_bytes
 from zoo.plugins import registry
-from zoo.pretrained import DEFAULT_RUNS
+from zoo.pretrained import default_run
 from zoo.workbench import TrainingJob, add_checkpoint, catalog, compare_series, compare_text, default_ids, tasks
 from zoo.train import TrainConfig
 
@@ -171,8 +171,11 @@ def gates_figure(named, layer: int, unit: int | None, view: str, lang: str):
     return plots.gate_heatmaps(named, layer, lang) if view == "all" else plots.gates(named, layer, unit, lang)
 
 
-def layer_choices(answers):
+def layer_choices(answers, layer: int, lang: str):
+    """The layer control's choices for these answers; a layer none of them has is the request's error."""
     layers = max((len(a.trace.layers) for a in answers if a.trace is not None), default=1)
+    if layer >= layers:
+        raise gr.Error(translate("no_such_layer", lang, layer=layer, last=layers - 1))
     return gr.update(choices=list(range(layers)))
 
 
@@ -209,12 +212,13 @@ def run_compare_text(text, models, layer, unit, scale="shared", view="unit", req
         answers = compare_text(text, cards)
     except ZooError as err:
         raise gr.Error(str(err)) from None
+    layers = layer_choices(answers, layer, lang)
     named = named_traces(answers)
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
     yield ("", predictions_table(answers, describe_text_answer, lang),
            plots.readout(named, "binary", translate("readout_title", lang, positive=positive), lang),
            plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
-           layer_choices(answers), {"kind": "text", "input": text, "models": [card.id for card in cards]})
+           layers, {"kind": "text", "input": text, "models": [card.id for card in cards]})
 
 
 def choose_task(kind: str):
@@ -269,13 +273,14 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
         answers = compare_series(values, cards)
     except ZooError as err:
         raise gr.Error(str(err)) from None
+    layers = layer_choices(answers, layer, lang)
     good = [a for a in answers if a.error is None]
     window = max((card_window(a) for a in good), default=1)
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     table = series_metrics(values, answers, lang)
     yield ("", table, plots.forecast(values, window, forecasts, lang), plots.hidden_heatmaps(named, lang, scale),
-           gates_figure(named, layer, unit, view, lang), summary_json(answers), layer_choices(answers),
+           gates_figure(named, layer, unit, view, lang), summary_json(answers), layers,
            {"kind": "series", "input": np.asarray(values).tolist(), "models": [card.id for card in cards]})
 
 
@@ -312,11 +317,13 @@ JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs,
 def run_training(dataset, backends, epochs, activation, lr, request: gr.Request):
     if not backends:
         raise gr.Error(translate("pick_backend", language(request)))
-    config = TrainConfig(epochs=int(epochs), lr=float(lr))
-    # The architecture the shipped defaults use for this dataset, so new models compare with them.
-    shipped = next((run.spec_changes for run in DEFAULT_RUNS if run.dataset == dataset), {})
-    changes = {**shipped, "activation": activation}
-    jobs = [TrainingJob(backend, dataset, config, changes).start() for backend in backends]
+    # The shipped defaults' architecture, data and initial forget bias for this dataset, so new models
+    # compare with them; epochs, learning rate and head activation are the person's.
+    run = default_run(dataset)
+    config = TrainConfig(epochs=int(epochs), lr=float(lr), forget_bias=run.config.forget_bias if run else TrainConfig.forget_bias)
+    changes = {**(run.spec_changes if run else {}), "activation": activation}
+    params = run.dataset_params if run else {}
+    jobs = [TrainingJob(backend, dataset, config, changes, params).start() for backend in backends]
     lang = language(request)
     JOBS[request.session_hash] = jobs
     while not all(job.finished for job in jobs):

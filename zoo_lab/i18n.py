@@ -111,6 +111,7 @@ EN = {
     "train_curve": "{backend} train",
     "validation_curve": "{backend} validation",
     "whole_numbers": "layer and unit must be whole numbers, got {layer} and {unit}",
+    "no_such_layer": "layer {layer} does not exist: the chosen models have layers 0 to {last}",
     "add_checkpoint_title": "Add a checkpoint trained elsewhere",
     "add_checkpoint_intro": "A `.safetensors` file written by `zoo train` on any machine. It is read without pickle, "
                             "checked against its backend, and copied into this lab’s model cache.",
@@ -364,6 +365,7 @@ KO = {
     "train_curve": "{backend} 학습",
     "validation_curve": "{backend} 검증",
     "whole_numbers": "층과 유닛은 정수여야 합니다. 받은 값: {layer}, {unit}",
+    "no_such_layer": "{layer}층은 없습니다: 고른 모델의 층은 0부터 {last}까지입니다",
     "add_checkpoint_title": "다른 곳에서 학습한 체크포인트 추가",
     "add_checkpoint_intro": "어느 컴퓨터에서든 `zoo train`이 저장한 `.safetensors` 파일. pickle 없이 읽고, 해당 백엔드로 "
                             "맞는지 확인한 뒤 이 실험실의 모델 캐시에 복사합니다.",
