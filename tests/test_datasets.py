@@ -22,7 +22,7 @@ SERIES = {  # name -> (steps, columns)
     "sf-temps": (8759, ["temp"]),
     "seattle-weather": (1461, ["temp_max", "temp_min", "precipitation", "wind"]),
 }
-ALL = {"rotten-tomatoes", "long-dependency", "adding-problem", *SERIES}
+ALL = {"rotten-tomatoes", "long-dependency", "adding-problem", "temporal-order", *SERIES}
 
 
 def registered() -> dict:

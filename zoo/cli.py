@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = commands.add_parser("lab", help="the long-range dependency lab: train every backend at every lag (cached)")
     p.add_argument("--backends", help="comma-separated (default: every available lstm, gru and rnn backend)")
-    p.add_argument("--tasks", help="comma-separated (default: long-dependency,adding-problem)")
+    p.add_argument("--tasks", help="comma-separated (default: long-dependency,adding-problem,temporal-order)")
     p.add_argument("--lags", default="5,10,20,50,100,200", help="comma-separated lags (default 5,10,20,50,100,200)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--gradients", type=int, metavar="LAG", help="also measure ‖∂L/∂h_t‖ at this lag, at init and trained")

@@ -55,10 +55,11 @@ class SeriesDataset:
 class SequenceDataset:
     name: str
     x: np.ndarray  # (N, T, F) float32
-    y: np.ndarray  # (N,)
+    y: np.ndarray  # (N,): values, or class ids for multiclass
     task: str
     source: str = ""
     params: dict = field(default_factory=dict)
+    classes: list[str] | None = None  # class id -> name, for classification
     kind = "series"
 
     def __len__(self) -> int:

@@ -59,6 +59,9 @@ class Budget:
 TASKS = {
     "long-dependency": Budget("long-dependency", "lag", "accuracy", 0.5, n=3000, epochs=30, batch_size=32, lr=3e-3),
     "adding-problem": Budget("adding-problem", "length", "mse", 1 / 6, n=10_000, epochs=20, batch_size=64, lr=1e-3),
+    # Measured at length 100 (torch-lstm, seeds 0-3): lr 3e-3 solves some seeds and loses others again
+    # after a few epochs at 99 %; lr 1e-3 with 4,400 steps solved every seed, the plain RNN stays at chance.
+    "temporal-order": Budget("temporal-order", "length", "accuracy", 0.25, n=5000, epochs=40, batch_size=32, lr=1e-3),
 }
 
 
@@ -86,10 +89,12 @@ def fresh_model(backend: str, prepared: Prepared, seed: int) -> Backend:
 
 
 def score(model: Backend, prepared: Prepared, metric: str) -> float:
-    output = model.predict(prepared.test.x, prepared.test.lengths)[:, 0]
+    output = model.predict(prepared.test.x, prepared.test.lengths)
+    if metric == "accuracy" and prepared.task == "multiclass":
+        return float(np.mean(output.argmax(axis=1) == prepared.test.y))
     if metric == "accuracy":
-        return float(np.mean((output >= 0.5) == (prepared.test.y >= 0.5)))
-    return float(np.mean((output - prepared.test.y) ** 2))
+        return float(np.mean((output[:, 0] >= 0.5) == (prepared.test.y >= 0.5)))
+    return float(np.mean((output[:, 0] - prepared.test.y) ** 2))
 
 
 def cached_result(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> tuple[dict, Path] | None:

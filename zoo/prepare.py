@@ -177,5 +177,7 @@ def _prepare_sequences(dataset: SequenceDataset, base: ModelSpec, split_seed: in
     parts = split_indices(len(dataset), split_seed)
     splits = [SequenceData(dataset.x[p].astype(np.float32), dataset.y[p]) for p in parts]
     raw = {name: {"windows": dataset.x[p], "targets": dataset.y[p]} for name, p in zip(("train", "validation", "test"), parts)}
-    spec = base.replace(input="features", n_features=dataset.x.shape[2], task=dataset.task)
-    return Prepared(*splits, spec=spec, state={"kind": "sequences"}, raw=raw)
+    classes = {"n_classes": max(len(dataset.classes), 2)} if dataset.classes else {}
+    spec = base.replace(input="features", n_features=dataset.x.shape[2], task=dataset.task, **classes)
+    state = {"kind": "sequences", **({"classes": dataset.classes} if dataset.classes else {})}
+    return Prepared(*splits, spec=spec, state=state, raw=raw)

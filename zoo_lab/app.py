@@ -460,7 +460,7 @@ def on_page_load(text_task, series_task, request: gr.Request):
 
 def build() -> gr.Blocks:
     datasets = [e.name for e in registry().datasets if e.status == "available"]
-    series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series" and e.name != "adding-problem"]
+    series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series" and e.name not in ("adding-problem", "temporal-order")]
     # Uploads are only needed for the request that sent them: clear them out every hour.
     with gr.Blocks(title="RNN Zoo", delete_cache=(3600, 3600)) as app:
         gr.Markdown(i18n("app_intro"))

@@ -132,7 +132,8 @@ EN = {
     "lab_run_sweep": "Run the sweep (trains what is not cached)",
     "lab_sweep_plot": "Score against lag",
     "lab_read_sweep": "How to read this: each point is a model trained from the same weights with the same budget at one lag; "
-                      "a curve that falls to the dotted line has forgotten (accuracy of a coin, or the MSE of always guessing 1).",
+                      "a curve that falls to the dotted line has forgotten (the accuracy of guessing — a coin, or one in four for temporal-order — "
+                      "or the MSE of always guessing 1).",
     "lab_gradients": "2 · Vanishing gradients",
     "lab_task": "task",
     "lab_lag": "lag",
@@ -385,7 +386,7 @@ KO = {
     "lab_run_sweep": "훑기 실행(저장되지 않은 것만 학습)",
     "lab_sweep_plot": "지연에 따른 점수",
     "lab_read_sweep": "읽는 법: 각 점은 같은 가중치에서 같은 예산으로 한 지연에 대해 학습한 모델입니다. 곡선이 점선까지 떨어지면 "
-                      "잊어버린 것입니다(동전 던지기의 정확도, 또는 늘 1이라고 답할 때의 MSE).",
+                      "잊어버린 것입니다(찍었을 때의 정확도 — 동전 던지기, temporal-order는 넷 중 하나 — 또는 늘 1이라고 답할 때의 MSE).",
     "lab_gradients": "2 · 기울기 소실",
     "lab_task": "과제",
     "lab_lag": "지연",

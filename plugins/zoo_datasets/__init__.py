@@ -27,6 +27,13 @@ def register_datasets(register):
         description="sum the two marked values of a random sequence; guessing 1 scores MSE 1/6",
     ))
     register(zoo.DatasetInfo(
+        name="temporal-order", kind="series", task="multiclass", loader="zoo_datasets.generated:temporal_order",
+        source="generated (Hochreiter & Schmidhuber 1997, experiment 6a; positions as in Pascanu et al. 2013)",
+        size=2000,
+        description="X or Y early, X or Y after the middle, distractors between: which order (XX, XY, YX, YY)? "
+                    "Knowing only the second symbol scores 50 %, chance 25 %",
+    ))
+    register(zoo.DatasetInfo(
         name="sunspots", kind="series", task="regression", loader="zoo_datasets.series:sunspots",
         source="statsmodels, statsmodels/datasets/sunspots (yearly sunspot numbers, SIDC)", size=309,
         description="yearly mean sunspot activity, 1700-2008", module="statsmodels", install="pip install statsmodels",

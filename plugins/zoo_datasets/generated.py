@@ -59,6 +59,36 @@ def adding_problem(n: int = 2000, length: int = 50, seed: int = 0) -> SequenceDa
     return SequenceDataset("adding-problem", np.stack([values, markers], axis=-1), y, "regression", source="generated")
 
 
+TEMPORAL_SYMBOLS = ("X", "Y", "a", "b", "c", "d")  # one-hot channels: the two that count, then the distractors
+TEMPORAL_CLASSES = ["XX", "XY", "YX", "YY"]
+
+
+def temporal_order(n: int = 2000, length: int = 100, seed: int = 0) -> SequenceDataset:
+    """The temporal-order task (Hochreiter & Schmidhuber 1997, experiment 6a): every step is one of six
+    symbols, one-hot. Two steps hold X or Y — the first within the first tenth of the sequence, the
+    second within the tenth after its middle — and every other step a random distractor a-d. The class
+    is the order of the two (XX, XY, YX or YY; balanced, so chance is 25 %). The positions scale with
+    ``length`` as in Pascanu, Mikolov & Bengio 2013 (the paper's t1 in 10-20 and t2 in 50-60 at 100), and
+    every sequence is ``length`` steps long. The first symbol is 0.9 × ``length`` steps from the end or
+    more: whoever knows only the second one is right half of the time, and only memory scores more."""
+    _check_int("n", n, 4, 100_000)
+    _check_int("length", length, 4, 10_000)
+    _check_int("seed", seed, 0, 2**32 - 1)
+    channels = len(TEMPORAL_SYMBOLS)
+    if n * length * channels > 2 * MAX_STEPS:  # float32, as the adding problem: 160 MB at most
+        raise InputError(f"n × length is {n * length:,}; at most {2 * MAX_STEPS // channels:,} fit in memory: "
+                         "lower n or length")
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(n) % 4)  # balanced: the classes differ by at most one
+    symbols = rng.integers(2, channels, (n, length))
+    rows, tenth = np.arange(n), max(length // 10, 1)
+    symbols[rows, rng.integers(0, tenth, n)] = labels // 2  # X (0) or Y (1)
+    symbols[rows, length // 2 + rng.integers(0, tenth, n)] = labels % 2
+    x = np.eye(channels, dtype=np.float32)[symbols]
+    return SequenceDataset("temporal-order", x, labels.astype(np.int64), "multiclass", source="generated",
+                           classes=list(TEMPORAL_CLASSES))
+
+
 def _check_int(name: str, value, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         raise InputError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}")
