@@ -359,7 +359,7 @@ def test_train_through_the_api(server, trained):
     for update in (text_models, series_models):
         assert update.get("__type__") == "update", update
     assert [value for _, value in text_models["choices"]] == sorted(TEXT_MODELS + [c.id for c in long_dependency_cards()]) + [TRAINED_ID]
-    assert [value for _, value in series_models["choices"]] == sorted(SERIES_MODELS)
+    assert [value for _, value in series_models["choices"]] == sorted(SERIES_MODELS + [f"default/temporal-order-{b}-seed0" for b in BACKENDS])
 
     # and the checkpoint went to the throwaway cache, not the real user's
     assert (server.checkpoints / "long-dependency-numpy-rnn-seed0.safetensors").is_file()
@@ -471,10 +471,52 @@ def test_browser_compare_text(page, client):
     assert page.errors == []
 
 
+def test_compare_series_opens_on_the_temporal_order_task(client):
+    """Compare series opens on a task that needs memory: a sequence drawn from its generator, typed as
+    symbols, answered by its shipped models with the core's numbers; sunspots is one choice away."""
+    from zoo.pretrained import PRETRAINED_DIR
+    from zoo.workbench import catalog, compare_symbols
+
+    cards = [card for card in catalog((PRETRAINED_DIR,)) if card.dataset == "temporal-order"]
+    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/compare_series"]
+    defaults = {p["parameter_name"]: p.get("parameter_default") for p in info["parameters"]}
+    assert sorted(defaults["models"]) == sorted(card.id for card in cards)
+    sequence, source = client.predict("temporal-order", api_name="/draw_series_example")
+    assert source == "paste" and len(sequence.split()) == 100 and set(sequence.split()) <= set("XYabcd")
+    result = client.predict("paste", sequence, None, None, "sunspots", [card.id for card in cards], 0, -1,
+                            api_name="/compare_series")
+    status, table, readout, heatmaps, gates, summary = result[:6]
+    served = by_backend(summary)
+    for answer in compare_symbols(sequence, cards):
+        np.testing.assert_allclose(served[answer.card.backend]["output"], answer.output, atol=1e-6)
+        assert answer.card.label in table
+    lines = {t["name"]: plotly_array(t["y"]) for t in figure(readout)["data"]}
+    assert sorted(lines) == sorted(card.backend for card in cards)
+    models, note, text, source = client.predict("sunspots", api_name="/choose_series_task")
+    assert sorted(models["value"]) == sorted(SERIES_MODELS) and "sunspots" in note.lower()
+    assert text.startswith("5, 11, 16") and source == "paste"
+
+
 def test_browser_compare_series(page):
+    """A person opens Compare series on the temporal-order task, compares the drawn sequence, and sees
+    the LSTMs' forget gates move; then switches to sunspots and gets forecasts."""
     page.get_by_role("tab", name="Compare series").click()
+    assert page.locator("#series-task input[value='temporal-order']").is_checked()
+    assert "Which order" in page.locator("#series-task-note").inner_text()
     page.click("#compare-series")
-    page.wait_for_selector("#series-forecast .js-plotly-plot", timeout=90_000)
+    page.wait_for_selector("#series-gates .js-plotly-plot", timeout=90_000)
+    rows = page.locator("#series-metrics table tbody tr")
+    assert rows.count() == 3 and all("P = " in rows.nth(k).inner_text() for k in range(3))
+    forget = page.evaluate("""() => document.querySelector('#series-gates .js-plotly-plot')._fullData
+                                   .filter(t => t.yaxis === 'y2').map(t => Array.from(t.y))""")
+    assert len(forget) == 2 and all(max(f) - min(f) > 0.05 for f in forget), forget
+    page.locator("#series-heatmaps").scroll_into_view_if_needed()
+    screenshots(page, "lab-compare-series-temporal-order")
+
+    page.locator("#series-task label", has_text="Sunspots").click()
+    page.wait_for_function("() => document.querySelector('#series-text textarea').value.startsWith('5, 11')")
+    page.click("#compare-series")
+    page.wait_for_function("() => document.querySelector('#series-metrics').innerText.includes('RMSE')", timeout=90_000)
 
     rows = page.locator("#series-metrics table tbody tr")
     assert rows.count() == 3

@@ -1,4 +1,5 @@
 """The lab's core: the model catalog, the locked cache, isolation of failing backends, training jobs."""
+import re
 import threading
 
 import numpy as np
@@ -9,7 +10,7 @@ from zoo import checkpoint, plugins
 from zoo.plugins import Registry
 from zoo.prepare import encode_text
 from zoo.pretrained import PRETRAINED_DIR
-from zoo.workbench import ModelCache, TrainingJob, catalog, compare_series, compare_text
+from zoo.workbench import ModelCache, TrainingJob, catalog, compare_series, compare_symbols, compare_text
 from zoo.train import TrainConfig
 
 from zoo_rnn.model import NumpyRNN
@@ -25,7 +26,40 @@ def test_catalog_describes_the_shipped_models():
     text = {card.backend: card for card in cards if card.kind == "text"}
     assert set(text) == {"keras-lstm", "torch-lstm", "numpy-rnn"}
     assert text["torch-lstm"].classes == ("rotten", "fresh") and text["numpy-rnn"].family == "rnn"
-    assert {card.target for card in cards if card.kind == "series"} == {"forecast"}
+    assert {card.target for card in cards if card.kind == "series" and not card.reads_symbols} == {"forecast"}
+    symbols = [card for card in cards if card.reads_symbols]
+    assert {card.dataset for card in symbols} == {"temporal-order"} and {card.target for card in symbols} == {None}
+    assert all(card.symbols == ("X", "Y", "a", "b", "c", "d") and card.classes == ("XX", "XY", "YX", "YY") for card in symbols)
+
+
+def test_symbol_models_answer_a_typed_sequence_with_their_own_trace():
+    from zoo.datasets import load_dataset
+    from zoo.prepare import decode_symbols, encode_symbols
+
+    cards = [card for card in shipped("series") if card.reads_symbols]
+    data = load_dataset("temporal-order", n=8, length=100, seed=123)
+    for row in range(8):
+        typed = decode_symbols(data.x[row], data.symbols)
+        steps, labels = encode_symbols(typed, {"symbols": data.symbols})
+        np.testing.assert_array_equal(steps, data.x[row])  # typing a sequence out loses nothing
+        for answer in compare_symbols(typed, cards):
+            assert answer.error is None, answer.error
+            model = checkpoint.load(answer.card.path)
+            np.testing.assert_allclose(answer.output, model.predict(data.x[row:row + 1])[0], atol=1e-5)
+            assert answer.trace.tokens == labels and answer.trace.steps == 100
+            if answer.card.family == "lstm":  # the shipped LSTMs solve the task at this length
+                assert data.classes[int(np.argmax(answer.output))] == data.classes[int(data.y[row])], (answer.card.id, typed)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("", "type a sequence of symbols first"),
+    ("X a b Z q", "reads the symbols X, Y, a, b, c, d; not 'Z', 'q'"),
+])
+def test_a_bad_symbol_sequence_is_a_clear_error(typed, message):
+    cards = [card for card in shipped("series") if card.reads_symbols]
+    with pytest.raises(zoo.InputError, match=re.escape(message)):
+        answers = compare_symbols(typed, cards)
+        raise zoo.InputError(answers[0].error)  # a per-model error must say the same
 
 
 def test_a_corrupt_file_in_the_cache_does_not_hide_the_good_ones(tmp_path):

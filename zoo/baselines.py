@@ -23,6 +23,9 @@ def baseline_scores(prepared: Prepared) -> dict[str, dict]:
     if prepared.state["kind"] == "series":
         last, before = raw["test"]["windows"][:, -1, 0], raw["test"]["windows"][:, -2, 0]
         out["persistence"] = score(task, test_y, last if task == "regression" else (last > before).astype(float))
+    elif task == "multiclass":  # always the training split's class shares: what knowing nothing scores
+        shares = np.bincount(np.asarray(train_y, dtype=np.int64), minlength=prepared.spec.n_classes) / len(train_y)
+        out["class-shares"] = score(task, test_y, np.tile(shares, (len(test_y), 1)))
     else:
         out["mean"] = score(task, test_y, np.full(len(test_y), float(np.mean(train_y))))
     if task == "regression":
@@ -35,7 +38,8 @@ def baseline_scores(prepared: Prepared) -> dict[str, dict]:
         from sklearn.preprocessing import StandardScaler
 
         model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(train_x, train_y)
-        out["logistic-window"] = score(task, test_y, model.predict_proba(test_x)[:, 1])
+        probabilities = model.predict_proba(test_x)
+        out["logistic-window"] = score(task, test_y, probabilities[:, 1] if task == "binary" else probabilities)
     return out
 
 

@@ -60,6 +60,7 @@ class SequenceDataset:
     source: str = ""
     params: dict = field(default_factory=dict)
     classes: list[str] | None = None  # class id -> name, for classification
+    symbols: list[str] | None = None  # where every step is one-hot: channel -> the symbol it stands for
     kind = "series"
 
     def __len__(self) -> int:

@@ -10,6 +10,7 @@ is plain JSON: it travels in checkpoints so new input is encoded exactly like th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,7 @@ from .text import Vocabulary, tokenize
 
 SPLIT = (0.7, 0.15, 0.15)  # train, validation, test
 SERIES_TASKS = {"forecast": "regression", "updown": "binary"}
+SYMBOL_SEPARATORS = re.compile(r"[\s,;]+")  # a sequence of symbols typed like a series of numbers
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Prepared:
     @property
     def task(self) -> str:
         return self.spec.task
+
 
 
 def prepare(dataset: Dataset, *, spec: ModelSpec | None = None, split_seed: int = 0, max_vocab: int = 4000,
@@ -179,5 +182,25 @@ def _prepare_sequences(dataset: SequenceDataset, base: ModelSpec, split_seed: in
     raw = {name: {"windows": dataset.x[p], "targets": dataset.y[p]} for name, p in zip(("train", "validation", "test"), parts)}
     classes = {"n_classes": max(len(dataset.classes), 2)} if dataset.classes else {}
     spec = base.replace(input="features", n_features=dataset.x.shape[2], task=dataset.task, **classes)
-    state = {"kind": "sequences", **({"classes": dataset.classes} if dataset.classes else {})}
+    state = {"kind": "sequences", **({"classes": dataset.classes} if dataset.classes else {}),
+             **({"symbols": dataset.symbols} if dataset.symbols else {})}
     return Prepared(*splits, spec=spec, state=state, raw=raw)
+
+
+def encode_symbols(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
+    """A sequence typed as symbols ("X a b d … Y c") as the one-hot (T, F) steps a model of a symbol
+    task reads, and the symbols as its step labels."""
+    symbols = state["symbols"]
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"type a sequence of symbols first, e.g. {' '.join(symbols[:3])}")
+    typed = [part for part in SYMBOL_SEPARATORS.split(text.strip()) if part]
+    unknown = sorted({part for part in typed if part not in symbols})
+    if unknown:
+        raise InputError(f"this model reads the symbols {', '.join(symbols)}; not {', '.join(map(repr, unknown[:5]))}")
+    index = {symbol: k for k, symbol in enumerate(symbols)}
+    return np.eye(len(symbols), dtype=np.float32)[[index[part] for part in typed]], typed
+
+
+def decode_symbols(steps: np.ndarray, symbols: list[str]) -> str:
+    """One-hot (T, F) steps as the symbols they stand for, separated by spaces."""
+    return " ".join(symbols[k] for k in np.asarray(steps).argmax(axis=1))

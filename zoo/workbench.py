@@ -26,7 +26,7 @@ from . import checkpoint
 from .backend import Backend
 from .errors import BackendError, CheckpointError, InputError, ZooError
 from .limits import LIMITS, limit, max_bytes
-from .prepare import encode_text, forecast_levels, model_input, text_tokens, windows
+from .prepare import encode_symbols, encode_text, forecast_levels, model_input, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
 from .trace import Trace
 from .train import TrainConfig, default_checkpoint_dir, train
@@ -49,6 +49,11 @@ class ModelCard:
     pretrained: bool
     classes: tuple[str, ...] = ()  # text: class id -> name
     memory: tuple[dict, ...] = ()  # per layer, how much it uses its memory on its test split (zoo.memory)
+    symbols: tuple[str, ...] = ()  # a symbol-sequence model (one class per whole sequence): what it reads
+
+    @property
+    def reads_symbols(self) -> bool:
+        return bool(self.symbols)
 
     @property
     def id(self) -> str:
@@ -76,6 +81,7 @@ def catalog(directories: tuple[Path, ...] | None = None) -> list[ModelCard]:
                 kind="text" if meta["spec"]["input"] == "tokens" else "series", task=meta["spec"]["task"],
                 target=state.get("target"), metrics=meta.get("metrics", {}), pretrained=Path(directory) == PRETRAINED_DIR,
                 classes=tuple(state.get("classes", ())), memory=tuple(meta.get("memory", ())),
+                symbols=tuple(state.get("symbols", ())),
             ))
     return cards
 
@@ -244,9 +250,9 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
     check_series_length(len(values))
     if not np.isfinite(values).all():
         raise InputError("the series contains NaN or infinite values")
-    series_cards = [card for card in cards if card.kind == "series"]
+    series_cards = [card for card in cards if card.kind == "series" and not card.reads_symbols]
     if not series_cards:
-        raise InputError("none of the chosen models reads series: pick a series model")
+        raise InputError("none of the chosen models forecasts a series: pick a series model")
 
     def work(answer, model, state):
         if values.shape[1] != model.spec.n_features:
@@ -265,13 +271,31 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
     return [_answer(card, work, key) for card in series_cards]
 
 
+def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
+    """Every symbol-sequence model on one typed sequence ("X a b … Y c"): its class probabilities for the
+    whole sequence and its trace, step by step."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("type a sequence of symbols first")
+    check_series_length(len(text.split()))
+    symbol_cards = [card for card in cards if card.reads_symbols]
+    if not symbol_cards:
+        raise InputError("none of the chosen models reads a sequence of symbols: pick one of that task's models")
+
+    def work(answer, model, state):
+        steps, symbols = encode_symbols(text, state)
+        answer.trace = model.trace(steps, tokens=symbols)
+        answer.output = answer.trace.output
+
+    return [_answer(card, work, ("symbols", text)) for card in symbol_cards]
+
+
 def check_series_length(steps: int) -> None:
     most = int(limit("series_steps"))
     if steps > most:
         raise InputError(f"the series has {steps:,} steps; the lab takes at most {most:,} ({LIMITS['series_steps'].env})")
 
 
-PREPROCESSING_KEYS = {"text": ("vocabulary", "max_length"), "series": ("window", "target")}
+PREPROCESSING_KEYS = {"text": ("vocabulary", "max_length"), "series": ("window", "target"), "symbols": ("symbols",)}
 
 
 def add_checkpoint(upload: Path) -> ModelCard:
@@ -283,8 +307,8 @@ def add_checkpoint(upload: Path) -> ModelCard:
         raise CheckpointError(f"the file is {size / 2**20:.3g} MiB; uploads are limited to {limit('upload_mb'):g} MiB "
                               f"({LIMITS['upload_mb'].env})")
     meta = checkpoint.read_metadata(upload)
-    kind = "text" if meta["spec"].get("input") == "tokens" else "series"
     state = meta.get("preprocessing")
+    kind = "text" if meta["spec"].get("input") == "tokens" else "symbols" if isinstance(state, dict) and "symbols" in state else "series"
     if not isinstance(state, dict) or any(key not in state for key in PREPROCESSING_KEYS[kind]):
         raise CheckpointError(f"{upload.name} has weights but no record of its {kind} preprocessing "
                               f"({' and '.join(PREPROCESSING_KEYS[kind])}): the lab reads checkpoints written by `zoo train`")

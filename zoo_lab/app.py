@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import time
 
 import gradio as gr
@@ -16,7 +17,8 @@ from zoo import ZooError
 from zoo.limits import describe as describe_limits, limit, max_bytes
 from zoo.plugins import registry
 from zoo.pretrained import default_run
-from zoo.workbench import TrainingJob, add_checkpoint, catalog, compare_series, compare_text, default_ids, tasks
+from zoo.workbench import (TrainingJob, add_checkpoint, catalog, compare_series, compare_symbols, compare_text,
+                           default_ids, tasks)
 from zoo.train import TrainConfig
 
 from . import plots
@@ -185,6 +187,8 @@ def answers_for(last: dict):
     cards = [card for card in catalog() if card.id in set(last["models"])]
     if last["kind"] == "text":
         return compare_text(last["input"], cards)
+    if last["kind"] == "symbols":
+        return compare_symbols(last["input"], cards)
     return compare_series(np.asarray(last["input"]), cards)
 
 
@@ -229,8 +233,27 @@ def choose_task(kind: str):
             examples = text_examples(dataset)
             return (gr.update(value=default_ids(kind, dataset)), memory_note(dataset, kind, lang),
                     gr.update(samples=[[e] for e in examples]), examples[0])
-        return gr.update(value=default_ids(kind, dataset)), memory_note(dataset, kind, lang)
+        return (gr.update(value=default_ids(kind, dataset)), memory_note(dataset, kind, lang),
+                *series_example(dataset))
     return handler
+
+
+def series_example(dataset: str, seed: int = 0) -> tuple:
+    """What the series box and the source choice show for a task: a sequence drawn from a symbol
+    task's generator, or the sunspot example for a forecasting task."""
+    return (symbol_example(dataset, seed)[0] if is_symbol_task(dataset) else SERIES_EXAMPLE), "paste"
+
+
+def is_symbol_task(dataset: str) -> bool:
+    return any(card.reads_symbols for card in catalog() if card.dataset == dataset)
+
+
+def draw_series_example(dataset, request: gr.Request):
+    """Another sequence of the chosen task, drawn from its generator with a fresh seed."""
+    if not is_symbol_task(dataset):
+        return gr.skip(), gr.skip()
+    text, _ = symbol_example(dataset, seed=int.from_bytes(os.urandom(4), "little"))
+    return text, "paste"
 
 
 # ----- compare series -----
@@ -263,11 +286,41 @@ def csv_columns(upload):
     return gr.update(choices=list(frame.columns), value=numeric[0] if numeric else None)
 
 
+def symbol_example(dataset: str, seed: int = 0) -> tuple[str, str]:
+    """One sequence of a symbol task drawn from its generator (the shipped default's length), typed
+    out, and its class."""
+    from zoo.datasets import load_dataset
+    from zoo.prepare import decode_symbols
+
+    data = load_dataset(dataset, **{**default_run(dataset).dataset_params, "n": 4, "seed": seed})
+    return decode_symbols(data.x[0], data.symbols), data.classes[int(data.y[0])]
+
+
+def run_compare_symbols(pasted, cards, layer, unit, scale, view, lang):
+    """A symbol task's models on one typed sequence: the class each gives the whole sequence, and the
+    probability of that answer after every step."""
+    try:
+        answers = compare_symbols(pasted, cards)
+    except ZooError as err:
+        raise gr.Error(str(err)) from None
+    layers = layer_choices(answers, layer, lang)
+    named = named_traces(answers)
+    answered = [a for a in answers if a.trace is not None]
+    columns = [int(np.argmax(a.output)) for a in answered]
+    return ("", predictions_table(answers, describe_text_answer, lang),
+            plots.readout(named, "multiclass", translate("readout_answer_title", lang), lang, columns),
+            plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
+            layers, {"kind": "symbols", "input": pasted, "models": [card.id for card in cards]})
+
+
 def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, scale="shared", view="unit",
                        request: gr.Request = None):
     lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
     if message:
         yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    if any(card.reads_symbols for card in cards):
+        yield run_compare_symbols(pasted, cards, layer, unit, scale, view, lang)
+        return
     try:
         values = read_series(source, pasted, upload, column, dataset, lang)
         answers = compare_series(values, cards)
@@ -491,15 +544,18 @@ def build() -> gr.Blocks:
                                 api_name="choose_text_task")
 
             with gr.Tab(i18n("tab_compare_series")):
+                series_task, series_task_note = task_picker("series")
                 with gr.Row():
                     source = gr.Radio([(i18n("source_paste"), "paste"), (i18n("source_csv"), "CSV file"), (i18n("source_dataset"), "bundled dataset")],
                                       value="paste", label=i18n("series_from"))
                     series_dataset = gr.Dropdown(series_sets, value="sunspots", label=i18n("bundled_dataset"))
-                series_text = gr.Textbox(label=i18n("numbers_box"), value=SERIES_EXAMPLE, lines=3)
+                with gr.Row(equal_height=True):
+                    series_text = gr.Textbox(label=i18n("numbers_box"), value=series_example(series_task.value)[0] if series_task.value else SERIES_EXAMPLE,
+                                             lines=3, scale=5, elem_id="series-text")
+                    draw = gr.Button(i18n("draw_example"), scale=1, min_width=140, elem_id="draw-series-example")
                 with gr.Row():
                     upload = gr.File(label=i18n("csv_file"), file_types=[".csv", ".txt"], type="filepath")
                     column = gr.Dropdown([], label=i18n("column"), allow_custom_value=True)
-                series_task, series_task_note = task_picker("series")
                 with gr.Row(equal_height=True):
                     series_models = model_picker("series", scale=5)
                     compare_s = gr.Button(i18n("compare"), variant="primary", scale=1, min_width=140, elem_id="compare-series")
@@ -515,7 +571,9 @@ def build() -> gr.Blocks:
                              series_layer, series_last]
                 compare_s.click(run_compare_series, s_inputs, s_outputs, api_name="compare_series")
                 wire_views("series", series_scale, series_heatmaps, series_layer, series_unit, series_view, series_gates, series_last)
-                series_task.input(choose_task("series"), series_task, [series_models, series_task_note], api_name="choose_series_task")
+                series_task.input(choose_task("series"), series_task, [series_models, series_task_note, series_text, source],
+                                  api_name="choose_series_task")
+                draw.click(draw_series_example, series_task, [series_text, source], api_name="draw_series_example")
 
             with gr.Tab(i18n("tab_train")):
                 with gr.Row():

@@ -34,6 +34,14 @@ EN = {
     "task_long-dependency": "He likes a girl … but he likes a boy: still the same one?",
     "task_rotten-tomatoes": "Movie reviews: fresh or rotten?",
     "task_sunspots": "Sunspots: next year’s number",
+    "task_temporal-order": "Temporal order: X or Y early, X or Y later — which order?",
+    "question_temporal-order": "**Which order, XX, XY, YX or YY?** Each sequence is 100 symbols: one X or Y within its first "
+                               "tenth, one more just after its middle, random distractors a–d everywhere else (Hochreiter & "
+                               "Schmidhuber 1997, experiment 6a). Knowing only the later symbol is right half of the time; "
+                               "only memory of the first scores more. Draw a sequence, compare, and watch the forget gates "
+                               "hold the first symbol across the distractors.",
+    "draw_example": "Draw an example",
+    "readout_answer_title": "P(its answer) after each step",
     "question_long-dependency": "**Does he still like the same one?** Every sentence says whom he likes near its start, then up to 30 "
                                 "filler words, then *but he likes a …* again. The answer, *same* or *changed*, needs the first "
                                 "object remembered across the fillers: see below how the LSTMs and the plain RNN score on it. "
@@ -68,14 +76,14 @@ EN = {
     "read_readout": "How to read this: the head applied after every word — the prediction as it would be if the input ended there (the seed’s `return_sequences=True`).",
     "read_heatmap": "How to read this: one column per model, one block per layer; each row is a hidden unit, each column a step; red is h near +1, blue near −1, white 0. Hover for token, unit and value.",
     "read_gates": "How to read this: for the chosen unit, the input gate i (how much is written), forget gate f (how much of c survives: 1 keeps it), output gate o and cell state c; a plain RNN has none of these.",
-    "read_forecast": "How to read this: black is the series; each coloured line is a model’s prediction of every step from the window before it (the grey band is the first window, which has no prediction).",
+    "read_forecast": "How to read this: black is the series; each coloured line is a model’s prediction of every step from the window before it (the grey band is the first window, which has no prediction). For a symbol task, each line is a model’s probability of its final answer after every step.",
     "read_training": "How to read this: solid lines are training loss, dotted ones validation loss, per model; training stops early when validation loss stops improving.",
     "series_from": "Series from",
     "source_paste": "paste",
     "source_csv": "CSV file",
     "source_dataset": "bundled dataset",
     "bundled_dataset": "bundled dataset",
-    "numbers_box": "Numbers (commas, spaces or new lines)",
+    "numbers_box": "Numbers, or a symbol task’s symbols (separated by commas, spaces or new lines)",
     "csv_file": "CSV file",
     "column": "column",
     "forecast_plot": "Forecasts over the truth",
@@ -293,6 +301,13 @@ KO = {
     "task_long-dependency": "그는 소녀를 좋아한다 … 그러나 소년을 좋아한다: 여전히 같은 사람인가?",
     "task_rotten-tomatoes": "영화 리뷰: 호평인가 혹평인가?",
     "task_sunspots": "태양 흑점: 내년의 수",
+    "task_temporal-order": "시간 순서: 앞쪽의 X 또는 Y, 뒤쪽의 X 또는 Y — 어떤 순서인가?",
+    "question_temporal-order": "**XX, XY, YX, YY 중 어떤 순서일까?** 각 수열은 기호 100개입니다: 처음 10분의 1 안에 X나 Y가 "
+                               "하나, 가운데 바로 뒤에 하나 더 있고, 나머지는 모두 무작위 방해 기호 a–d입니다(Hochreiter & "
+                               "Schmidhuber 1997, 실험 6a). 뒤의 기호만 알면 절반을 맞히고, 그보다 잘하려면 첫 기호를 기억해야 "
+                               "합니다. 수열을 뽑아 비교하고, 망각 게이트가 방해 기호 너머로 첫 기호를 붙드는 모습을 보세요.",
+    "draw_example": "예제 뽑기",
+    "readout_answer_title": "단계마다 그 답의 확률",
     "question_long-dependency": "**그는 여전히 같은 사람을 좋아할까?** 문장마다 앞부분에서 그가 누구를 좋아하는지 말하고, 최대 30개의 "
                                 "채움 단어가 온 뒤 다시 *but he likes a …* 가 나옵니다. 답(*same* 또는 *changed*)을 내려면 첫 대상을 "
                                 "채움 단어 너머까지 기억해야 합니다: LSTM과 기본 RNN의 점수는 아래에 있습니다. 아래의 긴 예문을 골라 망각 게이트를 보세요. 노트의 긴 문장은 과제에 없는 네 단어(*seems to like that*)를 "
@@ -324,14 +339,14 @@ KO = {
     "read_readout": "읽는 법: 단어마다 출력층을 적용한 값, 즉 입력이 그 단어에서 끝났다면 나왔을 예측입니다(노트의 `return_sequences=True`).",
     "read_heatmap": "읽는 법: 모델마다 한 열, 층마다 한 블록이고, 각 행은 은닉 유닛, 각 열은 단계입니다. 빨강은 h가 +1에 가깝고 파랑은 −1, 흰색은 0입니다. 마우스를 올리면 토큰, 유닛, 값이 보입니다.",
     "read_gates": "읽는 법: 고른 유닛의 입력 게이트 i(얼마나 쓰는지), 망각 게이트 f(c가 얼마나 남는지: 1이면 그대로 유지), 출력 게이트 o, 셀 상태 c입니다. 기본 RNN에는 이것들이 없습니다.",
-    "read_forecast": "읽는 법: 검은 선이 시계열이고, 색깔 선은 각 모델이 바로 앞 구간(window)으로 매 단계를 예측한 값입니다(회색 띠는 예측이 없는 첫 구간).",
+    "read_forecast": "읽는 법: 검은 선이 시계열이고, 색깔 선은 각 모델이 바로 앞 구간(window)으로 매 단계를 예측한 값입니다(회색 띠는 예측이 없는 첫 구간). 기호 과제에서는 각 선이 단계마다 모델의 최종 답의 확률입니다.",
     "read_training": "읽는 법: 실선은 학습 손실, 점선은 검증 손실입니다. 검증 손실이 더 나아지지 않으면 학습이 일찍 멈춥니다.",
     "series_from": "시계열 가져오기",
     "source_paste": "붙여넣기",
     "source_csv": "CSV 파일",
     "source_dataset": "내장 데이터셋",
     "bundled_dataset": "내장 데이터셋",
-    "numbers_box": "숫자(쉼표, 공백, 줄바꿈으로 구분)",
+    "numbers_box": "숫자, 또는 기호 과제의 기호(쉼표, 공백, 줄바꿈으로 구분)",
     "csv_file": "CSV 파일",
     "column": "열",
     "forecast_plot": "실제 값 위의 예측",

@@ -35,8 +35,9 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
-def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "en") -> go.Figure:
-    """The prediction after every step, one line per model: how it moves word by word."""
+def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "en", columns: list[int] | None = None) -> go.Figure:
+    """The prediction after every step, one line per model: how it moves word by word. ``columns`` picks
+    each model's output to follow (a multiclass model's answer); the first output by default."""
     if not named:
         return empty(translate("plot_no_answer", lang))
     fig = go.Figure()
@@ -44,13 +45,15 @@ def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "
     shown = display_steps(trace0.steps)
     labels = np.array(trace0.tokens or [str(t) for t in range(trace0.steps)], dtype=object)
     for k, (name, trace) in enumerate(named):
+        column = columns[k] if columns else 0
         fig.add_trace(go.Scatter(
-            x=shown, y=trace.readout[shown, 0], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
+            x=shown, y=trace.readout[shown, column], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
             line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown],
             hovertemplate="%{customdata}<br>step %{x}: %{y:.3f}<extra>" + name + "</extra>",
         ))
-    if task == "binary":
-        fig.add_hline(y=0.5, line_dash="dot", line_color="grey")
+    if task in ("binary", "multiclass"):
+        if task == "binary":
+            fig.add_hline(y=0.5, line_dash="dot", line_color="grey")
         fig.update_yaxes(range=[0, 1], title=translate("plot_probability", lang))
     fig.update_layout(title=title, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
                       legend={"orientation": "h", "y": 1.12})

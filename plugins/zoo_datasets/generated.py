@@ -86,7 +86,7 @@ def temporal_order(n: int = 2000, length: int = 100, seed: int = 0) -> SequenceD
     symbols[rows, length // 2 + rng.integers(0, tenth, n)] = labels % 2
     x = np.eye(channels, dtype=np.float32)[symbols]
     return SequenceDataset("temporal-order", x, labels.astype(np.int64), "multiclass", source="generated",
-                           classes=list(TEMPORAL_CLASSES))
+                           classes=list(TEMPORAL_CLASSES), symbols=list(TEMPORAL_SYMBOLS))
 
 
 def _check_int(name: str, value, low: int, high: int) -> None:
