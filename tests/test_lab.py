@@ -540,6 +540,17 @@ def test_lab_results_show_the_shipped_sweep(client):
     assert sorted(t["name"] for t in lines) == ["keras-lstm", "numpy-rnn", "torch-lstm"]
 
 
+def test_lab_results_show_the_series_tasks_that_separate(client):
+    figure, table, status = client.predict(["keras-lstm", "torch-lstm", "numpy-rnn"], ["adding-problem", "temporal-order"],
+                                           "100", api_name="/lab_results")
+    rows = {(row[0], row[2]): row for row in table["data"]}
+    assert len(rows) == 6 and "6 cached results" in status
+    assert {rows["temporal-order", b][4] for b in ("keras-lstm", "torch-lstm", "numpy-rnn")} == {"accuracy"}
+    assert min(rows["temporal-order", b][3] for b in ("keras-lstm", "torch-lstm")) >= 0.95 > rows["temporal-order", "numpy-rnn"][3]
+    assert max(rows["adding-problem", b][3] for b in ("keras-lstm", "torch-lstm")) <= 0.05 < rows["adding-problem", "numpy-rnn"][3]
+    assert json.loads(figure["plot"])["layout"]["annotations"][0]["text"] == "adding-problem"  # one panel per task
+
+
 def test_lab_what_if_clamping_the_forget_gate_changes_the_answer_path(client):
     summary, readout, heatmap = client.predict("torch-lstm", 50, "He likes a girl and the old house but he likes a girl",
                                                "forget gate clamped to 0", 0, api_name="/lab_what_if")
