@@ -76,7 +76,7 @@ def test_temporal_order_refuses_what_does_not_fit_in_memory():
 def test_prepared_temporal_order_is_a_four_class_problem():
     prepared = prepare(load_dataset(TASK, n=100, length=20), spec=lab.SPEC)
     assert prepared.spec.task == "multiclass" and prepared.spec.n_classes == 4 and prepared.spec.n_features == 6
-    assert prepared.state == {"kind": "sequences", "classes": ["XX", "XY", "YX", "YY"]}
+    assert prepared.state == {"kind": "sequences", "classes": ["XX", "XY", "YX", "YY"], "symbols": ["X", "Y", "a", "b", "c", "d"]}
     # The adding problem is unchanged: no classes, the same state as before.
     assert prepare(load_dataset("adding-problem", n=20), spec=lab.SPEC).state == {"kind": "sequences"}
 
