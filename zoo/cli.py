@@ -179,6 +179,10 @@ def cmd_parity(args) -> int:
              "ok": "yes" if diff <= result["tolerance"] else "NO"}
             for name, diff in result["max_abs_diff"].items()
         ]
+        rows += [{"backend": name, "family": result["details"][name]["family"], "max |diff|": "", "ok": f"FAILED ({kind}): {why}"}
+                 for name, kinds in result["failed"].items() for kind, why in kinds.items()]
+        rows += [{"backend": f"plugin {name}", "family": "", "max |diff|": "", "ok": f"FAILED: {why}"}
+                 for name, why in result["plugin_errors"].items()]
         rows += [{"backend": name, "family": "", "max |diff|": "", "ok": f"skipped: {why}"} for name, why in result["skipped"].items()]
         _table(f"Parity with the NumPy reference (T={args.steps}, tolerance {result['tolerance']:g})", rows,
                ["backend", "family", "max |diff|", "ok"])

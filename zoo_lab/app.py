@@ -298,6 +298,9 @@ def run_parity():
     result = parity()
     rows = [[name, result["details"][name]["family"], f"{diff:.2e}", "yes" if diff <= result["tolerance"] else "NO"]
             for name, diff in result["max_abs_diff"].items()]
+    rows += [[name, result["details"][name]["family"], "", f"FAILED ({kind}): {why}"]
+             for name, kinds in result["failed"].items() for kind, why in kinds.items()]
+    rows += [[f"plugin {name}", "", "", f"FAILED: {why}"] for name, why in result["plugin_errors"].items()]
     rows += [[name, "", "", f"skipped: {why}"] for name, why in result["skipped"].items()]
     return rows
 
