@@ -10,6 +10,8 @@ from zoo.trace import LayerTrace, Trace
 from zoo.errors import WeightsError
 from zoo.weights import canonical_shapes, check_weights, init_weights, random_weights
 
+from conftest import require_module
+
 SPEC = ModelSpec(input="features", n_features=2, recurrent=(3, 2), head=(4,), task="regression")
 
 
@@ -38,7 +40,7 @@ def test_gru_layer_follows_the_equations_unit_by_unit():
 
 def test_gru_reference_equals_keras_gru_given_the_canonical_weights_as_they_are():
     """Keras stores the gates in the canonical order z, r, h and the two biases as bias[0], bias[1]."""
-    keras = pytest.importorskip("keras")
+    keras = require_module("keras", "pip install 'rnn-zoo[tensorflow]'")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(9, 3))
     W, U = rng.normal(size=(3, 12)) * 0.5, rng.normal(size=(4, 12)) * 0.5

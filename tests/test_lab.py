@@ -22,7 +22,9 @@ import time
 import numpy as np
 import pytest
 
-gradio_client = pytest.importorskip("gradio_client")
+from conftest import require_module  # noqa: E402
+
+gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 from labserver import ROOT, chromium, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402

@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-gradio_client = pytest.importorskip("gradio_client")
+from conftest import require_module  # noqa: E402
+
+gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
 from labserver import ROOT, chromium, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402
 
