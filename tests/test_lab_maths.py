@@ -1,8 +1,11 @@
 """The long-range lab: its maths on hand-made traces and tiny models, its cache, and its command."""
+import math
+
 import numpy as np
 import pytest
 
 from zoo import lab
+from zoo.backend import batch_order
 from zoo.intervention import Intervention
 from zoo.trace import LayerTrace, Trace
 
@@ -34,7 +37,9 @@ def test_saturation_counts_gate_values_below_01_and_above_09():
 
 def test_budgets_are_the_same_for_every_backend_and_stated():
     for name, budget in lab.TASKS.items():
-        assert budget.steps == budget.epochs * -(-int(budget.n * 0.7) // budget.batch_size)
+        # the stated number of steps is what the task's real training split gives, batch by batch
+        train = lab.task_data(name, 5, 0).train
+        assert budget.steps == budget.epochs * len(batch_order(len(train), budget.batch_size, 0, 1)), name
     keys = {lab.cell_key(b, "long-dependency", 20, 0) for b in ("keras-lstm", "torch-lstm", "numpy-rnn")}
     assert len(keys) == 3  # one cell per backend …
     assert lab.cell_key("torch-lstm", "long-dependency", 20, 0) != lab.cell_key("torch-lstm", "long-dependency", 20, 1)
@@ -51,8 +56,10 @@ def test_every_backend_starts_from_the_same_weights():
 def test_a_cell_is_trained_once_and_then_served_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setitem(lab.TASKS, "long-dependency", lab.Budget("long-dependency", "lag", "accuracy", 0.5,
                                                                   n=200, epochs=2, batch_size=32, lr=3e-3))
+    train = lab.task_data("long-dependency", 5, 0).train
     first = lab.run_cell("numpy-rnn", "long-dependency", 5, cache_dir=tmp_path)
-    assert first["steps"] == 2 * 5 and 0.0 <= first["score"] <= 1.0
+    # the steps that ran: 2 epochs of ceil(|train| / 32) batches, counted from the split itself
+    assert first["steps"] == 2 * math.ceil(len(train) / 32) and 0.0 <= first["score"] <= 1.0
     files = sorted(p.suffix for p in tmp_path.iterdir())
     assert files == [".json", ".safetensors"]
     monkeypatch.setattr(lab, "task_data", lambda *a: pytest.fail("a cached cell was trained again"))
