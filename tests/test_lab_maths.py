@@ -110,3 +110,20 @@ def test_zoo_lab_json_from_the_cache(tmp_path):
 def test_zoo_lab_errors(args, message):
     out = run_zoo("lab", *args)
     assert out.returncode == 2 and message in out.stderr
+
+
+def test_gradients_vanish_in_the_plain_rnn_and_not_in_the_lstms():
+    """The README's "Why": at initialisation, over 100 steps of the adding problem, the plain RNN's
+    ‖∂L/∂h_0‖ is a vanishing fraction of ‖∂L/∂h_T‖ (3.6e-05 stated) while both LSTMs, whose forget
+    gates start open, keep more than the last step's (8.65 stated). Same weights, so the LSTMs agree."""
+    prepared = lab.task_data("adding-problem", 100, 0)
+    probes = lab.probe_sequences(prepared)
+    assert len(probes) == 16 and all(len(x) == 100 for x, _ in probes)
+    ratio = {}
+    for backend in ("numpy-rnn", "torch-lstm", "keras-lstm"):
+        norms = lab.gradient_profile(lab.fresh_model(backend, prepared, 0), probes)
+        assert norms.shape == (100,) and (norms > 0).all(), backend
+        ratio[backend] = norms[0] / norms[-1]
+    assert ratio["numpy-rnn"] < 1e-3, ratio
+    assert ratio["torch-lstm"] > 1 and ratio["keras-lstm"] > 1, ratio
+    assert ratio["torch-lstm"] == pytest.approx(ratio["keras-lstm"], rel=1e-3)
