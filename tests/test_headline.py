@@ -80,3 +80,19 @@ def test_a_fresh_run_shows_the_headline(tmp_path):
             scores[backend, lag] = result["score"]
     assert len(list(tmp_path.glob("*.json"))) == 6, "every cell was trained here, none read from the shipped cache"
     assert_headline(scores, lags)
+
+
+STALE = pytest.mark.xfail(strict=True, reason=(
+    "the shipped LSTM cells were trained before the optimisers were made fair (Keras's own Adam, torch-lstm's "
+    "second bias; see tests/test_fairness.py). `zoo lab` keeps cached cells, so delete the keras-lstm and torch-lstm "
+    "cells in zoo/pretrained/lab (and the LSTM defaults), rerun `make pretrained` and drop this mark"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", [pytest.param("keras-lstm", marks=STALE), pytest.param("torch-lstm", marks=STALE), RNN])
+def test_a_fresh_cell_reproduces_the_shipped_one(tmp_path, backend):
+    """`zoo lab` serves the shipped results as its own: training the same cell here gives them again."""
+    fresh = lab.run_cell(backend, TASK, 5, cache_dir=tmp_path)
+    old = shipped(backend, 5)
+    assert fresh["key"] == old["key"] and fresh["score"] == old["score"]
+    assert fresh["val_loss"] == pytest.approx(old["val_loss"], abs=1e-4)
