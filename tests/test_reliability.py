@@ -526,8 +526,7 @@ def test_the_page_shows_the_same_messages(server, tmp_path):
         page.get_by_role("tab", name="Train").click()
         page.get_by_text("Add a checkpoint trained elsewhere").click()
         page.locator("input[type=file]").last.set_input_files(str(corrupt))
-        # the upload finishes in the background; clicking before it has would send no file at all
-        # ("Choose a .safetensors checkpoint file first", seen on a busy machine)
+        # the upload finishes in the background: click once the page shows the file, or no file is sent
         page.get_by_text("weights.safetensors").first.wait_for(timeout=60_000)
         page.get_by_role("button", name="Add the checkpoint").click()
         page.get_by_text("not a readable safetensors checkpoint").first.wait_for(timeout=30_000)
