@@ -23,6 +23,7 @@ from conftest import missing, require_module
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 90
+INHERITED_PATHS = ("GRADIO_TEMP_DIR", "KERAS_HOME")
 
 
 class LabServer:
@@ -52,7 +53,10 @@ def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT):
     log = base / "server.log"
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    full_env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
+    # Not what importing zoo_lab or zoo_keras in this test process set (GRADIO_TEMP_DIR, KERAS_HOME): those point
+    # into the real user's cache; the server derives its own from XDG_CACHE_HOME.
+    inherited = {k: v for k, v in os.environ.items() if k not in INHERITED_PATHS}
+    full_env = {**inherited, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
                 "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, str(ROOT / "demo.py"), "--host", "127.0.0.1", "--port", str(port)],

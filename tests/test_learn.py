@@ -34,8 +34,31 @@ def recomputed(equation, family: str) -> float:
 def assert_equations_hold(found, atol: float) -> None:
     for equation in found.equations:
         assert recomputed(equation, found.family) == pytest.approx(equation.value, abs=atol), (found.step, equation)
-        if equation.activation and "r" not in equation.terms:
-            assert equation.pre == pytest.approx(sum(equation.terms.values()), abs=1e-12)
+
+
+GATE_BLOCKS = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "n"), "rnn": ("s",)}
+
+
+def assert_terms_are_the_models(found, weights, spec, x, trace, atol: float) -> None:
+    """Each term from the weights and the trace directly, written out here: the column of the gate's
+    block (gate order i, f, g, o / z, r, n as zoo.reference documents it), the layer's input (the token's
+    embedding row, or the layer below's h_t) and the layer's own h_{t-1}."""
+    layer, unit, step = found.layer, found.unit, found.step
+    units = trace.layers[layer].units
+    below = weights["embedding"][x[step]] if layer == 0 else trace.layers[layer - 1].h[step]
+    h_prev = trace.layers[layer].h[step - 1] if step > 0 else np.zeros(units)
+    for equation in found.equations:
+        if not equation.activation:
+            continue
+        column = GATE_BLOCKS[found.family].index(equation.name) * units + unit
+        want = {"Wx": np.dot(below, weights[f"recurrent.{layer}.W"][:, column]),
+                "Uh": np.dot(h_prev, weights[f"recurrent.{layer}.U"][:, column]),
+                "b": weights[f"recurrent.{layer}.b"][column]}
+        if found.family == "gru":
+            want["b_U"] = weights[f"recurrent.{layer}.b_U"][column]
+            if equation.name == "n":
+                want["r"] = trace.layers[layer].gates["r"][step, unit]
+        assert equation.terms == pytest.approx(want, abs=atol), (found.family, equation.name, layer, unit, step)
 
 
 @pytest.mark.parametrize("family", ["lstm", "gru", "rnn"])
@@ -53,6 +76,7 @@ def test_equations_hold_on_the_reference_model(family):
                 found = learn.step_equations(weights, spec, family, x, trace, layer, unit, step)
                 assert found.steps == len(x) and (found.layer, found.unit, found.step) == (layer, unit, step)
                 assert_equations_hold(found, atol=1e-9)
+                assert_terms_are_the_models(found, weights, spec, x, trace, atol=1e-6)
     expected = {"lstm": ["f", "i", "g", "o", "c", "h"], "gru": ["z", "r", "n", "h"], "rnn": ["s"]}[family]
     assert [e.name for e in found.equations] == expected
 
@@ -128,6 +152,15 @@ def test_head_activations_are_the_real_head_inputs():
     rebuilt = reference_head(lesson.weights, lesson.spec, lesson.trace.layers[-1].h[-1:].astype(np.float64))
     assert rebuilt[0, 0] == pytest.approx(float(lesson.trace.readout[-1, 0]), abs=1e-5)
     assert len(z) == lesson.spec.head[0]
+    # and z is the model's: the output layer applied to tanh(z) is the backend's own readout at that step
+    logit = np.tanh(z) @ lesson.weights["output.W"].astype(np.float64) + lesson.weights["output.b"]
+    assert 1 / (1 + np.exp(-logit[0])) == pytest.approx(float(lesson.trace.readout[-1, 0]), abs=1e-5)
+    # and at another step too, where a z from the wrong step would give another output
+    middle = lesson.trace.steps // 2
+    z_mid = np.array(learn.head_activations(lesson, middle)["z"])
+    logit = np.tanh(z_mid) @ lesson.weights["output.W"].astype(np.float64) + lesson.weights["output.b"]
+    assert 1 / (1 + np.exp(-logit[0])) == pytest.approx(float(lesson.trace.readout[middle, 0]), abs=1e-5)
+    assert not np.allclose(z_mid, z)
 
 
 # ----- what the tab renders -----

@@ -299,18 +299,111 @@ def check_loss_decreases(name: str, input_kind: str) -> None:
 
 @numerical
 def check_seed_determinism(name: str) -> None:
-    spec = TOKEN_SPEC
-    data = _toy_task(spec, n=40)
+    """fit's ``seed`` alone decides a run. Every run starts from the same weights and takes the data as
+    one batch of 40 copies of one sequence (so the batch order cannot matter): only dropout's masks can
+    depend on the seed. The same seed must give the same weights (whatever seed the model was built
+    with), another seed other weights. A backend that draws dropout from a fixed seed, from its
+    construction seed or from the global random state fails."""
+    spec = TOKEN_SPEC  # dropout 0.25
+    one = _toy_task(spec, n=2).take(np.array([1]))
+    data = SequenceData(np.repeat(one.x, 40, axis=0), np.repeat(one.y, 40))
 
-    def trained(seed: int) -> dict:
-        model = build(name, spec, seed=seed)
-        model.fit(data, epochs=2, batch_size=8, lr=0.01, seed=seed)
+    def trained(seed: int, build_seed: int = 0) -> dict:
+        model = build(name, spec, seed=build_seed, weights_seed=6)
+        model.fit(data, epochs=3, batch_size=len(data), lr=0.01, seed=seed)
         return model.get_weights()
 
-    first, again, other = trained(0), trained(0), trained(1)
+    first, again, other = trained(0), trained(0, build_seed=1), trained(1)
     for key in first:
         np.testing.assert_allclose(first[key], again[key], atol=1e-6, err_msg=f"{key}: same seed, different result")
-    assert any(not np.allclose(first[k], other[k]) for k in first), "a different seed changed nothing"
+    changed = max(_max_diff(first[k], other[k]) for k in first)
+    assert changed > 1e-4, f"another fit seed moved no weight by more than {changed:.1e}: dropout ignores the seed"
+
+
+# ----- training maths: two Adam steps with clipping, written out from their definitions -----
+ADAM_SPEC = ModelSpec(input="tokens", vocab_size=7, embedding_dim=3, recurrent=(4,), head=(3,), dropout=0.0)
+ADAM_TOLERANCE = 5e-6  # float32 training against float64 maths; clipping moves these weights by 5e-3 or more
+
+
+def adam_batch(n: int = 8) -> SequenceData:
+    """Right-padded token sequences of lengths 3 to 5 with random binary labels."""
+    rng = np.random.default_rng(11)
+    lengths = rng.integers(3, 6, size=n)
+    x = rng.integers(1, ADAM_SPEC.vocab_size, size=(n, 5))
+    x[np.arange(5)[None, :] >= lengths[:, None]] = 0
+    return SequenceData(x, (rng.random(n) < 0.5).astype(np.float32), lengths)
+
+
+def adam_start_weights(family: str) -> dict:
+    return random_weights(ADAM_SPEC, 5, reference.FAMILY_GATES[family], scale=0.8,
+                          recurrent_bias=family in reference.RECURRENT_BIAS_FAMILIES)
+
+
+def reference_mean_loss(weights, data: SequenceData, family: str, spec: ModelSpec = ADAM_SPEC) -> float:
+    outputs = [reference.forward(weights, spec, family, x[:n]).output for x, n in zip(data.x, data.lengths)]
+    return reference.mean_loss(np.stack(outputs), data.y, spec.task)
+
+
+def reference_gradient(weights, data: SequenceData, family: str, eps: float = 1e-6) -> dict:
+    """∂(mean loss)/∂w for every canonical weight, by central finite differences of the reference."""
+    weights = {k: np.asarray(v, dtype=np.float64) for k, v in weights.items()}
+    grads = {}
+    for name, value in weights.items():
+        grad = np.zeros_like(value)
+        for index in np.ndindex(*value.shape):
+            moved = value.copy()
+            moved[index] += eps
+            up = reference_mean_loss({**weights, name: moved}, data, family)
+            moved[index] -= 2 * eps
+            down = reference_mean_loss({**weights, name: moved}, data, family)
+            grad[index] = (up - down) / (2 * eps)
+        grads[name] = grad
+    return grads
+
+
+def reference_adam(family: str, data: SequenceData, *, batch_size: int, lr: float, seed: int,
+                   clip_norm: float | None) -> tuple[dict, list[float]]:
+    """One epoch of fit, computed without any backend: the batches of zoo.backend.batch_order, the
+    reference's gradient, clipping of its global norm, then Adam (Kingma & Ba 2015, Algorithm 1, with
+    ADAM_BETAS and ADAM_EPSILON). Returns the weights and each step's gradient norm before clipping."""
+    from .backend import ADAM_BETAS, ADAM_EPSILON, batch_order
+
+    beta1, beta2 = ADAM_BETAS
+    weights = {k: v.astype(np.float64) for k, v in adam_start_weights(family).items()}
+    m = {k: np.zeros_like(v) for k, v in weights.items()}
+    v = {k: np.zeros_like(w) for k, w in weights.items()}
+    norms = []
+    for t, index in enumerate(batch_order(len(data), batch_size, seed, epoch=1), start=1):
+        g = reference_gradient(weights, data.take(index), family)
+        norm = float(np.sqrt(sum(np.sum(x * x) for x in g.values())))
+        norms.append(norm)
+        if clip_norm is not None and norm > clip_norm:
+            g = {k: x * (clip_norm / norm) for k, x in g.items()}
+        for k in weights:
+            m[k] = beta1 * m[k] + (1 - beta1) * g[k]
+            v[k] = beta2 * v[k] + (1 - beta2) * g[k] ** 2
+            m_hat, v_hat = m[k] / (1 - beta1 ** t), v[k] / (1 - beta2 ** t)
+            weights[k] = weights[k] - lr * m_hat / (np.sqrt(v_hat) + ADAM_EPSILON)
+        weights = {k: w.astype(np.float32).astype(np.float64) for k, w in weights.items()}  # float32 between steps
+    return weights, norms
+
+
+@numerical
+def check_adam_steps_match_reference(name: str) -> None:
+    """Two optimiser steps (fit, one epoch of two batches) from the same canonical weights give the
+    weights of :func:`reference_adam`, clipping active in both steps. Two, because Adam's first step is
+    about lr·sign(g), blind to clipping; the second mixes gradients of different norms."""
+    family = registry().backend(name).info.family
+    data, settings = adam_batch(), {"batch_size": 4, "lr": 0.05, "seed": 3, "clip_norm": 0.01}
+    want, norms = reference_adam(family, data, **settings)
+    assert min(norms) > settings["clip_norm"], norms  # the check exercises clipping
+    model = registry().create(name, ADAM_SPEC, seed=0)
+    model.set_weights(adam_start_weights(family))
+    model.fit(data, epochs=1, **settings)
+    got = model.get_weights()
+    worst = max(((_max_diff(got[k], want[k]), k) for k in want))
+    assert worst[0] <= ADAM_TOLERANCE, (f"{worst[1]} is {worst[0]:.2e} from two steps of Adam with clipping "
+                                        f"(ADAM_BETAS, ADAM_EPSILON on the bias-corrected sqrt(v), global-norm clipping)")
 
 
 @numerical
@@ -378,6 +471,7 @@ def backend_checks(name: str) -> Iterator[Callable[[str], None]]:
         for task in ("binary", "regression"):
             yield functools.partial(check_gradients_match_reference, task=task)
         yield check_what_if_matches_reference
+        yield check_adam_steps_match_reference
     yield check_weight_round_trip
     yield check_save_load_round_trip
     yield check_seed_determinism

@@ -197,21 +197,37 @@ class KerasLSTM(zoo.Backend):
         return tf.square(outputs[:, 0] - y)
 
     def _start_training(self, lr, clip_norm, seed):
-        self.optimizer = keras.optimizers.Adam(
-            learning_rate=lr, beta_1=ADAM_BETAS[0], beta_2=ADAM_BETAS[1], epsilon=ADAM_EPSILON,
-            global_clipnorm=clip_norm,
-        )
+        # Adam written out rather than keras.optimizers.Adam, which differs from the other backends in two
+        # ways the fairness tests measure (tests/test_fairness.py): it adds epsilon to the uncorrected
+        # sqrt(v) (in effect epsilon / sqrt(1 - beta2^t), 30 times ADAM_EPSILON at the first step), and it
+        # applies an Embedding's sparse gradient row by row, once per occurrence of a token in the batch.
+        # Here: the textbook update on dense gradients, clipped by their global norm, as torch and NumPy do.
         variables = self.net.trainable_variables
-        self.optimizer.build(variables)  # slots made here, not inside the first trace
+        beta1, beta2 = ADAM_BETAS
+        self.optimizer = {
+            "step": tf.Variable(0.0, trainable=False),
+            "m": [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables],
+            "v": [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables],
+        }
+        step, moments, squares = self.optimizer["step"], self.optimizer["m"], self.optimizer["v"]
         if self.spec.dropout > 0:  # a rate of 0 leaves Dropout without a generator
             self.net.dropout.seed_generator.state.assign([seed, 0])
 
-        # A new optimiser has new variables, so each fit compiles its own step (once, given the signature).
+        # New optimiser variables, so each fit compiles its own step (once, given the signature).
         @tf.function(input_signature=self._batch_signature)
         def train_step(x, y, lengths):
             with tf.GradientTape() as tape:
                 loss = tf.reduce_mean(self._loss(self.net(x, lengths, training=True), y))
-            self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, variables)]
+            if clip_norm is not None:
+                grads, _ = tf.clip_by_global_norm(grads, clip_norm)  # scales by clip_norm / norm when norm > clip_norm
+            t = step.assign_add(1.0)
+            lr_m = lr / (1 - tf.pow(beta1, t))
+            v_correction = 1 / (1 - tf.pow(beta2, t))
+            for variable, g, m, v in zip(variables, grads, moments, squares):
+                m.assign(beta1 * m + (1 - beta1) * g)
+                v.assign(beta2 * v + (1 - beta2) * tf.square(g))
+                variable.assign_sub(lr_m * m / (tf.sqrt(v * v_correction) + ADAM_EPSILON))
             return loss
 
         self._train_fn = train_step

@@ -29,6 +29,13 @@ class TorchLSTM(TorchBackend):
     capabilities = frozenset({"what-if"})
     cell = nn.LSTM
 
+    def _build(self, seed: int) -> None:
+        super()._build(seed)
+        # The canonical b is one bias, kept in bias_ih; bias_hh stays at zero. Were it trained too, Adam
+        # would move both by its step and so the canonical bias by twice the step of every other backend.
+        for lstm in self.net.recurrent:
+            lstm.bias_hh_l0.requires_grad_(False)
+
     # ----- weights: PyTorch's gate order is the canonical i, f, g, o; its two biases sum to b -----
     def _read_recurrent(self, lstm):
         return {"W": lstm.weight_ih_l0.T, "U": lstm.weight_hh_l0.T, "b": lstm.bias_ih_l0 + lstm.bias_hh_l0}

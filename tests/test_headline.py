@@ -1,0 +1,98 @@
+"""The lab's headline, asserted: on long-dependency the plain RNN falls to chance from lag 20 on while
+both LSTMs stay at 100 % up to lag 200 (README, "The long-range dependency lab").
+
+"At chance" is read as the README's own table reads it (0.493 to 0.524 on 450 test sentences): within
+three standard errors of a coin, 0.5 ± 3·sqrt(0.25 / n_test) ≈ ±0.071. "100 %" is exactly 1.0.
+"""
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from zoo import lab
+
+ROOT = Path(__file__).resolve().parents[1]
+TASK = "long-dependency"
+LSTMS = ("keras-lstm", "torch-lstm")
+RNN = "numpy-rnn"
+FROM_LAG = 20  # "falls to chance from lag 20 on"
+
+
+def chance_band(lag: int) -> float:
+    n_test = len(lab.task_data(TASK, lag, 0).test)
+    return 3 * math.sqrt(0.25 / n_test)
+
+
+def shipped(backend: str, lag: int) -> dict:
+    found = lab.cached_result(backend, TASK, lag, 0, cache_dir=lab.SHIPPED_DIR)
+    assert found is not None, f"no shipped result for {backend} at lag {lag}"
+    return found[0]
+
+
+def assert_headline(scores: dict, lags) -> None:
+    for lag in lags:
+        for lstm in LSTMS:
+            assert scores[lstm, lag] == 1.0, (lstm, lag, scores[lstm, lag])
+        if lag >= FROM_LAG:
+            assert abs(scores[RNN, lag] - 0.5) <= chance_band(lag), (lag, scores[RNN, lag])
+        else:
+            assert scores[RNN, lag] >= 0.9, (lag, scores[RNN, lag])  # short lags: the RNN solves them too
+
+
+def test_the_shipped_sweep_shows_the_headline():
+    scores = {(b, lag): shipped(b, lag)["score"] for b in (*LSTMS, RNN) for lag in lab.DEFAULT_LAGS}
+    assert max(lab.DEFAULT_LAGS) == 200
+    assert_headline(scores, lab.DEFAULT_LAGS)
+
+
+def readme_table() -> dict:
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("`long-dependency` (the seed's sentence"):]
+    header, _, *rows = [line for line in section.splitlines() if line.startswith("|")][:2 + len(lab.DEFAULT_LAGS)]
+    backends = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    table = {}
+    for row in rows:
+        lag, *values = [cell.strip() for cell in row.strip("|").split("|")]
+        table.update({(b, int(lag)): float(v) for b, v in zip(backends, values)})
+    return table
+
+
+def test_the_readme_table_is_the_shipped_results():
+    table = readme_table()
+    assert set(table) == {(b, lag) for b in (*LSTMS, RNN) for lag in lab.DEFAULT_LAGS}
+    for (backend, lag), value in table.items():
+        assert value == round(shipped(backend, lag)["score"], 3), (backend, lag)
+    steps = int(re.search(r"([\d,]+) steps of batch 32", (ROOT / "README.md").read_text()).group(1).replace(",", ""))
+    assert all(shipped(b, lag)["steps"] == steps for b in (*LSTMS, RNN) for lag in lab.DEFAULT_LAGS)
+
+
+@pytest.mark.slow
+def test_a_fresh_run_shows_the_headline(tmp_path):
+    """Trained here and now with the lab's own budget, at one short and the first long lag (about half a
+    minute on two cores): the result is the code's, not the cache's."""
+    lags = (5, FROM_LAG)
+    scores = {}
+    for backend in (*LSTMS, RNN):
+        for lag in lags:
+            result = lab.run_cell(backend, TASK, lag, cache_dir=tmp_path)
+            assert result["steps"] == lab.TASKS[TASK].steps
+            scores[backend, lag] = result["score"]
+    assert len(list(tmp_path.glob("*.json"))) == 6, "every cell was trained here, none read from the shipped cache"
+    assert_headline(scores, lags)
+
+
+STALE = pytest.mark.xfail(strict=True, reason=(
+    "the shipped LSTM cells were trained before the optimisers were made fair (Keras's own Adam, torch-lstm's "
+    "second bias; see tests/test_fairness.py). `zoo lab` keeps cached cells, so delete the keras-lstm and torch-lstm "
+    "cells in zoo/pretrained/lab (and the LSTM defaults), rerun `make pretrained` and drop this mark"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", [pytest.param("keras-lstm", marks=STALE), pytest.param("torch-lstm", marks=STALE), RNN])
+def test_a_fresh_cell_reproduces_the_shipped_one(tmp_path, backend):
+    """`zoo lab` serves the shipped results as its own: training the same cell here gives them again."""
+    fresh = lab.run_cell(backend, TASK, 5, cache_dir=tmp_path)
+    old = shipped(backend, 5)
+    assert fresh["key"] == old["key"] and fresh["score"] == old["score"]
+    assert fresh["val_loss"] == pytest.approx(old["val_loss"], abs=1e-4)
