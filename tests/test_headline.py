@@ -96,3 +96,17 @@ def test_a_fresh_cell_reproduces_the_shipped_one(tmp_path, backend):
     old = shipped(backend, 5)
     assert fresh["key"] == old["key"] and fresh["score"] == old["score"]
     assert fresh["val_loss"] == pytest.approx(old["val_loss"], abs=1e-4)
+
+
+def test_the_readme_lab_tables_are_what_zoo_lab_prints():
+    """Every row of the README's lab tables (scores and seconds) is `zoo lab --markdown` over the shipped
+    sweep, so no figure there is typed by hand."""
+    from conftest import run_zoo
+
+    out = run_zoo("lab", "--backends", ",".join((*LSTMS, RNN)), "--markdown", "--cache-dir", str(lab.SHIPPED_DIR))
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| ") and not line.startswith("| lag")]
+    assert len(rows) == len(lab.DEFAULT_LAGS) * (len(lab.TASKS) + 1)
+    readme = (ROOT / "README.md").read_text()
+    missing = [row for row in rows if row not in readme]
+    assert not missing, missing

@@ -40,23 +40,25 @@ class GlobalDropout(NumpyRNN):
         super()._start_training(lr, clip_norm, seed)
         self.dropout_rng = np.random.default_rng()  # fresh entropy every run
 '''
-RUN_CHECK = '''
+def run_check(check: str, names: tuple[str, ...]) -> str:
+    """A script that runs one check of zoo.testing on each backend and prints passed/failed per name."""
+    return f"""
 import json
-from zoo.testing import check_seed_determinism
-out = {}
-for name in ("fixed-dropout-rnn", "build-seed-dropout-rnn", "global-dropout-rnn", "honest-rnn"):
+from zoo.testing import {check}
+out = {{}}
+for name in {names!r}:
     try:
-        check_seed_determinism(name)
+        {check}(name)
         out[name] = "passed"
     except AssertionError as err:
         out[name] = "failed: " + str(err)
 print(json.dumps(out))
-'''
+"""
 
 
 def test_the_seed_check_fails_backends_that_ignore_the_seed_for_dropout(fake_plugins):
     env = fake_plugins({"fake_seedless": SEEDLESS_PLUGIN, "fake_seedless_models": SEEDLESS_MODELS})
-    out = run_python(RUN_CHECK, env={**env, "RNN_ZOO_PLUGINS": "zoo_rnn,fake_seedless"})
+    out = run_python(run_check("check_seed_determinism", ("fixed-dropout-rnn", "build-seed-dropout-rnn", "global-dropout-rnn", "honest-rnn")), env={**env, "RNN_ZOO_PLUGINS": "zoo_rnn,fake_seedless"})
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["honest-rnn"] == "passed"
@@ -95,23 +97,9 @@ class KerasEpsilon(NumpyRNN):
             v += (g * g - v) * 0.001
             self.params[name] -= alpha * m / (np.sqrt(v) + 1e-7)
 '''
-RUN_ADAM_CHECK = '''
-import json
-from zoo.testing import check_adam_steps_match_reference
-out = {}
-for name in ("unclipped-rnn", "keras-epsilon-rnn", "numpy-rnn"):
-    try:
-        check_adam_steps_match_reference(name)
-        out[name] = "passed"
-    except AssertionError as err:
-        out[name] = "failed: " + str(err)
-print(json.dumps(out))
-'''
-
-
 def test_the_adam_check_fails_backends_that_train_otherwise(fake_plugins):
     env = fake_plugins({"fake_unfair": UNFAIR_PLUGIN, "fake_unfair_models": UNFAIR_MODELS})
-    out = run_python(RUN_ADAM_CHECK, env={**env, "RNN_ZOO_PLUGINS": "zoo_rnn,fake_unfair"})
+    out = run_python(run_check("check_adam_steps_match_reference", ("unclipped-rnn", "keras-epsilon-rnn", "numpy-rnn")), env={**env, "RNN_ZOO_PLUGINS": "zoo_rnn,fake_unfair"})
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["numpy-rnn"] == "passed"

@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gradients", type=int, metavar="LAG", help="also measure ‖∂L/∂h_t‖ at this lag, at init and trained")
     p.add_argument("--cache-dir", help="where results and trained weights go (default: the per-user cache)")
     p.add_argument("--json", action="store_true", help="print one JSON object with a `results` list")
+    p.add_argument("--markdown", action="store_true", help="print Markdown tables: the scores per task, then the seconds per cell")
     p.set_defaults(run=cmd_lab)
 
     p = commands.add_parser("limits", help="what the lab accepts (text length, series length, uploads, time) and how to change it")
@@ -364,6 +365,28 @@ def cmd_new_plugin(args) -> int:
     return 0
 
 
+def lab_markdown(results: list[dict], backends: list[str], tasks: list[str], lags: list[int]) -> str:
+    """The README's lab tables: each task's score per lag and backend, then every cell's seconds."""
+    from . import lab
+
+    cell = {(r["task"], r["lag"], r["backend"]): r for r in results}
+    digits = {"accuracy": 3, "mse": 4}
+    parts = []
+    for task_name in tasks:
+        rows = [f"| lag | {' | '.join(backends)} |", "|---|" + "---|" * len(backends)]
+        for lag in lags:
+            scores = [f"{cell[task_name, lag, b]['score']:.{digits[lab.TASKS[task_name].metric]}f}" for b in backends]
+            rows.append(f"| {lag} | {' | '.join(scores)} |")
+        parts.append(f"{task_name}, test {lab.TASKS[task_name].metric}:\n\n" + "\n".join(rows))
+    header = [f"{t}: {b}" for t in tasks for b in backends]
+    rows = [f"| lag | {' | '.join(header)} |", "|---|" + "---|" * len(header)]
+    for lag in lags:
+        seconds = [f"{cell[t, lag, b]['seconds']:.1f}" for t in tasks for b in backends]
+        rows.append(f"| {lag} | {' | '.join(seconds)} |")
+    parts.append("seconds of training per cell:\n\n" + "\n".join(rows))
+    return "\n\n".join(parts)
+
+
 def cmd_lab(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -396,6 +419,9 @@ def cmd_lab(args) -> int:
                             for task_name in tasks}
     if args.json:
         print(json.dumps(out, indent=2))
+        return 0
+    if args.markdown:
+        print(lab_markdown(results, backends, tasks, lags))
         return 0
     for task_name in tasks:
         rows = []

@@ -74,9 +74,16 @@ def default_cache_dir() -> Path:
     return cache_dir() / "lab"
 
 
+# Raised whenever the training maths change (an optimiser, a loss, what a step updates): every cached
+# cell then gets a new key, so no result trained the old way is served as current. 2: the fair
+# optimisers (Keras's Adam written out as the textbook update, torch-lstm's bias_hh no longer trained).
+TRAINING_VERSION = 2
+
+
 def cell_key(backend: str, task: str, lag: int, seed: int) -> str:
     config = {"backend": backend, "task": task, "lag": lag, "seed": seed, "budget": dataclasses.asdict(TASKS[task]),
-              "spec": SPEC.to_dict(), "clip_norm": CLIP_NORM, "forget_bias": FORGET_BIAS, "zoo": __version__}
+              "spec": SPEC.to_dict(), "clip_norm": CLIP_NORM, "forget_bias": FORGET_BIAS, "zoo": __version__,
+              "training": TRAINING_VERSION}
     return hashlib.sha1(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -216,13 +216,21 @@ def run_compare_text(text, models, layer, unit, scale="shared", view="unit", req
         answers = compare_text(text, cards)
     except ZooError as err:
         raise gr.Error(str(err)) from None
+    positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
+    title = translate("readout_title", lang, positive=positive)
+    yield class_views(answers, lambda named: plots.readout(named, "binary", title, lang),
+                      {"kind": "text", "input": text}, layer, unit, scale, view, lang)
+
+
+def class_views(answers, readout, last: dict, layer, unit, scale, view, lang: str) -> tuple:
+    """What a compare of classifiers shows: the status line cleared, each model's class, the readout
+    (``readout`` draws it from the named traces), the heatmaps, the gates, the numbers, the layer
+    choices, and ``last`` with the models for the redraws."""
     layers = layer_choices(answers, layer, lang)
     named = named_traces(answers)
-    positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), "class 1")
-    yield ("", predictions_table(answers, describe_text_answer, lang),
-           plots.readout(named, "binary", translate("readout_title", lang, positive=positive), lang),
-           plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
-           layers, {"kind": "text", "input": text, "models": [card.id for card in cards]})
+    return ("", predictions_table(answers, describe_text_answer, lang), readout(named),
+            plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
+            layers, {**last, "models": [answer.card.id for answer in answers]})
 
 
 def choose_task(kind: str):
@@ -303,14 +311,10 @@ def run_compare_symbols(pasted, cards, layer, unit, scale, view, lang):
         answers = compare_symbols(pasted, cards)
     except ZooError as err:
         raise gr.Error(str(err)) from None
-    layers = layer_choices(answers, layer, lang)
-    named = named_traces(answers)
-    answered = [a for a in answers if a.trace is not None]
-    columns = [int(np.argmax(a.output)) for a in answered]
-    return ("", predictions_table(answers, describe_text_answer, lang),
-            plots.readout(named, "multiclass", translate("readout_answer_title", lang), lang, columns),
-            plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
-            layers, {"kind": "symbols", "input": pasted, "models": [card.id for card in cards]})
+    columns = [int(np.argmax(a.output)) for a in answers if a.trace is not None]
+    title = translate("readout_answer_title", lang)
+    return class_views(answers, lambda named: plots.readout(named, "multiclass", title, lang, columns),
+                       {"kind": "symbols", "input": pasted}, layer, unit, scale, view, lang)
 
 
 def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, scale="shared", view="unit",
