@@ -570,6 +570,23 @@ def test_browser_compare_series(page):
     assert page.errors == []
 
 
+def test_browser_lab_tab_shows_every_view_on_arrival(page):
+    """No empty plots on first load: the sweep, the gradients, the forget memory and the what-if run are
+    drawn from the shipped results and models before anything is clicked."""
+    from zoo import lab
+
+    page.get_by_role("tab", name="Lab", exact=True).click()
+    for plot in ("lab-sweep", "lab-gradients", "lab-memory", "lab-what-if"):
+        page.wait_for_function(f"() => (document.querySelector('#{plot} .js-plotly-plot') || {{}}).data?.length > 0",
+                               timeout=120_000)
+    sweep = page.evaluate("() => document.querySelector('#lab-sweep .js-plotly-plot').data.map(t => t.name)")
+    assert {"keras-lstm", "torch-lstm", "numpy-rnn"} <= set(sweep), sweep
+    panels = page.evaluate("() => document.querySelector('#lab-sweep .js-plotly-plot').layout.annotations.map(a => a.text)")
+    assert set(lab.TASKS) <= set(panels), panels  # one panel per task, the series tasks included
+    screenshots(page, "lab-tab-on-arrival")
+    assert page.errors == []
+
+
 # ----- 9. the long-range lab (the default sweep ships with the package, so nothing trains here) -----
 def test_lab_results_show_the_shipped_sweep(client):
     figure, table, status = client.predict(["keras-lstm", "torch-lstm", "numpy-rnn"], ["long-dependency"], "5, 20, 200",

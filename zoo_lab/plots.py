@@ -226,7 +226,9 @@ def sweep(results: list[dict], lang: str = "en") -> go.Figure:
                               row=1, col=col)
         fig.add_hline(y=rows[0]["chance"], line_dash="dot", line_color="grey", row=1, col=col,
                       annotation_text=translate("plot_chance" if rows[0]["metric"] == "accuracy" else "plot_guess_one", lang))
-        fig.update_xaxes(type="log", title_text=translate("plot_lag_axis", lang), row=1, col=col)
+        lags = sorted({r["lag"] for r in rows})  # label the lags run, not plotly's log-axis minor ticks ("2" for 20)
+        fig.update_xaxes(type="log", tickvals=lags, ticktext=[str(lag) for lag in lags],
+                         title_text=translate("plot_lag_axis", lang), row=1, col=col)
         fig.update_yaxes(title_text=translate("plot_accuracy_axis" if rows[0]["metric"] == "accuracy" else "plot_mse_axis", lang),
                          row=1, col=col)
     fig.update_layout(height=380, margin=dict(l=60, r=20, t=60, b=50), legend={"orientation": "h", "y": 1.18})
