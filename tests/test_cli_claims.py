@@ -20,15 +20,22 @@ def test_evaluate_markdown_is_the_json_as_a_table():
     out = run_zoo("evaluate", *paths, "--markdown")
     assert out.returncode == 0, out.stderr
     header, rows = markdown_rows(out.stdout)
-    assert header == ["dataset", "model", "rmse", "mae"]
+    memory = ["mean abs(h) per layer", "most active unit moves (std over time)"]
+    assert header == ["dataset", "model", "rmse", "mae", *memory]
     results = parse_json(run_zoo("evaluate", *paths, "--json"))
     want = {(r["dataset"], r["backend"]): r["metrics"] for r in results}
+    for r in results:  # the memory columns are the JSON's memory, per layer
+        [row] = [row for row in rows if row[1] == r["backend"]]
+        assert row[4] == " / ".join(f"{layer['mean_abs_h']:.3f}" for layer in r["memory"])
+        top = [layer["most_active"][0] for layer in r["memory"]]
+        assert row[5] == " / ".join(f"f {unit['f_movement']:.3f} (unit {unit['unit']})" if r["backend"] == "torch-lstm"
+                                    else f"h {unit['h_movement']:.3f} (unit {unit['unit']})" for unit in top)
     # the baselines once for the dataset: both checkpoints share its test split
     want.update({(results[0]["dataset"], f"{name} (baseline)"): s for name, s in results[0]["baselines"].items()})
     assert {(r[0], r[1]) for r in rows} == set(want) and len(rows) == len(want)
     for dataset, model, *values in rows:
         metrics = want[dataset, model]
-        assert [float(v) for v in values] == pytest.approx([metrics["rmse"], metrics["mae"]], abs=5e-5), model
+        assert [float(v) for v in values[:2]] == pytest.approx([metrics["rmse"], metrics["mae"]], abs=5e-5), model
     models = [r[1] for r in rows]
     assert models.index("numpy-rnn") < models.index("persistence (baseline)")  # models first, then baselines
 

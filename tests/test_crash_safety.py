@@ -39,7 +39,12 @@ while True:
 def test_a_kill_during_save_keeps_a_whole_checkpoint(tmp_path):
     path = tmp_path / "model.safetensors"
     torn_saves = 0
-    for kill_after in (0.05, 0.13, 0.29, 0.41, 0.6):
+    # Kill at spread-out moments until at least two kills have landed inside a save (every kill's file is
+    # checked); bounded, so a machine where saves are too quick to hit fails instead of looping.
+    delays = [0.05, 0.13, 0.29, 0.41, 0.6, 0.07, 0.19, 0.33, 0.47, 0.71] * 3
+    for attempt, kill_after in enumerate(delays):
+        if torn_saves >= 2 and attempt >= 5:
+            break
         proc = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE, text=True)
         first = int(proc.stdout.readline())  # one save has finished: there is a previous checkpoint
         time.sleep(kill_after)

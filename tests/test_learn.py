@@ -16,6 +16,7 @@ from zoo.weights import random_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh}
+SYMBOLS = "a X b c d a b c Y d a"  # a short temporal-order sequence, typed as symbols
 SERIES = np.array([5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122.0])
 
 
@@ -106,7 +107,7 @@ def test_out_of_range_choices_are_refused():
 @pytest.mark.parametrize("card", learn.learn_cards(), ids=lambda card: card.id)
 def test_equations_hold_for_every_shipped_model(card):
     """The backends' own traces (float32) against their canonical weights: this is what the tab shows."""
-    lesson = learn.lesson(card, learn.LONG_SENTENCE if card.kind == "text" else SERIES)
+    lesson = learn.lesson(card, learn.LONG_SENTENCE if card.kind == "text" else SYMBOLS if card.reads_symbols else SERIES)
     for layer, states in enumerate(lesson.trace.layers):
         for unit in (0, states.units // 2, states.units - 1):
             for step in range(lesson.trace.steps):

@@ -399,7 +399,8 @@ def test_trainings_beyond_the_limit_wait_in_line(server):
     from gradio_client.utils import Status
 
     first_client, second_client = Client(server.url, verbose=False), Client(server.url, verbose=False)
-    first = first_client.submit("long-dependency", ["torch-lstm"], 30, "tanh", 0.001, api_name="/train")
+    # Reviews at a tiny learning rate: no early stop, so the first training outlasts the check.
+    first = first_client.submit("rotten-tomatoes", ["torch-lstm"], 30, "tanh", 1e-5, api_name="/train")
     deadline = time.monotonic() + 120
     while "running" not in str(first.outputs()[-1:]) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -523,14 +524,16 @@ def test_the_page_shows_the_same_messages(server, tmp_path):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server.url, wait_until="domcontentloaded")
         page.get_by_role("tab", name="Compare series").click()
-        page.get_by_label("Numbers (commas, spaces or new lines)").fill("1, 2, nan, 4")
+        page.locator("#series-task label", has_text="Sunspots").click()  # the forecasting models read numbers
+        page.wait_for_function("() => document.querySelector('#series-text textarea').value.startsWith('5, 11')")
+        page.locator("#series-text textarea").fill("1, 2, nan, 4")
         page.locator("#compare-series").click()
         page.get_by_text("value 3 of the series is 'nan'").first.wait_for(timeout=30_000)
         page.get_by_role("tab", name="Train").click()
         page.get_by_text("Add a checkpoint trained elsewhere").click()
-        page.locator("input[type=file]").last.set_input_files(str(corrupt))
+        page.locator("#checkpoint-upload input[type=file]").set_input_files(str(corrupt))
         # the upload finishes in the background: click once the page shows the file, or no file is sent
-        page.get_by_text("weights.safetensors").first.wait_for(timeout=60_000)
+        page.locator("#checkpoint-upload").get_by_text("weights.safetensors").first.wait_for(timeout=60_000)
         page.get_by_role("button", name="Add the checkpoint").click()
         page.get_by_text("not a readable safetensors checkpoint").first.wait_for(timeout=30_000)
     assert not (tmp_path / "pwned").exists()

@@ -20,12 +20,12 @@ import numpy as np
 
 from . import lab
 from .errors import InputError
-from .prepare import encode_text, model_input
+from .prepare import encode_symbols, encode_text, model_input
 from .reference import RECURRENT_BIAS_FAMILIES, embed
 from .spec import ModelSpec
 from .trace import GATES, GRU_GATES, Trace
 from .weights import Weights
-from .workbench import CACHE, ModelCard, catalog, compare_series, compare_text
+from .workbench import CACHE, ModelCard, catalog, compare_series, compare_symbols, compare_text
 
 # The lab's long-dependency models trained at this lag: the plain RNN and both LSTMs solved it
 # (test accuracy 1.0), so what differs on the seed's longer sentence is memory, not training.
@@ -118,10 +118,13 @@ def find_card(card_id: str) -> ModelCard:
 
 # ----- one input through one model -----
 def lesson(card: ModelCard, raw) -> Lesson:
-    """Run ``raw`` (a text, or a series of numbers for a series model) through the workbench, exactly
-    as the comparison does, and keep what the equations need."""
+    """Run ``raw`` (a text; symbols typed out for a symbol-sequence model; a series of numbers for a
+    forecasting model) through the workbench, exactly as the comparison does, and keep what the
+    equations need."""
     if card.kind == "text":
         [answer] = compare_text(raw, [card])
+    elif card.reads_symbols:
+        [answer] = compare_symbols(raw, [card])
     else:
         [answer] = compare_series(raw, [card])
     if answer.error:
@@ -132,6 +135,8 @@ def lesson(card: ModelCard, raw) -> Lesson:
     state = meta["preprocessing"]
     if card.kind == "text":
         x, _ = encode_text(raw, state)
+    elif card.reads_symbols:
+        x, _ = encode_symbols(raw, state)
     else:
         values = np.asarray(raw, dtype=np.float64)
         x = model_input(values.reshape(len(values), -1), state)

@@ -600,7 +600,8 @@ def build() -> gr.Blocks:
                 cancel_button.click(cancel_training, None, train_status, api_name="cancel_training")
                 with gr.Accordion(i18n("add_checkpoint_title"), open=False):
                     gr.Markdown(i18n("add_checkpoint_intro"))
-                    checkpoint_file = gr.File(label=i18n("checkpoint"), file_types=[".safetensors"], type="filepath")
+                    checkpoint_file = gr.File(label=i18n("checkpoint"), file_types=[".safetensors"], type="filepath",
+                                              elem_id="checkpoint-upload")
                     add_button = gr.Button(i18n("add_checkpoint"))
                     added = gr.Markdown(elem_id="added-checkpoint")
                 add_button.click(run_add_checkpoint, checkpoint_file, [added, text_models, series_models],

@@ -72,7 +72,7 @@ def fitting_input(card, text: str) -> str:
 
 def open_lesson(card, text: str):
     try:
-        return learn.lesson(card, text if card.kind == "text" else parse_series(text))
+        return learn.lesson(card, text if card.kind == "text" or card.reads_symbols else parse_series(text))
     except ZooError as err:
         raise gr.Error(str(err)) from None
 
