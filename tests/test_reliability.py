@@ -531,8 +531,11 @@ def test_the_page_shows_the_same_messages(server, tmp_path):
         page.get_by_text("value 3 of the series is 'nan'").first.wait_for(timeout=30_000)
         page.get_by_role("tab", name="Train").click()
         page.get_by_text("Add a checkpoint trained elsewhere").click()
-        page.locator("#checkpoint-upload input[type=file]").set_input_files(str(corrupt))
-        # the upload finishes in the background: click once the page shows the file, or no file is sent
+        # Choose the file as a person does: click the drop zone, answer the file chooser; then wait until the
+        # page shows the file (the upload finishes in the background; clicking Add before sends no file).
+        with page.expect_file_chooser() as chooser:
+            page.locator("#checkpoint-upload").get_by_text("Click to Upload").click()
+        chooser.value.set_files(str(corrupt))
         page.locator("#checkpoint-upload").get_by_text("weights.safetensors").first.wait_for(timeout=60_000)
         page.get_by_role("button", name="Add the checkpoint").click()
         page.get_by_text("not a readable safetensors checkpoint").first.wait_for(timeout=30_000)
