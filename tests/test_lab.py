@@ -810,3 +810,29 @@ def test_browser_learn_tab_in_both_languages(browser, server, locale, words, abs
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_a_plugin_backend_trains_from_the_train_tab(server, client):
+    """The example plugin's GRU (installed as a third party would) is offered by the Train tab and
+    trains like a bundled backend; its model joins the text models. Last in the module: it adds a
+    checkpoint that the exact model lists of the tests above do not expect."""
+    from zoo.plugins import registry
+
+    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/train"]
+    [backends] = [p for p in info["parameters"] if p["parameter_name"] == "backends"]
+    offered = set(re.findall(r"'([\w-]+)'", str(backends["python_type"])))
+    assert {e.name for e in registry().available_backends()} <= offered and "torch-gru" in offered, offered
+    status, curves, results, text_models, _ = client.predict("long-dependency", ["torch-gru"], 1, "tanh", 0.003,
+                                                            api_name="/train")
+    assert status == "**torch-gru**: done 100%", status
+    [row] = results["data"]
+    assert row[:4] == ["torch-gru", "long-dependency", "done", 1], row
+    assert [t["name"] for t in figure(curves)["data"]] == ["torch-gru train", "torch-gru validation"]
+    assert "trained/long-dependency-torch-gru-seed0" in [value for _, value in text_models["choices"]]
+    assert (server.checkpoints / "long-dependency-torch-gru-seed0.safetensors").is_file()
+    # and its gates show in Compare text like an LSTM's: z, r and n of the followed unit
+    gru = client.predict("He likes a girl but he likes a boy.", ["trained/long-dependency-torch-gru-seed0"], 0, -1,
+                         api_name="/compare_text")[4]
+    titles = [a["text"] for a in figure(gru)["layout"]["annotations"]]
+    assert titles == ["update gate z", "reset gate r", "candidate n"], titles
+    assert {trace_model(t).split(",")[0] for t in figure(gru)["data"]} == {"torch-gru"}

@@ -582,7 +582,9 @@ def build() -> gr.Blocks:
             with gr.Tab(i18n("tab_train")):
                 with gr.Row():
                     train_dataset = gr.Dropdown(datasets, value="long-dependency", label=i18n("dataset"))
-                    train_backends = gr.CheckboxGroup(["keras-lstm", "torch-lstm", "numpy-rnn"], value=["torch-lstm", "numpy-rnn"], label=i18n("backends"))
+                    # Every backend that can run here, a plugin's as much as a bundled one.
+                    train_backends = gr.CheckboxGroup([e.name for e in registry().available_backends()],
+                                                      value=["torch-lstm", "numpy-rnn"], label=i18n("backends"))
                 with gr.Row():
                     epochs = gr.Slider(1, 30, value=5, step=1, label=i18n("epochs"))
                     activation = gr.Radio(["tanh", "relu"], value="tanh", label=i18n("head_activation"))
