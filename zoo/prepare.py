@@ -42,7 +42,6 @@ class Prepared:
         return self.spec.task
 
 
-
 def prepare(dataset: Dataset, *, spec: ModelSpec | None = None, split_seed: int = 0, max_vocab: int = 4000,
             max_length: int = 100, window: int = 24, target: str = "forecast", state: dict | None = None) -> Prepared:
     """Make ``dataset`` into splits. ``spec`` supplies the architecture (the data decides input kind,
@@ -187,13 +186,18 @@ def _prepare_sequences(dataset: SequenceDataset, base: ModelSpec, split_seed: in
     return Prepared(*splits, spec=spec, state=state, raw=raw)
 
 
+def symbol_parts(text: str) -> list[str]:
+    """The symbols of a typed sequence, in order (separated as the numbers of a series are)."""
+    return [part for part in SYMBOL_SEPARATORS.split(text.strip()) if part]
+
+
 def encode_symbols(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
     """A sequence typed as symbols ("X a b d … Y c") as the one-hot (T, F) steps a model of a symbol
     task reads, and the symbols as its step labels."""
     symbols = state["symbols"]
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"type a sequence of symbols first, e.g. {' '.join(symbols[:3])}")
-    typed = [part for part in SYMBOL_SEPARATORS.split(text.strip()) if part]
+    typed = symbol_parts(text)
     unknown = sorted({part for part in typed if part not in symbols})
     if unknown:
         raise InputError(f"this model reads the symbols {', '.join(symbols)}; not {', '.join(map(repr, unknown[:5]))}")

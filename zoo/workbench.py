@@ -26,7 +26,7 @@ from . import checkpoint
 from .backend import Backend
 from .errors import BackendError, CheckpointError, InputError, ZooError
 from .limits import LIMITS, limit, max_bytes
-from .prepare import encode_symbols, encode_text, forecast_levels, model_input, text_tokens, windows
+from .prepare import encode_symbols, encode_text, forecast_levels, model_input, symbol_parts, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
 from .trace import Trace
 from .train import TrainConfig, default_checkpoint_dir, train
@@ -276,7 +276,7 @@ def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
     whole sequence and its trace, step by step."""
     if not isinstance(text, str) or not text.strip():
         raise InputError("type a sequence of symbols first")
-    check_series_length(len(text.split()))
+    check_series_length(len(symbol_parts(text)))
     symbol_cards = [card for card in cards if card.reads_symbols]
     if not symbol_cards:
         raise InputError("none of the chosen models reads a sequence of symbols: pick one of that task's models")

@@ -36,15 +36,14 @@ REVIEW_EXAMPLES = [
     "A gorgeous, witty, seductive movie.",
     "The plot is a dull, tedious mess that never comes to life.",
     "Not bad at all: funny, sharp and surprisingly moving.",
-    "그는 예쁜 소녀를 좋아한다",
 ]
+KOREAN_SENTENCE = "그는 예쁜 소녀를 좋아한다"  # words no model knows: each answers with its unknown-word note
 
 
 def generated_examples(dataset: str, count: int = 2) -> list[str]:
     """Sentences of a generated text task with the most words between what must be remembered and the
     question, one of each label where the task has two."""
     from zoo.datasets import load_dataset
-    from zoo.pretrained import default_run
 
     data = load_dataset(dataset, **{**default_run(dataset).dataset_params, "n": 200})
     longest = sorted(range(len(data.texts)), key=lambda i: -len(data.texts[i]))
@@ -54,10 +53,11 @@ def generated_examples(dataset: str, count: int = 2) -> list[str]:
 
 def text_examples(dataset: str) -> list[str]:
     if dataset == "rotten-tomatoes":
-        return REVIEW_EXAMPLES + NOTES_SENTENCES
+        return REVIEW_EXAMPLES + [KOREAN_SENTENCE] + NOTES_SENTENCES
     if dataset == "long-dependency":
-        return NOTES_SENTENCES + generated_examples(dataset) + ["He likes a girl and the old house near the river with blue windows but he likes a boy.", REVIEW_EXAMPLES[-1]]
-    return NOTES_SENTENCES + REVIEW_EXAMPLES
+        return NOTES_SENTENCES + generated_examples(dataset) + [
+            "He likes a girl and the old house near the river with blue windows but he likes a boy.", KOREAN_SENTENCE]
+    return NOTES_SENTENCES + REVIEW_EXAMPLES + [KOREAN_SENTENCE]
 
 
 SERIES_EXAMPLE = ", ".join(str(v) for v in [
@@ -249,7 +249,7 @@ def choose_task(kind: str):
 def series_example(dataset: str, seed: int = 0) -> tuple:
     """What the series box and the source choice show for a task: a sequence drawn from a symbol
     task's generator, or the sunspot example for a forecasting task."""
-    return (symbol_example(dataset, seed)[0] if is_symbol_task(dataset) else SERIES_EXAMPLE), "paste"
+    return (symbol_example(dataset, seed) if is_symbol_task(dataset) else SERIES_EXAMPLE), "paste"
 
 
 def is_symbol_task(dataset: str) -> bool:
@@ -260,8 +260,7 @@ def draw_series_example(dataset, request: gr.Request):
     """Another sequence of the chosen task, drawn from its generator with a fresh seed."""
     if not is_symbol_task(dataset):
         return gr.skip(), gr.skip()
-    text, _ = symbol_example(dataset, seed=int.from_bytes(os.urandom(4), "little"))
-    return text, "paste"
+    return series_example(dataset, seed=int.from_bytes(os.urandom(4), "little"))
 
 
 # ----- compare series -----
@@ -294,14 +293,13 @@ def csv_columns(upload):
     return gr.update(choices=list(frame.columns), value=numeric[0] if numeric else None)
 
 
-def symbol_example(dataset: str, seed: int = 0) -> tuple[str, str]:
-    """One sequence of a symbol task drawn from its generator (the shipped default's length), typed
-    out, and its class."""
+def symbol_example(dataset: str, seed: int = 0) -> str:
+    """One sequence of a symbol task drawn from its generator (the shipped default's length), typed out."""
     from zoo.datasets import load_dataset
     from zoo.prepare import decode_symbols
 
     data = load_dataset(dataset, **{**default_run(dataset).dataset_params, "n": 4, "seed": seed})
-    return decode_symbols(data.x[0], data.symbols), data.classes[int(data.y[0])]
+    return decode_symbols(data.x[0], data.symbols)
 
 
 def run_compare_symbols(pasted, cards, layer, unit, scale, view, lang):
@@ -485,8 +483,8 @@ def state_views(prefix: str):
     heatmaps = gr.Plot(label=i18n("hidden_states"), elem_id=f"{prefix}-heatmaps")
     gr.Markdown(i18n("read_heatmap"))
     with gr.Row():
-        # Each compare sets the choices to its models' layers; the API may ask for any layer (the plots skip
-        # the models that do not have it).
+        # Each compare sets the choices to its models' layers; the API may send any number (a layer none
+        # of the chosen models has is the request's error, in layer_choices).
         layer = gr.Dropdown([0], value=0, label=i18n("follow_layer"), scale=1, allow_custom_value=True, elem_id=f"{prefix}-layer")
         unit = gr.Dropdown([(i18n("unit_auto"), AUTO_UNIT)] + [(str(u), u) for u in range(64)], value=AUTO_UNIT,
                            label=i18n("follow_unit"), scale=2, elem_id=f"{prefix}-unit")
