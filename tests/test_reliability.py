@@ -23,7 +23,7 @@ from conftest import require_module  # noqa: E402
 
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
-from labserver import ROOT, chromium, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402
+from labserver import ROOT, chromium, choose_file, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -531,12 +531,7 @@ def test_the_page_shows_the_same_messages(server, tmp_path):
         page.get_by_text("value 3 of the series is 'nan'").first.wait_for(timeout=30_000)
         page.get_by_role("tab", name="Train").click()
         page.get_by_text("Add a checkpoint trained elsewhere").click()
-        # Choose the file as a person does: click the drop zone, answer the file chooser; then wait until the
-        # page shows the file (the upload finishes in the background; clicking Add before sends no file).
-        with page.expect_file_chooser() as chooser:
-            page.locator("#checkpoint-upload").get_by_text("Click to Upload").click()
-        chooser.value.set_files(str(corrupt))
-        page.locator("#checkpoint-upload").get_by_text("weights.safetensors").first.wait_for(timeout=60_000)
+        choose_file(page, "checkpoint-upload", corrupt)  # clicking Add before the upload ends sends no file
         page.get_by_role("button", name="Add the checkpoint").click()
         page.get_by_text("not a readable safetensors checkpoint").first.wait_for(timeout=30_000)
     assert not (tmp_path / "pwned").exists()
