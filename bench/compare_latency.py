@@ -13,6 +13,7 @@ import numpy as np
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from common import interleaved, save  # noqa: E402
 
+import zoo  # noqa: E402
 from zoo import checkpoint  # noqa: E402
 from zoo.prepare import encode_text  # noqa: E402
 from zoo.pretrained import PRETRAINED_DIR  # noqa: E402
@@ -32,7 +33,7 @@ def keras_sequential(path):
     """The seed's model as a user writes it, carrying the checkpoint's weights."""
     import keras
 
-    model = checkpoint.load(path)
+    model = zoo.Backend.load(path)
     spec, w = model.spec, model.get_weights()
     net = keras.Sequential([
         keras.Input((None,), dtype="int64"),

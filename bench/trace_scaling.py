@@ -21,7 +21,7 @@ from zoo.weights import random_weights
 name, steps = sys.argv[1], int(sys.argv[2])
 spec = ModelSpec()
 model = registry().create(name, spec)
-model.set_weights(random_weights(spec, 0, model.gates))
+model.set_weights(random_weights(spec, 0, model.layout))
 x = np.random.default_rng(0).integers(1, spec.vocab_size, size=steps)
 model.trace(x[:10])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

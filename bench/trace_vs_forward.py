@@ -23,7 +23,7 @@ def main() -> None:
     ratios = {}
     for name in ("torch-lstm", "keras-lstm"):
         model = registry().create(name, spec)
-        model.set_weights(random_weights(spec, 0, model.gates))
+        model.set_weights(random_weights(spec, 0, model.layout))
         if name == "torch-lstm":
             import torch
 

@@ -66,23 +66,75 @@ def run_zoo(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
     return run_python(f"import sys; from zoo.cli import main; sys.exit(main({list(args)!r}))", env=env, timeout=timeout)
 
 
+# Throwaway plugins' sources, for fake_plugins: one that works and one for each way a plugin can fail.
+GOOD_PLUGIN = '''
+import zoo
+
+@zoo.hookimpl
+def register_backends(register):
+    register(zoo.BackendInfo(name="throwaway-rnn", family="rnn", framework="NumPy",
+                             factory="zoo_rnn.model:NumpyRNN", module="numpy"))
+'''
+BROKEN_IMPORT = "raise ImportError('this plugin is broken on purpose')\n"
+WRONG_ARGUMENT = '''
+import zoo
+
+@zoo.hookimpl
+def register_backends(callback):
+    pass
+'''
+UNKNOWN_HOOK = '''
+import zoo
+
+@zoo.hookimpl
+def register_widgets(register):
+    pass
+'''
+DUPLICATE_NAME = '''
+import zoo
+
+@zoo.hookimpl
+def register_backends(register):
+    register(zoo.BackendInfo(name="torch-lstm", family="lstm", framework="PyTorch",
+                             factory="nowhere:Nothing", module="numpy"))
+'''
+RAISES_IN_HOOK = '''
+import zoo
+
+@zoo.hookimpl
+def register_backends(register):
+    raise RuntimeError("hook exploded")
+'''
+MISSING_FRAMEWORK = '''
+import zoo
+
+@zoo.hookimpl
+def register_backends(register):
+    register(zoo.BackendInfo(name="jaxless-lstm", family="lstm", framework="JAX",
+                             factory="nowhere:Nothing", module="surely_not_installed_framework",
+                             install="pip install surely-not-installed-framework"))
+'''
+
+
+def install_plugins(folder: Path, modules: dict[str, str], entry_points: list[str] | None = None, name: str = "zoo-fake-plugins") -> dict:
+    """Install throwaway plugins through the real entry-point mechanism: the modules' sources, and a
+    .dist-info folder declaring ``entry_points`` (every module by default) in the ``rnn_zoo`` group. Returns
+    the environment (PYTHONPATH) under which a fresh interpreter finds them."""
+    folder.mkdir(exist_ok=True)
+    for module, source in modules.items():
+        (folder / f"{module}.py").write_text(textwrap.dedent(source))
+    info = folder / f"{name.replace('-', '_')}-0.0.1.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.0.1\n")
+    declared = [f"{module} = {module}" for module in (modules if entry_points is None else entry_points)]
+    (info / "entry_points.txt").write_text("\n".join(["[rnn_zoo]", *declared]) + "\n")
+    return {"PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
+
+
 @pytest.fixture
 def fake_plugins(tmp_path):
-    """Install throwaway plugins through the real entry-point mechanism: a module and a
-    .dist-info folder declaring it in the ``rnn_zoo`` group, found via PYTHONPATH."""
-
-    def install(plugins: dict[str, str]) -> dict:
-        lines = ["[rnn_zoo]"]
-        for name, source in plugins.items():
-            (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
-            lines.append(f"{name} = {name}")
-        info = tmp_path / "zoo_fake_plugins-0.0.1.dist-info"
-        info.mkdir(exist_ok=True)
-        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zoo-fake-plugins\nVersion: 0.0.1\n")
-        (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
-        return {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
-
-    return install
+    """install_plugins into the test's own folder: ``fake_plugins({module: source})`` gives the environment."""
+    return lambda plugins: install_plugins(tmp_path, plugins)
 
 
 def parse_json(out: subprocess.CompletedProcess):

@@ -16,17 +16,17 @@ from zoo.weights import random_weights
 @pytest.fixture
 def rnn():
     model = zoo.registry().create("numpy-rnn", TOKEN_SPEC)
-    model.set_weights(random_weights(TOKEN_SPEC, 0, model.gates))
+    model.set_weights(random_weights(TOKEN_SPEC, 0, model.layout))
     return model
 
 
 def test_metadata_travels_with_the_weights(rnn, tmp_path):
     path = rnn.save(tmp_path / "m.safetensors", {"vocabulary": ["<pad>", "<unk>", "좋다"]}) or tmp_path / "m.safetensors"
     meta = checkpoint.read_metadata(path)
-    assert meta["backend"] == "numpy-rnn" and meta["family"] == "rnn" and meta["gates"] == 1
+    assert meta["backend"] == "numpy-rnn" and meta["family"] == "rnn" and meta["format"] == checkpoint.FORMAT
     assert meta["vocabulary"][2] == "좋다"
     assert zoo.ModelSpec.from_dict(meta["spec"]) == TOKEN_SPEC
-    loaded = checkpoint.load(path)
+    loaded = zoo.Backend.load(path)
     x = sample_inputs(TOKEN_SPEC, 2, 5)
     assert loaded.name == "numpy-rnn"
     np.testing.assert_array_equal(loaded.predict(x), rnn.predict(x))
@@ -38,7 +38,7 @@ def test_an_lstm_checkpoint_does_not_load_into_a_plain_rnn(tmp_path):
     lstm = build("torch-lstm", TOKEN_SPEC, weights_seed=0)
     lstm.save(tmp_path / "lstm.safetensors")
     with pytest.raises(zoo.CheckpointError, match="lstm weights from torch-lstm"):
-        checkpoint.load(tmp_path / "lstm.safetensors", backend="numpy-rnn")
+        zoo.Backend.load(tmp_path / "lstm.safetensors", name="numpy-rnn")
 
 
 @pytest.mark.parametrize("content", [
@@ -74,7 +74,7 @@ def test_a_pickle_disguised_as_weights_is_never_executed(tmp_path, monkeypatch):
     path = tmp_path / "weights.safetensors"
     path.write_bytes(pickle.dumps({"recurrent.0.W": Boobytrap()}))
     with pytest.raises(zoo.CheckpointError):
-        checkpoint.load(path)
+        zoo.Backend.load(path)
     assert not marker.exists()
 
 
@@ -105,7 +105,7 @@ def test_tensors_that_do_not_fit_the_spec_are_refused(rnn, tmp_path):
     weights["output.W"] = np.zeros((9, 9), np.float32)
     save_file(weights, str(path), metadata={checkpoint.METADATA_KEY: __import__("json").dumps(meta)})
     with pytest.raises(zoo.WeightsError, match="output.W"):
-        checkpoint.load(path)
+        zoo.Backend.load(path)
 
 
 def test_a_crash_during_save_leaves_the_previous_checkpoint_intact(rnn, tmp_path, monkeypatch):
@@ -128,6 +128,7 @@ def test_a_crash_during_save_leaves_the_previous_checkpoint_intact(rnn, tmp_path
 
 def test_caller_metadata_cannot_overwrite_what_describes_the_weights(rnn, tmp_path):
     path = tmp_path / "m.safetensors"
-    rnn.save(path, {"backend": "torch-lstm", "gates": 4, "spec": {"input": "features"}, "note": "kept"})
+    rnn.save(path, {"backend": "torch-lstm", "family": "lstm", "spec": {"input": "features"}, "format": "mine", "note": "kept"})
     meta = checkpoint.read_metadata(path)
-    assert (meta["backend"], meta["gates"], meta["spec"]["input"], meta["note"]) == ("numpy-rnn", 1, "tokens", "kept")
+    assert (meta["backend"], meta["family"], meta["spec"]["input"], meta["note"]) == ("numpy-rnn", "rnn", "tokens", "kept")
+    assert meta["format"] == checkpoint.FORMAT

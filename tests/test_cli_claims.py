@@ -46,8 +46,8 @@ def test_train_target_updown_makes_a_binary_series_model(tmp_path):
                                 "--epochs", "2", "--out", str(path), "--json"))
     assert result["checkpoint"] == str(path) and set(result["test"]) >= {"accuracy", "f1"}
     assert 0.0 <= result["test"]["accuracy"] <= 1.0
-    spec, _, meta = checkpoint.read(path)
-    assert spec.task == "binary" and meta["config"]["target"] == "updown"
+    meta = checkpoint.read_metadata(path)
+    assert meta["spec"]["task"] == "binary" and meta["config"]["target"] == "updown"
     evaluated = parse_json(run_zoo("evaluate", str(path), "--json"))
     assert evaluated["task"] == "binary" and evaluated["metrics"] == pytest.approx(result["test"])
 

@@ -1,4 +1,5 @@
 """The GRU family in the core: the reference equations, the layout with a recurrent bias, the trace."""
+import dataclasses
 import math
 
 import numpy as np
@@ -8,6 +9,7 @@ from zoo import reference
 from zoo.spec import ModelSpec
 from zoo.trace import LayerTrace, Trace
 from zoo.errors import WeightsError
+from zoo.family import GRU
 from zoo.weights import canonical_shapes, check_weights, init_weights, random_weights
 
 from conftest import require_module
@@ -53,8 +55,8 @@ def test_gru_reference_equals_keras_gru_given_the_canonical_weights_as_they_are(
 
 
 def test_a_recurrent_bias_adds_b_U_after_each_layers_b_and_nothing_else():
-    plain = canonical_shapes(SPEC, 3)
-    with_bias = canonical_shapes(SPEC, 3, recurrent_bias=True)
+    plain = canonical_shapes(SPEC, dataclasses.replace(GRU, recurrent_bias=False))
+    with_bias = canonical_shapes(SPEC, GRU)
     assert {name: shape for name, shape in with_bias.items() if not name.endswith(".b_U")} == plain
     assert with_bias["recurrent.0.b_U"] == (9,) and with_bias["recurrent.1.b_U"] == (6,)
     names = list(with_bias)
@@ -62,18 +64,18 @@ def test_a_recurrent_bias_adds_b_U_after_each_layers_b_and_nothing_else():
 
 
 def test_gru_initial_weights_have_zero_biases_and_are_checked_with_b_U():
-    weights = init_weights(SPEC, 0, 3, recurrent_bias=True)
+    weights = init_weights(SPEC, 0, GRU)
     assert not weights["recurrent.0.b"].any() and not weights["recurrent.0.b_U"].any()
-    check_weights(weights, SPEC, 3, recurrent_bias=True)
+    check_weights(weights, SPEC, GRU)
     with pytest.raises(WeightsError, match="unexpected.*b_U"):
-        check_weights(weights, SPEC, 3)
+        check_weights(weights, SPEC, dataclasses.replace(GRU, recurrent_bias=False))
     del weights["recurrent.1.b_U"]
     with pytest.raises(WeightsError, match="missing.*recurrent.1.b_U"):
-        check_weights(weights, SPEC, 3, recurrent_bias=True)
+        check_weights(weights, SPEC, GRU)
 
 
 def test_forward_reads_b_U_for_a_gru():
-    weights = random_weights(SPEC, 1, 3, recurrent_bias=True)
+    weights = random_weights(SPEC, 1, GRU)
     x = np.random.default_rng(1).normal(size=(5, 2))
     trace = reference.forward(weights, SPEC, "gru", x)
     moved = dict(weights, **{"recurrent.0.b_U": weights["recurrent.0.b_U"] + 0.5})

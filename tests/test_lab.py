@@ -412,17 +412,17 @@ def test_trained_model_is_offered_to_a_new_session(server, trained):
 def test_train_with_the_relu_head(server, client, trained):
     """The Train tab's relu choice reaches the model: its checkpoint has a relu head, and what the lab
     serves for it is the reference's relu head on its weights (a tanh head would answer otherwise)."""
-    from zoo import checkpoint, reference
+    from zoo import Backend, reference
     from zoo.workbench import catalog, compare_series as core_compare_series
 
     status, _, results, _, series_models = client.predict("sunspots", ["numpy-rnn"], 1, "relu", 0.001, api_name="/train")
     assert status == "**numpy-rnn**: done 100%", status
     model_id = "trained/sunspots-numpy-rnn-seed0"
     assert model_id in [value for _, value in series_models["choices"]]
-    spec, weights, _ = checkpoint.read(server.checkpoints / "sunspots-numpy-rnn-seed0.safetensors")
+    model = Backend.load(server.checkpoints / "sunspots-numpy-rnn-seed0.safetensors")
+    spec, weights = model.spec, model.get_weights()
     assert spec.activation == "relu" and spec.head, spec
     x = np.random.default_rng(0).normal(size=(24, spec.n_features))
-    model = checkpoint.load(server.checkpoints / "sunspots-numpy-rnn-seed0.safetensors")
     relu_out = reference.forward(weights, spec, "rnn", x).output
     tanh_out = reference.forward(weights, spec.replace(activation="tanh"), "rnn", x).output
     np.testing.assert_allclose(model.predict(x[None])[0], relu_out, atol=1e-5)

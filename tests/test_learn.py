@@ -10,6 +10,7 @@ import pytest
 
 from zoo import learn
 from zoo.errors import InputError
+from zoo.family import FAMILIES, LSTM, RNN
 from zoo.reference import forward, sigmoid
 from zoo.spec import ModelSpec
 from zoo.weights import random_weights
@@ -67,8 +68,7 @@ def test_equations_hold_on_the_reference_model(family):
     """A two-layer model with every weight random: the terms rebuild each trace value to float64 precision,
     so a wrong gate block, weight column or layer input shows at once."""
     spec = ModelSpec(vocab_size=20, embedding_dim=5, recurrent=(6, 4), head=(3,))
-    gates = {"lstm": 4, "gru": 3, "rnn": 1}[family]
-    weights = random_weights(spec, seed=3, gates=gates, scale=1.0, recurrent_bias=family == "gru")
+    weights = random_weights(spec, seed=3, family=FAMILIES[family], scale=1.0)
     x = np.array([3, 7, 1, 19, 4, 4, 12])
     trace = forward(weights, spec, family, x)
     for layer, units in enumerate(spec.recurrent):
@@ -84,7 +84,7 @@ def test_equations_hold_on_the_reference_model(family):
 
 def test_values_are_the_trace_values():
     spec = ModelSpec(vocab_size=20, embedding_dim=5, recurrent=(6, 4), head=(3,))
-    weights = random_weights(spec, seed=1, gates=4)
+    weights = random_weights(spec, seed=1, family=LSTM)
     x = np.array([2, 5, 9])
     trace = forward(weights, spec, "lstm", x)
     found = learn.step_equations(weights, spec, "lstm", x, trace, 1, 2, 2)
@@ -97,7 +97,7 @@ def test_values_are_the_trace_values():
 
 def test_out_of_range_choices_are_refused():
     spec = ModelSpec(vocab_size=20, embedding_dim=5, recurrent=(6,), head=())
-    weights = random_weights(spec, seed=1, gates=1)
+    weights = random_weights(spec, seed=1, family=RNN)
     trace = forward(weights, spec, "rnn", np.array([2, 5]))
     for layer, unit, step in ((1, 0, 0), (0, 6, 0), (0, 0, 2)):
         with pytest.raises(InputError):
@@ -178,8 +178,7 @@ def test_rendered_maths_shows_the_numbers(family):
     from zoo_lab.learn_tab import equations_markdown, number
 
     spec = ModelSpec(vocab_size=20, embedding_dim=5, recurrent=(6,), head=())
-    gates = {"lstm": 4, "gru": 3, "rnn": 1}[family]
-    weights = random_weights(spec, seed=2, gates=gates, scale=1.0, recurrent_bias=family == "gru")
+    weights = random_weights(spec, seed=2, family=FAMILIES[family], scale=1.0)
     x = np.array([3, 7, 1])
     found = learn.step_equations(weights, spec, family, x, forward(weights, spec, family, x), 0, 1, 2)
     for lang in ("en", "ko"):

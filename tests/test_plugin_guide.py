@@ -10,17 +10,18 @@ import pytest
 from zoo import Backend, BackendInfo, DatasetInfo, hookspecs, plugins, testing
 from zoo.cli import main
 
-from conftest import parse_json, run_zoo
+from conftest import BROKEN_IMPORT, DUPLICATE_NAME, GOOD_PLUGIN, MISSING_FRAMEWORK, RAISES_IN_HOOK, parse_json, run_zoo
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = (ROOT / "docs" / "plugin-guide.md").read_text()
 HOOKS = {name: fn for name, fn in vars(hookspecs).items() if hasattr(fn, "rnn_zoo_spec")}
 
 
-def section(title: str) -> str:
-    start = GUIDE.index(f"\n## {title}\n")
-    end = GUIDE.find("\n## ", start + 1)
-    return GUIDE[start:end if end != -1 else None]
+def section(title: str, text: str = GUIDE) -> str:
+    """The ``## title`` section of a Markdown text (the guide's by default), up to the next one."""
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end != -1 else None]
 
 
 def test_the_hookspecs_are_found():
@@ -56,8 +57,10 @@ def test_every_contract_method_and_class_attribute_is_documented():
     for name in sorted(Backend.__abstractmethods__):
         params = ", ".join(list(inspect.signature(getattr(Backend, name)).parameters)[1:])
         assert f"`{name}({params})`" in contract, name
-    for attribute in ("family", "gates", "recurrent_bias"):
-        assert f"`{attribute}`" in contract
+    class_attributes = [name for name, kind in Backend.__annotations__.items() if str(kind).startswith("ClassVar")]
+    assert sorted(class_attributes) == ["capabilities", "family"]
+    for attribute in class_attributes:
+        assert f"`{attribute}" in contract, attribute
 
 
 def test_every_check_of_the_kit_is_documented_under_its_kind():
@@ -90,19 +93,11 @@ def test_every_zoo_command_the_guide_shows_exists(capsys):
 
 
 def test_the_readme_links_the_guide():
-    assert "(docs/plugin-guide.md)" in section_of(ROOT / "README.md", "Plugins")
-
-
-def section_of(path: Path, title: str) -> str:
-    text = path.read_text()
-    start = text.index(f"\n## {title}\n")
-    return text[start:text.find("\n## ", start + 1)]
+    assert "(docs/plugin-guide.md)" in section("Plugins", (ROOT / "README.md").read_text())
 
 
 def test_tracing_hooks_tells_why_each_plugin_loaded_or_not(fake_plugins):
     """What the guide's debugging section promises from RNN_ZOO_TRACE_HOOKS=1, failure by failure."""
-    from test_plugins import BROKEN_IMPORT, DUPLICATE_NAME, GOOD_PLUGIN, MISSING_FRAMEWORK, RAISES_IN_HOOK
-
     env = fake_plugins({"fake_good": GOOD_PLUGIN, "fake_broken": BROKEN_IMPORT, "fake_duplicate": DUPLICATE_NAME,
                         "fake_raises": RAISES_IN_HOOK, "fake_jaxless": MISSING_FRAMEWORK})
     env.update(RNN_ZOO_TRACE_HOOKS="1", RNN_ZOO_BLOCK_PLUGINS="zoo_keras")

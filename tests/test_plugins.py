@@ -5,61 +5,13 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.plugins import Registry
+from zoo.plugins import registered_plugin
 from zoo.testing import TOKEN_SPEC
 
-from conftest import HEAVY, parse_json, run_python, run_zoo
+from conftest import (BROKEN_IMPORT, DUPLICATE_NAME, GOOD_PLUGIN, HEAVY, MISSING_FRAMEWORK, RAISES_IN_HOOK, UNKNOWN_HOOK,
+                      WRONG_ARGUMENT, parse_json, run_python, run_zoo)
 
 BUNDLED = {"keras-lstm", "torch-lstm", "numpy-rnn"}
-
-GOOD_PLUGIN = '''
-import zoo
-
-@zoo.hookimpl
-def register_backends(register):
-    register(zoo.BackendInfo(name="throwaway-rnn", family="rnn", framework="NumPy",
-                             factory="zoo_rnn.model:NumpyRNN", module="numpy"))
-'''
-BROKEN_IMPORT = "raise ImportError('this plugin is broken on purpose')\n"
-WRONG_ARGUMENT = '''
-import zoo
-
-@zoo.hookimpl
-def register_backends(callback):
-    pass
-'''
-UNKNOWN_HOOK = '''
-import zoo
-
-@zoo.hookimpl
-def register_widgets(register):
-    pass
-'''
-DUPLICATE_NAME = '''
-import zoo
-
-@zoo.hookimpl
-def register_backends(register):
-    register(zoo.BackendInfo(name="torch-lstm", family="lstm", framework="PyTorch",
-                             factory="nowhere:Nothing", module="numpy"))
-'''
-RAISES_IN_HOOK = '''
-import zoo
-
-@zoo.hookimpl
-def register_backends(register):
-    raise RuntimeError("hook exploded")
-'''
-MISSING_FRAMEWORK = '''
-import zoo
-
-@zoo.hookimpl
-def register_backends(register):
-    register(zoo.BackendInfo(name="jaxless-lstm", family="lstm", framework="JAX",
-                             factory="nowhere:Nothing", module="surely_not_installed_framework",
-                             install="pip install surely-not-installed-framework"))
-'''
-
 
 def backends_by_name(env=None) -> dict:
     return {row["name"]: row for row in parse_json(run_zoo("backends", "--json", env=env))}
@@ -169,16 +121,32 @@ class ThrowawayPlugin:
 
 
 def test_in_process_plugin_registers_backends_and_datasets():
-    reg = Registry(extra_plugins={"throwaway": ThrowawayPlugin()})
-    entry = reg.backend("inprocess-rnn")
-    assert entry.status == "available" and entry.plugin.name == "throwaway"
-    bad = next(e for e in reg.backends if e.name == "Bad Name!")
-    assert bad.status == "error" and "invalid name" in bad.reason
-    assert [e.name for e in reg.datasets if e.info is not None] == ["tiny"]
-    assert any(e.status == "error" and "expected DatasetInfo" in e.reason for e in reg.datasets)
-    model = reg.create("inprocess-rnn", TOKEN_SPEC)
-    assert model.name == "inprocess-rnn"
-    assert model.trace(np.array([1, 2, 3])).steps == 3
+    with registered_plugin(ThrowawayPlugin(), "throwaway") as reg:
+        assert reg is zoo.registry()  # the process's registry, as the CLI and the lab see it
+        entry = reg.backend("inprocess-rnn")
+        assert entry.status == "available" and entry.plugin.name == "throwaway"
+        bad = next(e for e in reg.backends if e.name == "Bad Name!")
+        assert bad.status == "error" and "invalid name" in bad.reason
+        assert [e.name for e in reg.datasets if e.plugin.name == "throwaway" and e.info is not None] == ["tiny"]
+        assert any(e.status == "error" and "expected DatasetInfo" in e.reason for e in reg.datasets)
+        model = reg.create("inprocess-rnn", TOKEN_SPEC)
+        assert model.name == "inprocess-rnn"
+        assert model.trace(np.array([1, 2, 3])).steps == 3
+    assert all(e.name != "inprocess-rnn" for e in zoo.registry().backends)
+
+
+def test_a_registered_plugin_cannot_take_a_bundled_name_or_a_taken_plugin_name():
+    class Thief:
+        @zoo.hookimpl
+        def register_backends(self, register):
+            register(zoo.BackendInfo(name="numpy-rnn", family="rnn", framework="NumPy", factory="x:y", module="numpy"))
+
+    with registered_plugin(Thief(), "thief") as reg:
+        assert reg.backend("numpy-rnn").plugin.name != "thief"
+        assert any(e.plugin.name == "thief" and e.status == "error" for e in reg.backends)
+        with pytest.raises(ValueError, match="registered already"):
+            with registered_plugin(Thief(), "thief"):
+                pass
 
 
 def test_unknown_backend_names_the_registered_ones():
@@ -193,7 +161,7 @@ def test_a_factory_that_fails_to_import_turns_the_backend_into_an_error():
             register(zoo.BackendInfo(name="ghost", family="rnn", framework="NumPy",
                                      factory="zoo_no_such_module:Ghost", module="numpy"))
 
-    reg = Registry(extra_plugins={"broken": Broken()})
-    with pytest.raises(zoo.BackendUnavailable, match="zoo_no_such_module"):
-        reg.create("ghost")
-    assert reg.backend("ghost").status == "error"
+    with registered_plugin(Broken(), "broken") as reg:
+        with pytest.raises(zoo.BackendUnavailable, match="zoo_no_such_module"):
+            reg.create("ghost")
+        assert reg.backend("ghost").status == "error"

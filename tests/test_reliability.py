@@ -12,14 +12,13 @@ import json
 import pickle
 import re
 import struct
-import textwrap
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import require_module  # noqa: E402
+from conftest import install_plugins, require_module  # noqa: E402
 
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
@@ -76,16 +75,11 @@ FAULTY_BROKEN = 'raise ImportError("libfaulty.so.1: cannot open shared object fi
 FAILS_TO_IMPORT = 'raise RuntimeError("this plugin is broken on purpose")\n'
 
 
-def install_faulty_plugins(folder: Path) -> None:
+def install_faulty_plugins(folder: Path) -> dict:
     """Four bad backends and one plugin that cannot even be imported, as an installed distribution."""
-    folder.mkdir()
-    for name, source in {"zoo_faulty": FAULTY_PLUGIN, "zoo_faulty_models": FAULTY_MODELS,
-                         "zoo_faulty_broken": FAULTY_BROKEN, "zoo_faulty_import": FAILS_TO_IMPORT}.items():
-        (folder / f"{name}.py").write_text(textwrap.dedent(source))
-    info = folder / "zoo_faulty-0.0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zoo-faulty\nVersion: 0.0.1\n")
-    (info / "entry_points.txt").write_text("[rnn_zoo]\nzoo_faulty = zoo_faulty\nzoo_faulty_import = zoo_faulty_import\n")
+    return install_plugins(folder, {"zoo_faulty": FAULTY_PLUGIN, "zoo_faulty_models": FAULTY_MODELS,
+                                    "zoo_faulty_broken": FAULTY_BROKEN, "zoo_faulty_import": FAILS_TO_IMPORT},
+                           entry_points=["zoo_faulty", "zoo_faulty_import"], name="zoo-faulty")
 
 
 def rebrand(source: Path, target: Path, backend: str) -> None:

@@ -57,7 +57,7 @@ def test_a_new_plugin_has_the_entry_point_a_documented_skeleton_and_the_kit(tmp_
     for field in ('name="zoo-scratch-lstm"', 'family="lstm"', 'factory="zoo_scratch_lstm.model:ZooScratchLstm"', 'module="torch"'):
         assert field in registration
     cls = backend_class(plugin.root / "zoo_scratch_lstm" / "model.py")
-    assert cls.name == "ZooScratchLstm" and class_attributes(cls) == {"family": "lstm", "gates": 4}
+    assert cls.name == "ZooScratchLstm" and class_attributes(cls) == {"family": "lstm"}
     methods = {node.name: node for node in cls.body if isinstance(node, ast.FunctionDef)}
     assert sorted(methods) == CONTRACT
     for name, method in methods.items():
@@ -67,14 +67,17 @@ def test_a_new_plugin_has_the_entry_point_a_documented_skeleton_and_the_kit(tmp_
     assert '@parametrize_with_checks(["zoo-scratch-lstm"])' in (plugin.root / "tests" / "test_conformance.py").read_text()
 
 
-@pytest.mark.parametrize("family, framework, gates, attributes, dependencies", [
-    ("gru", "torch", 3, {"recurrent_bias": True}, ["rnn-zoo", "torch"]),
-    ("rnn", "numpy", 1, {}, ["rnn-zoo"]),
+@pytest.mark.parametrize("family, framework, layout, dependencies", [
+    ("gru", "torch", "(inputs, 3H), ``.U`` (H, 3H), ``.b`` (3H,), ``.b_U`` (3H,)", ["rnn-zoo", "torch"]),
+    ("rnn", "numpy", "(inputs, H), ``.U`` (H, H), ``.b`` (H,);", ["rnn-zoo"]),
 ])
-def test_the_family_sets_the_layout_and_the_framework_the_dependency(tmp_path, family, framework, gates, attributes, dependencies):
+def test_the_family_sets_the_layout_and_the_framework_the_dependency(tmp_path, family, framework, layout, dependencies):
+    """The class declares only its family; the docstrings spell out the family's layout from zoo.family."""
     plugin = new_plugin("zoo-scratch", tmp_path / "p", family=family, framework=framework, backend="scratch-net")
+    source = (plugin.root / "zoo_scratch" / "model.py").read_text()
     cls = backend_class(plugin.root / "zoo_scratch" / "model.py")
-    assert cls.name == "ScratchNet" and class_attributes(cls) == {"family": family, "gates": gates, **attributes}
+    assert cls.name == "ScratchNet" and class_attributes(cls) == {"family": family}
+    assert layout in source
     assert tomllib.loads((plugin.root / "pyproject.toml").read_text())["project"]["dependencies"] == dependencies
     assert f'module="{framework}"' in (plugin.root / "zoo_scratch" / "__init__.py").read_text()
 

@@ -160,7 +160,7 @@ def test_datasets_listing_as_json():
 def test_shipped_defaults_exist_are_small_and_load(dataset, backend):
     path = pretrained_path(dataset, backend)
     assert path.is_file() and path.stat().st_size < 1_000_000
-    model = checkpoint.load(path)
+    model = zoo.Backend.load(path)
     meta = checkpoint.read_metadata(path)
     assert model.name == backend and meta["dataset"] == dataset and not meta["history"]["cancelled"]
 
@@ -192,8 +192,8 @@ def test_pretrain_reproduces_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(pretrained, "DEFAULT_RUNS", tuple(r for r in DEFAULT_RUNS if r.dataset == "sunspots"))
     pretrain(tmp_path)
     for backend in BUNDLED_BACKENDS:
-        _, fresh, _ = checkpoint.read(pretrained_path("sunspots", backend, tmp_path))
-        _, shipped, _ = checkpoint.read(pretrained_path("sunspots", backend))
+        _, fresh = checkpoint.read(pretrained_path("sunspots", backend, tmp_path))
+        _, shipped = checkpoint.read(pretrained_path("sunspots", backend))
         for name, value in shipped.items():
             np.testing.assert_allclose(fresh[name], value, atol=1e-6, err_msg=f"{backend} {name}")
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from zoo.backend import SequenceData
+from zoo.sequences import SequenceData
 from zoo.testing import TOKEN_SPEC, build, sample_inputs
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import checkpoint, plugins
-from zoo.plugins import Registry
+from zoo import checkpoint
+from zoo.plugins import registered_plugin
 from zoo.prepare import encode_text
 from zoo.pretrained import PRETRAINED_DIR
 from zoo.workbench import ModelCache, TrainingJob, catalog, compare_series, compare_symbols, compare_text
@@ -44,7 +44,7 @@ def test_symbol_models_answer_a_typed_sequence_with_their_own_trace():
         np.testing.assert_array_equal(steps, data.x[row])  # typing a sequence out loses nothing
         for answer in compare_symbols(typed, cards):
             assert answer.error is None, answer.error
-            model = checkpoint.load(answer.card.path)
+            model = zoo.Backend.load(answer.card.path)
             np.testing.assert_allclose(answer.output, model.predict(data.x[row:row + 1])[0], atol=1e-5)
             assert answer.trace.tokens == labels and answer.trace.steps == 100
             if answer.card.family == "lstm":  # the shipped LSTMs solve the task at this length
@@ -64,7 +64,7 @@ def test_a_bad_symbol_sequence_is_a_clear_error(typed, message):
 
 def test_a_corrupt_file_in_the_cache_does_not_hide_the_good_ones(tmp_path):
     (tmp_path / "broken.safetensors").write_bytes(b"not a checkpoint")
-    good = checkpoint.load(next(PRETRAINED_DIR.glob("sunspots-numpy-rnn*")))
+    good = zoo.Backend.load(next(PRETRAINED_DIR.glob("sunspots-numpy-rnn*")))
     good.save(tmp_path / "good.safetensors", checkpoint.read_metadata(next(PRETRAINED_DIR.glob("sunspots-numpy-rnn*"))))
     assert [card.path.name for card in catalog((tmp_path,))] == ["good.safetensors"]
 
@@ -74,7 +74,7 @@ def test_compare_text_answers_are_the_models_own_predictions():
     answers = compare_text("Not bad at all: funny and sharp.", cards)
     assert [a.card for a in answers] == cards
     for answer in answers:
-        model = checkpoint.load(answer.card.path)
+        model = zoo.Backend.load(answer.card.path)
         ids, tokens = encode_text("Not bad at all: funny and sharp.", checkpoint.read_metadata(answer.card.path)["preprocessing"])
         assert answer.error is None and answer.trace.tokens == tokens
         np.testing.assert_allclose(answer.output, model.predict(ids[None])[0], atol=1e-6)
@@ -114,14 +114,13 @@ class RaisingPlugin:
                                  factory="test_workbench:RaisesAtRunTime", module="numpy"))
 
 
-def test_a_backend_that_raises_is_reported_and_the_others_still_answer(tmp_path, monkeypatch):
-    monkeypatch.setattr(plugins, "_registry", Registry(plugins.importlib.metadata.entry_points(group="rnn_zoo"),
-                                                         extra_plugins={"raising": RaisingPlugin()}))
+def test_a_backend_that_raises_is_reported_and_the_others_still_answer(tmp_path):
     source = next(PRETRAINED_DIR.glob("rotten-tomatoes-numpy-rnn*"))
-    broken = RaisesAtRunTime.load(source, name="raising-rnn")
-    broken.save(tmp_path / "raising.safetensors", checkpoint.read_metadata(source))
-    cards = shipped("text") + [card for card in catalog((tmp_path,))]
-    answers = {a.card.backend: a for a in compare_text("a fine film", cards)}
+    with registered_plugin(RaisingPlugin(), "raising"):
+        broken = RaisesAtRunTime.load(source, name="raising-rnn")
+        broken.save(tmp_path / "raising.safetensors", checkpoint.read_metadata(source))
+        cards = shipped("text") + [card for card in catalog((tmp_path,))]
+        answers = {a.card.backend: a for a in compare_text("a fine film", cards)}
     assert "this plugin breaks when it runs" in answers["raising-rnn"].error
     assert all(answers[name].error is None for name in ("keras-lstm", "torch-lstm", "numpy-rnn"))
 
@@ -129,7 +128,7 @@ def test_a_backend_that_raises_is_reported_and_the_others_still_answer(tmp_path,
 def test_a_checkpoint_of_an_unknown_backend_is_an_error_answer(tmp_path):
     source = next(PRETRAINED_DIR.glob("rotten-tomatoes-numpy-rnn*"))
     meta = checkpoint.read_metadata(source)
-    model = checkpoint.load(source)
+    model = zoo.Backend.load(source)
     model.name = "ghost-rnn"
     model.save(tmp_path / "ghost.safetensors", meta)
     (answer,) = compare_text("a fine film", catalog((tmp_path,)))
@@ -138,13 +137,13 @@ def test_a_checkpoint_of_an_unknown_backend_is_an_error_answer(tmp_path):
 
 def test_the_cache_loads_each_model_once_however_many_threads_ask(monkeypatch):
     calls = []
-    real_load = checkpoint.load
+    real_load = zoo.Backend.load
 
-    def counting_load(path, backend=None):
+    def counting_load(cls, path, name=None):
         calls.append(path)
-        return real_load(path, backend)
+        return real_load(path, name=name)
 
-    monkeypatch.setattr(checkpoint, "load", counting_load)
+    monkeypatch.setattr(zoo.Backend, "load", classmethod(counting_load))  # a spy: the real load runs
     cache = ModelCache()
     path = next(PRETRAINED_DIR.glob("sunspots-torch-lstm*"))
     got = []

@@ -2,7 +2,7 @@
 
 Importing this package imports no deep-learning framework: backends load theirs when first built.
 """
-from .backend import Backend, History, Progress, SequenceData
+from .backend import Backend, History, Progress
 from .errors import (
     BackendError,
     BackendUnavailable,
@@ -13,15 +13,17 @@ from .errors import (
     WeightsError,
     ZooError,
 )
+from .family import FAMILIES, Family
 from .hookspecs import hookimpl
 from .plugins import BackendInfo, DatasetInfo, registry
+from .sequences import SequenceData
 from .spec import ModelSpec
-from .trace import GATES, LayerTrace, Trace
+from .trace import LayerTrace, Trace
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GATES", "Backend", "BackendError", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "History",
+    "FAMILIES", "Backend", "BackendError", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "Family", "History",
     "InputError", "LayerTrace", "ModelSpec", "NotFittedError", "Progress", "SequenceData", "SpecError",
     "Trace", "WeightsError", "ZooError", "hookimpl", "registry",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import inspect
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,46 +20,18 @@ from typing import Callable, ClassVar
 
 import numpy as np
 
-from . import reference
+from . import checkpoint, reference
 from .errors import BackendError, BackendUnavailable, CheckpointError, InputError, NotFittedError, ZooError
+from .family import family
 from .intervention import Intervention
+from .sequences import SequenceData
 from .spec import ModelSpec
-from .trace import GATES, GRU_GATES, LayerTrace, Trace
+from .trace import LayerTrace, Trace
 from .weights import Weights, check_weights, init_weights
 
 # Adam with these constants for every backend (Keras's epsilon; PyTorch's default differs).
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPSILON = 1e-7
-
-
-@dataclass
-class SequenceData:
-    """A batch of sequences, the one array layout every backend trains and predicts on.
-
-    ``x`` is (N, T) integer token ids (0 is padding) or (N, T, F) floats; ``y`` is (N,): 0/1 for
-    binary, class ids for multiclass, values for regression; ``lengths`` is (N,) real steps per row.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    lengths: np.ndarray | None = None
-
-    def __post_init__(self):
-        self.x = np.asarray(self.x)
-        self.y = np.asarray(self.y)
-        if self.x.ndim < 2 or len(self.x) == 0:
-            raise InputError(f"x must be a non-empty batch of sequences, got shape {self.x.shape}")
-        if self.y.shape != (len(self.x),):
-            raise InputError(f"y must have one target per sequence: x has {len(self.x)}, y has shape {self.y.shape}")
-        if self.lengths is None:
-            self.lengths = np.full(len(self.x), self.x.shape[1], dtype=np.int64)
-        self.lengths = np.asarray(self.lengths, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-    def take(self, index: np.ndarray) -> "SequenceData":
-        return SequenceData(self.x[index], self.y[index], self.lengths[index])
 
 
 @dataclass
@@ -97,26 +70,23 @@ def batch_order(n: int, batch_size: int, seed: int, epoch: int) -> list[np.ndarr
 class Backend(abc.ABC):
     """A recurrent model built from a :class:`ModelSpec` on some framework.
 
-    Subclasses set ``family`` (``lstm``, ``gru``, ``rnn``, …) and ``gates`` (blocks per unit in the
-    canonical weights: 4 for an LSTM, 3 for a GRU, 1 for a plain RNN), ``recurrent_bias`` when the
-    layers keep a second bias ``recurrent.{k}.b_U`` (a GRU), and implement the underscored methods.
-    Construction builds the model and gives it the seeded canonical initialisation shared by all backends.
+    Subclasses set ``family`` (``lstm``, ``gru`` or ``rnn``: a name in zoo.family, which gives the
+    layout of its weights and traces) and implement the underscored methods. Construction builds the
+    model and gives it the seeded canonical initialisation shared by all backends.
     """
 
     family: ClassVar[str]
-    gates: ClassVar[int]
     # "what-if": trace() takes an Intervention (clamp a forget gate, silence units) through _what_if.
     capabilities: ClassVar[frozenset[str]] = frozenset()
-    recurrent_bias: ClassVar[bool] = False
 
     def __init__(self, spec: ModelSpec | None = None, *, seed: int = 0, name: str | None = None,
                  forget_bias: float = 1.0):
         self.spec = spec or ModelSpec()
         self.name = name or type(self).__name__
         self.fitted = False
+        self.layout = family(self.family)
         self._build(seed)
-        self._write_weights(init_weights(self.spec, seed, self.gates, forget_bias=forget_bias,
-                                         recurrent_bias=self.recurrent_bias))
+        self._write_weights(init_weights(self.spec, seed, self.layout, forget_bias=forget_bias))
 
     # ----- what a backend implements -----
     @abc.abstractmethod
@@ -160,7 +130,7 @@ class Backend(abc.ABC):
         return {name: np.array(value, dtype=np.float32) for name, value in self._read_weights().items()}
 
     def set_weights(self, weights: Weights) -> None:
-        self._write_weights(check_weights(weights, self.spec, self.gates, self.recurrent_bias))
+        self._write_weights(check_weights(weights, self.spec, self.layout))
         self.fitted = True
 
     def fit(
@@ -233,7 +203,7 @@ class Backend(abc.ABC):
         if intervention is not None:
             if "what-if" not in self.capabilities:
                 raise BackendUnavailable(f"{self.name} does not offer what-if runs")
-            intervention.check(self.spec.recurrent, self.family)
+            intervention.check(self.spec.recurrent, self.layout)
         with self._plugin_code("trace"):
             layers, readout = self._trace(x) if intervention is None else self._what_if(x, intervention)
         steps = len(x)
@@ -246,23 +216,30 @@ class Backend(abc.ABC):
         self._check_data(SequenceData(x[None], np.asarray([y])))
         return np.asarray(self._gradients(x, y), dtype=np.float64)
 
-    def save(self, path, metadata: dict | None = None) -> None:
-        from .checkpoint import save
-
-        save(self, path, metadata)
+    def save(self, path, metadata: dict | None = None) -> Path:
+        """Write the model as a checkpoint (zoo.checkpoint): its canonical weights, and a header saying
+        which backend wrote it, its family and spec, after whatever ``metadata`` the caller adds."""
+        header = {**(metadata or {}), "backend": self.name, "family": self.family, "spec": self.spec.to_dict()}
+        return checkpoint.write(path, self.get_weights(), header)
 
     @classmethod
     def load(cls, path, *, name: str | None = None) -> "Backend":
-        """Build this backend from any checkpoint whose weights fit its family (weights are canonical)."""
-        from .checkpoint import read
+        """A model from a checkpoint. ``Backend.load`` builds the backend that wrote it, or the installed
+        backend ``name``; a subclass builds itself from any checkpoint whose weights are of its family
+        (weights are canonical, so a Keras LSTM reads a PyTorch LSTM's file)."""
+        header, weights = checkpoint.read(path)
+        missing = [key for key in ("backend", "family", "spec") if key not in header]
+        if missing:
+            raise CheckpointError(f"{Path(path).name} does not say its {', '.join(missing)}: not a model checkpoint")
+        if inspect.isabstract(cls):
+            from .plugins import registry  # the registry finds backends; no backend module needs it
 
-        spec, weights, meta = read(path)
-        if meta["gates"] != cls.gates:
-            raise CheckpointError(
-                f"{Path(path).name} holds {meta['family']} weights from {meta['backend']}, "
-                f"which do not fit a {cls.family} backend"
-            )
-        model = cls(spec, name=name)
+            name = name or header["backend"]
+            cls = registry().backend_class(name)
+        if header["family"] != cls.family:
+            raise CheckpointError(f"{Path(path).name} holds {header['family']} weights from {header['backend']}, "
+                                  f"which do not fit a {cls.family} backend")
+        model = cls(ModelSpec.from_dict(header["spec"]), name=name)
         model.set_weights(weights)
         return model
 
@@ -287,14 +264,14 @@ class Backend(abc.ABC):
     def _checked_layers(self, layers: list[LayerTrace], steps: int) -> list[LayerTrace]:
         if len(layers) != len(self.spec.recurrent):
             raise BackendError(f"{self.name} traced {len(layers)} layer(s), the model has {len(self.spec.recurrent)}")
-        expected_gates = {"lstm": GATES, "gru": GRU_GATES}.get(self.family, ())
+        layout = self.layout
         for k, (layer, units) in enumerate(zip(layers, self.spec.recurrent)):
-            if sorted(layer.gates) != sorted(expected_gates):
+            if sorted(layer.gates) != sorted(layout.gates):
                 raise BackendError(f"{self.name} traced gates {sorted(layer.gates)} in layer {k}, "
-                                   f"a {self.family} has {sorted(expected_gates)}")
-            if (layer.c is None) != (self.family != "lstm"):
+                                   f"{layout.title} has {sorted(layout.gates)}")
+            if (layer.c is not None) != layout.cell_state:
                 raise BackendError(f"{self.name} traced layer {k} {'without' if layer.c is None else 'with'} a cell state; "
-                                   f"a {self.family} has {'one' if self.family == 'lstm' else 'none'}")
+                                   f"{layout.title} has {'one' if layout.cell_state else 'none'}")
             for name, value in layer.quantities().items():
                 self._checked_output(value, (steps, units), f"layer {k} {name}")
         return layers

@@ -1,8 +1,10 @@
-"""Checkpoints: one safetensors file whose header carries the JSON metadata. Never pickle.
+"""The checkpoint file format: named tensors in one safetensors file, whose header carries a JSON
+object. Never pickle. This module knows files, not models: ``Backend.save`` and ``Backend.load`` are the
+one way a model is written and read, and say what the header holds (which backend wrote the file, its
+family and spec, and whatever the caller adds: vocabulary, scaler, dataset, metrics …).
 
-The metadata says which backend wrote the file, its family and canonical weight layout, the model
-spec, and whatever the caller adds (vocabulary, scaler, dataset, metrics …). Files are written to a
-temporary name and renamed into place, so a crash mid-save leaves the previous checkpoint intact.
+Files are written to a temporary name and renamed into place, so a crash mid-write leaves the previous
+checkpoint intact.
 """
 from __future__ import annotations
 
@@ -10,38 +12,28 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .errors import CheckpointError
 from .limits import LIMITS, limit, max_bytes
-from .spec import ModelSpec
-from .weights import Weights
-
-if TYPE_CHECKING:
-    from .backend import Backend
 
 FORMAT = "rnn-zoo-checkpoint/1"
 METADATA_KEY = "rnn_zoo"
 
 
-def save(model: "Backend", path, metadata: dict | None = None) -> Path:
+def write(path, tensors: dict[str, np.ndarray], header: dict) -> Path:
+    """Write ``tensors`` and the JSON-able ``header`` (which gets the format's name) to ``path``, whole or not at all."""
     from safetensors.numpy import save_file
 
     path = Path(path)
-    header = {  # the caller's metadata first: it must never overwrite what describes the weights
-        **(metadata or {}),
-        "format": FORMAT,
-        "backend": model.name,
-        "family": model.family,
-        "gates": model.gates,
-        "spec": model.spec.to_dict(),
-    }
+    header = {**header, "format": FORMAT}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; a checkpoint is an ordinary file
     try:
-        save_file(model.get_weights(), tmp, metadata={METADATA_KEY: json.dumps(header)})
+        save_file(tensors, tmp, metadata={METADATA_KEY: json.dumps(header)})
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -72,25 +64,16 @@ def read_metadata(path) -> dict:
     return meta
 
 
-def read(path) -> tuple[ModelSpec, Weights, dict]:
-    """(spec, canonical weights, metadata) from a checkpoint file."""
+def read(path) -> tuple[dict, dict[str, np.ndarray]]:
+    """(header, tensors) from a checkpoint file."""
     from safetensors.numpy import load_file
 
-    meta = read_metadata(path)
-    spec = ModelSpec.from_dict(meta["spec"])
+    header = read_metadata(path)
     try:
-        weights = load_file(str(path))
+        tensors = load_file(str(path))
     except Exception as err:
         raise CheckpointError(f"{Path(path).name} has corrupt tensors ({err})") from None
-    return spec, weights, meta
-
-
-def load(path, backend: str | None = None) -> "Backend":
-    """Build the backend that wrote a checkpoint (or ``backend``, any of the same family) from it."""
-    from .plugins import registry
-
-    name = backend or read_metadata(path)["backend"]
-    return registry().backend_class(name).load(path, name=name)
+    return header, tensors
 
 
 def _umask() -> int:

@@ -6,7 +6,8 @@ import json
 import sys
 
 from .errors import ZooError
-from .scaffold import FAMILIES, FRAMEWORKS, new_plugin
+from .family import FAMILIES
+from .scaffold import FRAMEWORKS, new_plugin
 from .train import TrainConfig
 
 
@@ -206,8 +207,9 @@ def cmd_trace(args) -> int:
             row = {"t": t, "input": label, "readout": f"{trace.readout[t, 0]:.4f}"}
             for k, layer in enumerate(trace.layers):
                 row[f"mean h{k}"] = f"{layer.h[t].mean():+.3f}"
-                if "f" in layer.gates:
-                    row[f"mean f{k}"] = f"{layer.gates['f'][t].mean():.3f}"
+                gate = model.layout.memory_gate  # how much of the past each step keeps: an LSTM's f, a GRU's z
+                if gate is not None:
+                    row[f"mean {gate}{k}"] = f"{layer.gates[gate][t].mean():.3f}"
             rows.append(row)
         _table(f"{model.name} ({args.checkpoint or f'untrained, seed {args.seed}'}): output {trace.output[0]:.4f}",
                rows, list(rows[0]))
@@ -225,8 +227,9 @@ def _model_for_trace(args):
 
     if args.checkpoint:
         from . import checkpoint
+        from .backend import Backend
 
-        model = checkpoint.load(args.checkpoint)
+        model = Backend.load(args.checkpoint)
         state = checkpoint.read_metadata(args.checkpoint).get("preprocessing", {"kind": "none"})
     else:
         from .plugins import registry
@@ -393,8 +396,7 @@ def cmd_lab(args) -> int:
     from . import lab
     from .plugins import registry
 
-    backends = _names(args.backends) if args.backends else [
-        e.name for e in registry().available_backends() if e.info.family in ("lstm", "gru", "rnn")]
+    backends = _names(args.backends) if args.backends else [e.name for e in registry().available_backends()]
     tasks = _names(args.tasks) if args.tasks else list(lab.TASKS)
     unknown = sorted(set(tasks) - set(lab.TASKS))
     if unknown:

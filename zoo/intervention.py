@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import InputError
+from .family import Family
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,11 @@ class Intervention:
     forget: float | None = None
     silence: tuple[int, ...] = ()
 
-    def check(self, units: tuple[int, ...], family: str) -> None:
+    def check(self, units: tuple[int, ...], family: Family) -> None:
         if not 0 <= self.layer < len(units):
             raise InputError(f"layer {self.layer} does not exist: the model has layers 0 to {len(units) - 1}")
-        if self.forget is not None and family != "lstm":
-            raise InputError(f"a {family} has no forget gate to clamp")
+        if self.forget is not None and family.forget_gate is None:
+            raise InputError(f"{family.title} has no forget gate to clamp")
         if self.forget is not None and not 0.0 <= self.forget <= 1.0:
             raise InputError("a forget gate lies between 0 and 1")
         bad = [u for u in self.silence if not 0 <= u < units[self.layer]]

@@ -21,9 +21,10 @@ from typing import Callable
 
 import numpy as np
 
-from . import __version__, checkpoint
+from . import __version__
 from .backend import Backend
 from .datasets import load_dataset
+from .family import LSTM
 from .paths import cache_dir
 from .plugins import registry
 from .prepare import Prepared, prepare
@@ -142,7 +143,7 @@ def run_cell(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path |
         "seconds": round(time.perf_counter() - started, 2), "val_loss": history.val_loss, "key": key,
     }
     cache_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint.save(model, cache_dir / f"{key}.safetensors", {"lab": result, "preprocessing": prepared.state})
+    model.save(cache_dir / f"{key}.safetensors", {"lab": result, "preprocessing": prepared.state})
     tmp = result_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(result))
     tmp.replace(result_path)  # the result appears only once its weights are safely on disk
@@ -164,7 +165,7 @@ def sweep(backends, tasks=tuple(TASKS), lags=DEFAULT_LAGS, seed: int = 0, cache_
 def trained_model(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> Backend:
     run_cell(backend, task, lag, seed, cache_dir)
     result, directory = cached_result(backend, task, lag, seed, cache_dir)
-    return checkpoint.load(directory / f"{result['key']}.safetensors")
+    return Backend.load(directory / f"{result['key']}.safetensors")
 
 
 # ----- the views -----
@@ -197,10 +198,10 @@ def vanishing_gradients(backends, task: str, lag: int, seed: int = 0, cache_dir:
 
 def forget_memory(trace) -> np.ndarray:
     """(T, H) running product of the forget gates: how much of each unit's c_0 is left at step t."""
-    return np.cumprod(trace.layers[0].gates["f"].astype(np.float64), axis=0)
+    return np.cumprod(trace.layers[0].gates[LSTM.forget_gate].astype(np.float64), axis=0)
 
 
-def saturation(traces, gates=("i", "f", "o")) -> list[dict]:
+def saturation(traces, gates=tuple(g for g in LSTM.gates if LSTM.activation(g) == "sigmoid")) -> list[dict]:
     """Share of each gate's values below 0.1 and above 0.9, per layer, over a set of traces."""
     rows = []
     for k in range(len(traces[0].layers)):

@@ -21,9 +21,10 @@ import numpy as np
 from . import lab
 from .errors import InputError
 from .prepare import encode_symbols, encode_text, model_input
-from .reference import RECURRENT_BIAS_FAMILIES, embed
+from .family import family as family_of
+from .reference import embed
 from .spec import ModelSpec
-from .trace import GATES, GRU_GATES, Trace
+from .trace import Trace
 from .weights import Weights
 from .workbench import CACHE, ModelCard, catalog, compare_series, compare_symbols, compare_text
 
@@ -166,9 +167,18 @@ def step_equations(weights: Weights, spec: ModelSpec, family: str, x, trace: Tra
     a = layer_input(weights, spec, x, trace, layer)[step]
     h_prev = states.h[step - 1].astype(np.float64) if step > 0 else np.zeros(units)
 
-    def parts(block: int) -> dict[str, float]:
-        column = block * units + unit
-        return {"Wx": float(a @ W[:, column]), "Uh": float(h_prev @ U[:, column]), "b": float(b[column])}
+    layout = family_of(family)
+
+    def parts(gate: str | None) -> dict[str, float]:
+        """The terms of ``gate``'s pre-activation (a plain RNN's one block for None), from its weight block."""
+        column = (layout.gates.index(gate) if gate else 0) * units + unit
+        terms = {"Wx": float(a @ W[:, column]), "Uh": float(h_prev @ U[:, column]), "b": float(b[column])}
+        if layout.recurrent_bias:  # the GRU: the recurrent term keeps its own bias
+            terms["b_U"] = float(weights[f"recurrent.{layer}.b_U"][column])
+        return terms
+
+    def gate_equation(name: str, terms: dict, pre: float) -> Equation:
+        return Equation(name, layout.activation(name), terms, pre, value(states.gates[name]))
 
     def value(array) -> float:
         return float(array[step, unit])
@@ -176,28 +186,25 @@ def step_equations(weights: Weights, spec: ModelSpec, family: str, x, trace: Tra
     if family == "lstm":
         c_prev = float(states.c[step - 1, unit]) if step > 0 else 0.0
         equations = []
-        for name, activation in (("f", "sigmoid"), ("i", "sigmoid"), ("g", "tanh"), ("o", "sigmoid")):
-            terms = parts(GATES.index(name))
-            equations.append(Equation(name, activation, terms, sum(terms.values()), value(states.gates[name])))
-        gate = {name: value(states.gates[name]) for name in GATES}
+        for name in ("f", "i", "g", "o"):  # the seed's order: what to forget, what to write, what to show
+            terms = parts(name)
+            equations.append(gate_equation(name, terms, sum(terms.values())))
+        gate = {name: value(states.gates[name]) for name in layout.gates}
         c = value(states.c)
         equations.append(Equation("c", "", {"f": gate["f"], "c_prev": c_prev, "i": gate["i"], "g": gate["g"]}, None, c))
         equations.append(Equation("h", "", {"o": gate["o"], "c": c}, None, value(states.h)))
     elif family == "rnn":
-        terms = parts(0)
+        terms = parts(None)
         equations = [Equation("s", "tanh", terms, sum(terms.values()), value(states.h))]
-    elif family in RECURRENT_BIAS_FAMILIES:  # the GRU: the recurrent term keeps its own bias
-        b_U = weights[f"recurrent.{layer}.b_U"].astype(np.float64)
+    elif family == "gru":
         equations = []
-        for name in GRU_GATES:
-            terms = parts(GRU_GATES.index(name))
-            terms["b_U"] = float(b_U[GRU_GATES.index(name) * units + unit])
-            if name == "n":
+        for name in layout.gates:
+            terms = parts(name)
+            if name == "n":  # the reset gate scales the whole recurrent term, its bias included
                 terms["r"] = value(states.gates["r"])
-                pre = terms["Wx"] + terms["b"] + terms["r"] * (terms["Uh"] + terms["b_U"])
-                equations.append(Equation(name, "tanh", terms, pre, value(states.gates[name])))
+                equations.append(gate_equation(name, terms, terms["Wx"] + terms["b"] + terms["r"] * (terms["Uh"] + terms["b_U"])))
             else:
-                equations.append(Equation(name, "sigmoid", terms, sum(terms.values()), value(states.gates[name])))
+                equations.append(gate_equation(name, terms, sum(terms.values())))
         equations.append(Equation("h", "", {"z": value(states.gates["z"]), "n": value(states.gates["n"]),
                                             "h_prev": float(h_prev[unit])}, None, value(states.h)))
     else:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .family import FAMILIES
 from .trace import LayerTrace, Trace
 
 TOP_UNITS = 3  # how many of the most active units a report lists
-MEMORY_GATES = ("f", "z")  # an LSTM's forget gate, a GRU's update gate (zoo.trace names the gates)
+MEMORY_GATES = tuple(f.memory_gate for f in FAMILIES.values() if f.memory_gate)  # an LSTM's f, a GRU's z
 
 
 def movement(values: np.ndarray) -> np.ndarray:

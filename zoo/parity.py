@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import reference
+from .family import FAMILIES
 from .plugins import Registry, registry
 from .spec import ModelSpec
 from .weights import random_weights
@@ -29,7 +30,7 @@ def run_parity(steps: int = 50, seed: int = 0, reg: Registry | None = None) -> d
     A backend that raises fails the run (``failed``, per input kind, with its error), and so does a
     plugin that could not be loaded (``plugin_errors``): parity cannot vouch for what it never ran.
     Each input kind's results are kept on their own, so a backend that breaks on one kind still shows
-    how it did on the other. ``skipped`` lists backends that cannot run here or have no reference."""
+    how it did on the other. ``skipped`` lists backends that cannot run here."""
     reg = reg or registry()
     specs = {"tokens": ModelSpec(), "features": ModelSpec(input="features", n_features=100)}
     details: dict[str, dict] = {}
@@ -41,12 +42,10 @@ def run_parity(steps: int = 50, seed: int = 0, reg: Registry | None = None) -> d
             plugin_errors.setdefault(entry.plugin.name, f"registration {entry.name!r} refused: {entry.reason}")
         elif entry.status != "available":
             skipped[entry.name] = f"{entry.status}: {entry.reason}"
-        elif entry.info.family not in reference.FAMILY_GATES:
-            skipped[entry.name] = f"no reference for family {entry.info.family!r}"
-    for family, gates in reference.FAMILY_GATES.items():
+    for family, layout in FAMILIES.items():
         names = [e.name for e in reg.available_backends(family)]
         for input_kind, spec in specs.items():
-            original = random_weights(spec, seed, gates, recurrent_bias=family in reference.RECURRENT_BIAS_FAMILIES)
+            original = random_weights(spec, seed, layout)
             x = parity_inputs(spec, steps, seed)
             want = reference.forward(original, spec, family, x)
             carried = original

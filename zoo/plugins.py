@@ -11,6 +11,7 @@ hook implementations itself, one at a time, so pluggy's own tracing would not se
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -20,12 +21,13 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pluggy
 
 from . import hookspecs
 from .errors import BackendUnavailable
+from .family import FAMILIES
 
 ENTRY_POINT_GROUP = "rnn_zoo"
 DISTRIBUTION = "rnn-zoo"
@@ -240,6 +242,9 @@ def _checked_entry(plugin: Plugin, info, kind: type) -> Entry:
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         return Entry(str(name), plugin, None, "error",
                      f"invalid name {name!r}: use 1-64 lowercase letters, digits, '.', '_' or '-'")
+    if kind is BackendInfo and info.family not in FAMILIES:
+        return Entry(name, plugin, None, "error",
+                     f"family {info.family!r} is not one of zoo.family's ({', '.join(FAMILIES)}): add it there first")
     return Entry(name, plugin, info)
 
 
@@ -261,12 +266,32 @@ def _hook_names() -> list[str]:
 
 _registry: Registry | None = None
 _registry_lock = threading.Lock()
+_registered: dict[str, object] = {}  # plugins added in this process by registered_plugin
 
 
 def registry(reload: bool = False) -> Registry:
-    """The process-wide registry of installed plugins, loaded on first use."""
+    """The process-wide registry of installed plugins (and any registered_plugin adds), loaded on first use."""
     global _registry
     with _registry_lock:
         if _registry is None or reload:
-            _registry = Registry(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+            _registry = Registry(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), extra_plugins=dict(_registered))
         return _registry
+
+
+@contextlib.contextmanager
+def registered_plugin(plugin: object, name: str) -> Iterator[Registry]:
+    """Within the block, ``plugin`` (an object or module with hook implementations) is loaded as if it
+    were installed under the entry-point name ``name``: after the installed ones, so it cannot take
+    their names, and failing just as one would. For a plugin author's tests and scripts::
+
+        with registered_plugin(MyPlugin(), "mine") as reg:
+            model = reg.create("my-backend")
+    """
+    if name in _registered:
+        raise ValueError(f"a plugin named {name!r} is registered already")
+    _registered[name] = plugin
+    try:
+        yield registry(reload=True)
+    finally:
+        del _registered[name]
+        registry(reload=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backend import SequenceData
 from .datasets import Dataset, SequenceDataset, SeriesDataset, TextDataset
 from .errors import InputError
+from .sequences import SequenceData
 from .spec import ModelSpec
 from .text import Vocabulary, tokenize
 
@@ -82,8 +82,13 @@ def text_tokens(text: str) -> list[str]:
 
 def encode_text(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
     """One user text -> (T,) ids under a trained model's vocabulary, and its tokens for display."""
-    tokens = text_tokens(text)[: state["max_length"]]
-    return np.asarray(Vocabulary(state["vocabulary"][2:]).encode(tokens), dtype=np.int64), tokens
+    return encode_tokens(text_tokens(text), state)
+
+
+def encode_tokens(tokens: list[str], state: dict) -> tuple[np.ndarray, list[str]]:
+    """A text's tokens -> (T,) ids under a trained model's vocabulary, and the tokens it keeps (its max_length)."""
+    kept = tokens[: state["max_length"]]
+    return np.asarray(Vocabulary(state["vocabulary"][2:]).encode(kept), dtype=np.int64), kept
 
 
 def _prepare_text(dataset: TextDataset, base: ModelSpec, split_seed: int, max_vocab: int, max_length: int, state) -> Prepared:

@@ -18,15 +18,21 @@ Plain RNN: s_t = tanh(x_t W + s_{t-1} U + b). All start from zero state.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
+from .family import GRU, LSTM, family as family_of
 from .spec import ModelSpec
-from .trace import GATES, GRU_GATES, LayerTrace, Trace
+from .trace import LayerTrace, Trace
 from .weights import Weights
 
-FAMILY_GATES = {"lstm": 4, "gru": 3, "rnn": 1}
-# Families whose layers keep a second, recurrent bias (recurrent.{k}.b_U in the canonical weights).
-RECURRENT_BIAS_FAMILIES = {"gru"}
+# Probabilities are clipped to [PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR] in the loss, as Keras does.
+PROBABILITY_FLOOR = 1e-7
+# The three array operations the loss needs beyond arithmetic; a backend passes its framework's own
+# (see per_example_loss), so the one definition below is the loss every backend computes.
+NUMPY_OPS = SimpleNamespace(clip=np.clip, log=np.log,
+                            pick=lambda outputs, y: outputs[np.arange(len(outputs)), np.asarray(y, dtype=np.int64)])
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -46,18 +52,21 @@ def output_activation(z: np.ndarray, task: str) -> np.ndarray:
     return z
 
 
-def mean_loss(outputs: np.ndarray, y, task: str) -> float:
-    """The training loss, averaged over examples: binary cross-entropy on probabilities clipped to
-    [1e-7, 1 - 1e-7] (as Keras does), cross-entropy, or squared error. ``outputs`` is (N, output_dim)."""
-    outputs = np.asarray(outputs, dtype=np.float64)
-    y = np.asarray(y)
+def per_example_loss(outputs, y, task: str, ops=NUMPY_OPS):
+    """The training loss of each example, ``outputs`` (N, output_dim) and ``y`` (N,): binary cross-entropy
+    on probabilities clipped to the floor, cross-entropy on the picked class's probability, or squared
+    error. Written once in operators every framework's tensors share plus ``ops`` (clip, log, pick)."""
     if task == "binary":
-        p = np.clip(outputs[:, 0], 1e-7, 1 - 1e-7)
-        return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+        p = ops.clip(outputs[:, 0], PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
+        return -(y * ops.log(p) + (1 - y) * ops.log(1 - p))
     if task == "multiclass":
-        picked = outputs[np.arange(len(outputs)), y.astype(np.int64)]
-        return float(np.mean(-np.log(np.maximum(picked, 1e-7))))
-    return float(np.mean((outputs[:, 0] - y) ** 2))
+        return -ops.log(ops.clip(ops.pick(outputs, y), PROBABILITY_FLOOR, 1.0))
+    return (outputs[:, 0] - y) ** 2
+
+
+def mean_loss(outputs: np.ndarray, y, task: str) -> float:
+    """:func:`per_example_loss` averaged over the examples, in float64."""
+    return float(np.mean(per_example_loss(np.asarray(outputs, dtype=np.float64), np.asarray(y), task)))
 
 
 def loss(output: np.ndarray, y, task: str) -> float:
@@ -70,7 +79,7 @@ def lstm_layer(x: np.ndarray, W, U, b, deltas=None, forget=None, silence=()) -> 
     z_in = x @ W + b
     h = np.zeros(units)
     c = np.zeros(units)
-    out = {name: np.zeros((steps, units)) for name in ("h", "c", *GATES)}
+    out = {name: np.zeros((steps, units)) for name in LSTM.quantities()}
     for t in range(steps):
         z = z_in[t] + h @ U
         i, f, g, o = (z[k * units:(k + 1) * units] for k in range(4))
@@ -82,16 +91,16 @@ def lstm_layer(x: np.ndarray, W, U, b, deltas=None, forget=None, silence=()) -> 
         if deltas is not None:
             h = h + deltas[t]
         h[list(silence)] = 0.0
-        for name, value in zip(("h", "c", *GATES), (h, c, i, f, g, o)):
+        for name, value in zip(LSTM.quantities(), (h, c, i, f, g, o)):
             out[name][t] = value
-    return LayerTrace(h=out["h"], c=out["c"], gates={name: out[name] for name in GATES})
+    return LayerTrace(h=out["h"], c=out["c"], gates={name: out[name] for name in LSTM.gates})
 
 
-def gru_layer(x: np.ndarray, W, U, b, b_U, deltas=None) -> LayerTrace:
+def gru_layer(x: np.ndarray, W, U, b, b_U, deltas=None, silence=()) -> LayerTrace:
     steps, units = x.shape[0], U.shape[0]
     x_z, x_r, x_n = np.split(x @ W + b, 3, axis=1)
     h = np.zeros(units)
-    out = {name: np.zeros((steps, units)) for name in ("h", *GRU_GATES)}
+    out = {name: np.zeros((steps, units)) for name in GRU.quantities()}
     for t in range(steps):
         h_z, h_r, h_n = np.split(h @ U + b_U, 3)
         z = sigmoid(x_z[t] + h_z)
@@ -100,9 +109,10 @@ def gru_layer(x: np.ndarray, W, U, b, b_U, deltas=None) -> LayerTrace:
         h = (1 - z) * n + z * h
         if deltas is not None:
             h = h + deltas[t]
-        for name, value in zip(("h", *GRU_GATES), (h, z, r, n)):
+        h[list(silence)] = 0.0
+        for name, value in zip(GRU.quantities(), (h, z, r, n)):
             out[name][t] = value
-    return LayerTrace(h=out["h"], gates={name: out[name] for name in GRU_GATES})
+    return LayerTrace(h=out["h"], gates={name: out[name] for name in GRU.gates})
 
 
 def rnn_layer(x: np.ndarray, W, U, b, deltas=None, silence=()) -> LayerTrace:
@@ -117,6 +127,9 @@ def rnn_layer(x: np.ndarray, W, U, b, deltas=None, silence=()) -> LayerTrace:
         s[list(silence)] = 0.0
         h[t] = s
     return LayerTrace(h=h)
+
+
+EQUATIONS = {"lstm": lstm_layer, "gru": gru_layer, "rnn": rnn_layer}  # each family of zoo.family, one layer
 
 
 def head(weights: Weights, spec: ModelSpec, h: np.ndarray) -> np.ndarray:
@@ -138,8 +151,8 @@ def forward(weights: Weights, spec: ModelSpec, family: str, x, deltas=None, inte
     """Trace one sequence. ``deltas[k]`` (T, H_k), if given, is added to layer k's h_t as it is made:
     the derivative of the loss with respect to it is ∂L/∂h_t. An ``intervention`` (zoo.intervention)
     clamps one layer's forget gate or silences some of its units at every step."""
-    layer_fn = {"lstm": lstm_layer, "gru": gru_layer, "rnn": rnn_layer}[family]
-    names = ("W", "U", "b", "b_U") if family in RECURRENT_BIAS_FAMILIES else ("W", "U", "b")
+    layer_fn = EQUATIONS[family]
+    names = ("W", "U", "b", "b_U") if family_of(family).recurrent_bias else ("W", "U", "b")
     a = embed(weights, spec, x)
     layers = []
     for k in range(len(spec.recurrent)):

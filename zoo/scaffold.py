@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from . import reference
 from .errors import ZooError
+from .family import FAMILIES, Family
 from .plugins import NAME_PATTERN, registry
 
 TEMPLATES = files("zoo") / "templates" / "plugin"
@@ -29,20 +29,6 @@ FRAMEWORKS = {  # import name -> (display name, what to pip install)
     "tensorflow": ("TensorFlow/Keras", "tensorflow"),
     "jax": ("JAX", "jax"),
     "numpy": ("NumPy", "numpy"),
-}
-
-
-@dataclass(frozen=True)
-class Family:
-    one: str  # "a GRU", for sentences
-    gate_order: str
-    trace: str  # what each layer of a trace holds
-
-
-FAMILIES = {
-    "lstm": Family("an LSTM", "i, f, g, o", "``h``, the cell state ``c`` and ``gates`` i, f, g and o"),
-    "gru": Family("a GRU", "z, r, n", "``h`` and ``gates`` z, r and n (no ``c``)"),
-    "rnn": Family("a plain RNN", "", "``h`` only (no ``c``, no gates)"),
 }
 
 
@@ -91,21 +77,16 @@ def new_plugin(name: str, directory=None, *, family: str = "lstm", framework: st
 
 
 def _template_values(name: str, package: str, backend: str, family: str, framework: str) -> dict[str, str]:
-    gates = reference.FAMILY_GATES[family]
-    recurrent_bias = family in reference.RECURRENT_BIAS_FAMILIES
-    info = FAMILIES[family]
+    layout = FAMILIES[family]
     framework_name, requirement = FRAMEWORKS[framework]
-    order = f", in the order {info.gate_order}" if info.gate_order else ""
-    layout = [f"    gates = {gates}  # gate blocks per unit in the canonical weights{order}"]
-    if recurrent_bias:
-        layout.append("    recurrent_bias = True  # its layers keep a second bias, recurrent.{k}.b_U")
-    width = "H" if gates == 1 else f"{gates}H"
+    order = ", ".join(layout.gates)
+    width = "H" if layout.blocks == 1 else f"{layout.blocks}H"
     shapes = [f"``recurrent.{{k}}.W`` (inputs, {width}), ``.U`` (H, {width}), ``.b`` ({width},)"]
-    if recurrent_bias:
+    if layout.recurrent_bias:
         shapes[0] += f", ``.b_U`` ({width},)"
         shapes.append("(b the input bias, b_U the recurrent one)")
-    if info.gate_order:
-        shapes.append(f"with the gate blocks in the order {info.gate_order}")
+    if layout.gates:
+        shapes.append(f"with the gate blocks in the order {order}")
     class_name = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", backend))
     return {
         "distribution": name,
@@ -117,11 +98,19 @@ def _template_values(name: str, package: str, backend: str, family: str, framewo
         "module": framework,
         "install": f"pip install {requirement}",
         "dependencies": ", ".join(f'"{r}"' for r in ("rnn-zoo", requirement) if r != "numpy"),  # rnn-zoo brings numpy
-        "description": f"{info.one[0].upper()}{info.one[1:]} backend for RNN Zoo on {framework_name}",
-        "layout": "\n".join(layout),
+        "description": f"{layout.title[0].upper()}{layout.title[1:]} backend for RNN Zoo on {framework_name}",
         "weights": "\n        ".join(shapes),
-        "trace": info.trace,
+        "trace": trace_contents(layout),
     }
+
+
+def trace_contents(layout: Family) -> str:
+    """What each layer of the family's trace holds, for the template's docstrings."""
+    named = [f"{gate} ({layout.gate_names[gate]})" for gate in layout.gates]
+    gates = " and ".join((", ".join(named[:-1]), named[-1])) if named else ""
+    if layout.cell_state:
+        return f"``h``, the cell state ``c`` and ``gates`` {gates}"
+    return f"``h`` and ``gates`` {gates} (no ``c``)" if gates else "``h`` only (no ``c``, no gates)"
 
 
 def _render(folder, into: Path, package: str, values: dict[str, str]):

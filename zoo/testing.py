@@ -15,8 +15,8 @@ so ``-k`` picks checks by backend or by name.
 Checks are of two kinds:
 
 - **structural**: how the backend is packaged and declared. It is registered and available; its class
-  imports, subclasses zoo.Backend, implements every method of the contract and declares the canonical
-  layout of its family (``gates``, ``recurrent_bias``); registering it imports no framework. No
+  imports, subclasses zoo.Backend, implements every method of the contract and declares a family that
+  zoo.family knows (which gives its weight and trace layout); registering it imports no framework. No
   structural check builds a model, so a package fresh from ``zoo new-plugin``, whose model methods
   still raise NotImplementedError, passes them as soon as it is installed.
 - **numerical**: everything that builds a model and runs it: shapes and dtypes, the trace against
@@ -40,19 +40,18 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import reference
-from .backend import Backend, SequenceData
+from .backend import Backend
+from .sequences import SequenceData
 from .errors import BackendUnavailable, InputError, NotFittedError, WeightsError
+from .family import FAMILIES, family as family_of
 from .intervention import Intervention
 from .plugins import registry
 from .spec import ModelSpec
-from .trace import GATES, GRU_GATES
 from .weights import random_weights
 
 HEAVY_MODULES = ("torch", "tensorflow", "keras", "jax")
 TOLERANCE = 1e-5
 KINDS = ("structural", "numerical")
-# What one layer's trace holds, by family: every name LayerTrace.quantities() returns.
-TRACE_QUANTITIES = {"lstm": {"h", "c", *GATES}, "gru": {"h", *GRU_GATES}, "rnn": {"h"}}
 
 # Tiny models keep the whole kit to seconds per backend.
 TOKEN_SPEC = ModelSpec(input="tokens", vocab_size=12, embedding_dim=4, recurrent=(5, 3), head=(4,), dropout=0.25)
@@ -83,7 +82,7 @@ def sample_targets(spec: ModelSpec, n: int, seed: int = 0) -> np.ndarray:
 def build(name: str, spec: ModelSpec, seed: int = 0, weights_seed: int | None = None) -> Backend:
     model = registry().create(name, spec, seed=seed)
     if weights_seed is not None:
-        model.set_weights(random_weights(spec, weights_seed, model.gates, recurrent_bias=model.recurrent_bias))
+        model.set_weights(random_weights(spec, weights_seed, model.layout))
     return model
 
 
@@ -104,19 +103,14 @@ def numerical(check: Callable) -> Callable:
 # ----- the checks -----
 @structural
 def check_registered(name: str) -> None:
-    """Available, importable, a complete zoo.Backend, and declaring its family's canonical layout."""
+    """Available, importable, a complete zoo.Backend, and of a family zoo.family knows."""
     entry = registry().backend(name)
     assert entry.status == "available", f"{name} is {entry.status}: {entry.reason}"
     cls = registry().backend_class(name)
     assert issubclass(cls, Backend), f"{entry.info.factory} is not a zoo.Backend subclass"
     assert not inspect.isabstract(cls), f"{cls.__name__} does not implement {sorted(cls.__abstractmethods__)}"
     assert cls.family == entry.info.family, f"registered family {entry.info.family!r}, class says {cls.family!r}"
-    assert isinstance(cls.gates, int) and cls.gates >= 1, "gates must be a positive int"
-    if cls.family in reference.FAMILY_GATES:
-        blocks = reference.FAMILY_GATES[cls.family]
-        assert cls.gates == blocks, f"a {cls.family} has {blocks} gate blocks in the canonical weights, {cls.__name__}.gates is {cls.gates}"
-        two_biases = cls.family in reference.RECURRENT_BIAS_FAMILIES
-        assert cls.recurrent_bias == two_biases, f"a {cls.family} {'needs' if two_biases else 'has no'} recurrent bias: set recurrent_bias = {two_biases}"
+    assert cls.family in FAMILIES, f"family {cls.family!r} is not one of zoo.family's: {', '.join(FAMILIES)}"
 
 
 @structural
@@ -154,9 +148,8 @@ def check_shapes_and_dtypes(name: str, input_kind: str, task: str) -> None:
         for quantity, value in layer.quantities().items():
             assert value.shape == (steps, units), f"{quantity}: {value.shape} != {(steps, units)}"
             assert value.dtype == np.float32 and np.isfinite(value).all(), quantity
-        if model.family in TRACE_QUANTITIES:
-            got, want = set(layer.quantities()), TRACE_QUANTITIES[model.family]
-            assert got == want, f"a {model.family} layer's trace holds {sorted(want)}, not {sorted(got)}"
+        got, want = set(layer.quantities()), set(model.layout.quantities())
+        assert got == want, f"{model.layout.title} layer's trace holds {sorted(want)}, not {sorted(got)}"
     grads = model.gradients(x[0], sample_targets(spec, 1)[0])
     assert grads.shape == (len(spec.recurrent), steps) and np.isfinite(grads).all() and (grads >= 0).all()
 
@@ -202,7 +195,7 @@ def check_matches_reference(name: str, input_kind: str, task: str) -> None:
 
 def what_if_cases(family: str, spec: ModelSpec) -> list[Intervention]:
     silence_one = [Intervention(layer=len(spec.recurrent) - 1, silence=(0,)), Intervention(layer=0, silence=(1, 2))]
-    if family != "lstm":
+    if family_of(family).forget_gate is None:
         return silence_one
     return [Intervention(layer=0, forget=0.0), Intervention(layer=1, forget=1.0), *silence_one]
 
@@ -249,7 +242,7 @@ def check_gradients_match_reference(name: str, task: str) -> None:
 def check_weight_round_trip(name: str) -> None:
     spec = TOKEN_SPEC
     model = build(name, spec)
-    weights = random_weights(spec, 6, model.gates, recurrent_bias=model.recurrent_bias)
+    weights = random_weights(spec, 6, model.layout)
     model.set_weights(weights)
     got = model.get_weights()
     assert set(got) == set(weights)
@@ -335,8 +328,7 @@ def adam_batch(n: int = 8) -> SequenceData:
 
 
 def adam_start_weights(family: str) -> dict:
-    return random_weights(ADAM_SPEC, 5, reference.FAMILY_GATES[family], scale=0.8,
-                          recurrent_bias=family in reference.RECURRENT_BIAS_FAMILIES)
+    return random_weights(ADAM_SPEC, 5, family_of(family), scale=0.8)
 
 
 def reference_mean_loss(weights, data: SequenceData, family: str, spec: ModelSpec = ADAM_SPEC) -> float:
@@ -453,10 +445,6 @@ def check_bad_input(name: str) -> None:
 
 def backend_checks(name: str) -> Iterator[Callable[[str], None]]:
     """Every check that applies to backend ``name``, each a callable taking the backend name."""
-    try:
-        family = registry().backend(name).info.family
-    except BackendUnavailable:
-        family = None  # not registered: check_registered says so, which beats an error at collection
     yield check_registered
     yield check_lazy_import
     for input_kind in ("tokens", "features"):
@@ -465,13 +453,12 @@ def backend_checks(name: str) -> Iterator[Callable[[str], None]]:
         yield functools.partial(check_trace_agrees_with_predict, input_kind=input_kind)
         yield functools.partial(check_padding_is_ignored, input_kind=input_kind)
         yield functools.partial(check_loss_decreases, input_kind=input_kind)
-    if family in reference.FAMILY_GATES:
-        for input_kind, task in (("tokens", "binary"), ("tokens", "multiclass"), ("features", "regression")):
-            yield functools.partial(check_matches_reference, input_kind=input_kind, task=task)
-        for task in ("binary", "regression"):
-            yield functools.partial(check_gradients_match_reference, task=task)
-        yield check_what_if_matches_reference
-        yield check_adam_steps_match_reference
+    for input_kind, task in (("tokens", "binary"), ("tokens", "multiclass"), ("features", "regression")):
+        yield functools.partial(check_matches_reference, input_kind=input_kind, task=task)
+    for task in ("binary", "regression"):
+        yield functools.partial(check_gradients_match_reference, task=task)
+    yield check_what_if_matches_reference
+    yield check_adam_steps_match_reference
     yield check_weight_round_trip
     yield check_save_load_round_trip
     yield check_seed_determinism

@@ -26,6 +26,8 @@ def tokenize(text: str) -> list[str]:
 
 
 class Vocabulary:
+    padding_id, unknown_id = 0, 1  # the ids of PAD and UNK, the first two tokens of every vocabulary
+
     def __init__(self, tokens: Iterable[str]):
         self.tokens = [PAD, UNK, *(t for t in tokens if t not in (PAD, UNK))]
         self.index = {token: i for i, token in enumerate(self.tokens)}
@@ -41,4 +43,4 @@ class Vocabulary:
         return len(self.tokens)
 
     def encode(self, tokens: list[str]) -> list[int]:
-        return [self.index.get(token, 1) for token in tokens]
+        return [self.index.get(token, self.unknown_id) for token in tokens]

@@ -1,9 +1,9 @@
 """Canonical traces: what a backend returns from ``trace``, as plain NumPy arrays with named axes.
 
-Every array is indexed by step first, so ``layer.h[t]`` is h_t. For an LSTM layer ``gates`` holds
-``i``, ``f``, ``g`` and ``o`` (the seed's input, forget, candidate and output gates) and ``c`` the cell
-state; a GRU layer has ``gates`` ``z``, ``r`` and ``n`` (update, reset, candidate) and no cell state; a
-plain RNN layer has neither.
+Every array is indexed by step first, so ``layer.h[t]`` is h_t. What else a layer holds is its
+family's (zoo.family): an LSTM layer has ``gates`` ``i``, ``f``, ``g`` and ``o`` (the seed's input,
+forget, candidate and output gates) and ``c`` the cell state; a GRU layer has ``gates`` ``z``, ``r`` and
+``n`` (update, reset, candidate) and no cell state; a plain RNN layer has neither.
 """
 from __future__ import annotations
 
@@ -12,15 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GATES = ("i", "f", "g", "o")  # an LSTM's
-GRU_GATES = ("z", "r", "n")
+from .family import Family
 
 
 @dataclass
 class LayerTrace:
     h: np.ndarray  # (T, H)
     c: np.ndarray | None = None  # (T, H), LSTM only
-    gates: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (T, H): GATES, GRU_GATES or none
+    gates: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (T, H): the family's gates, or none
+
+    @classmethod
+    def of(cls, family: Family, quantities: dict) -> "LayerTrace":
+        """A layer of ``family`` from arrays named as its quantities (h, c, gates), anything array-like."""
+        arrays = {name: np.asarray(quantities[name]) for name in family.quantities()}
+        return cls(h=arrays["h"], c=arrays.get("c"), gates={name: arrays[name] for name in family.gates})
 
     @property
     def units(self) -> int:

@@ -85,7 +85,7 @@ def train(backend: str, dataset: str, *, dataset_params: dict | None = None, con
         path = Path(out) if out else default_checkpoint_dir()
         if path.suffix != ".safetensors":
             path = path / f"{dataset}-{backend}-seed{config.seed}.safetensors"
-        checkpoint.save(model, path, {
+        model.save(path, {
             "dataset": dataset, "dataset_params": dataset_params, "config": vars(config),
             "preprocessing": prepared.state, "metrics": metrics, "memory": split_memory_use(model, prepared.test),
             "history": history.to_dict(),
@@ -142,7 +142,7 @@ def evaluate(path) -> dict:
     meta = checkpoint.read_metadata(path)
     if "dataset" not in meta:
         raise CheckpointError(f"{Path(path).name} does not say which dataset it was trained on")
-    model = checkpoint.load(path)
+    model = Backend.load(path)
     config = TrainConfig(**meta["config"])
     prepared = prepare_dataset(meta["dataset"], meta["dataset_params"], config, model.spec, state=meta["preprocessing"])
     return {

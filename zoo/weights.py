@@ -1,13 +1,13 @@
 """The canonical weight layout every backend reads and writes, and one seeded initialisation for all.
 
-Names and shapes, for a spec with recurrent sizes H_1..H_L and a family with ``gates`` blocks per unit
-(4 for an LSTM in gate order i, f, g, o; 3 for a GRU in gate order z, r, n; 1 for a plain RNN)::
+Names and shapes, for a spec with recurrent sizes H_1..H_L and a family (zoo.family) with G blocks per
+unit (4 for an LSTM in gate order i, f, g, o; 3 for a GRU in gate order z, r, n; 1 for a plain RNN)::
 
     embedding            (vocab_size, embedding_dim)      token input only
-    recurrent.{k}.W      (in_k, gates * H_k)              input kernel, in_k = previous layer's H
-    recurrent.{k}.U      (H_k, gates * H_k)               recurrent kernel
-    recurrent.{k}.b      (gates * H_k,)                   input bias (LSTM, RNN: the one bias; PyTorch's two sum into it)
-    recurrent.{k}.b_U    (gates * H_k,)                   recurrent bias, only with ``recurrent_bias`` (GRU)
+    recurrent.{k}.W      (in_k, G * H_k)                  input kernel, in_k = previous layer's H
+    recurrent.{k}.U      (H_k, G * H_k)                   recurrent kernel
+    recurrent.{k}.b      (G * H_k,)                       input bias (LSTM, RNN: the one bias; PyTorch's two sum into it)
+    recurrent.{k}.b_U    (G * H_k,)                       recurrent bias, only where the family has ``recurrent_bias`` (GRU)
     head.{k}.W, .b       (in, units), (units,)            hidden Dense layers
     output.W, output.b   (in, output_dim), (output_dim,)
 
@@ -23,12 +23,14 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import WeightsError
+from .family import Family
 from .spec import ModelSpec
 
 Weights = dict[str, np.ndarray]
 
 
-def canonical_shapes(spec: ModelSpec, gates: int, recurrent_bias: bool = False) -> dict[str, tuple[int, ...]]:
+def canonical_shapes(spec: ModelSpec, family: Family) -> dict[str, tuple[int, ...]]:
+    gates = family.blocks
     shapes: dict[str, tuple[int, ...]] = {}
     if spec.input == "tokens":
         shapes["embedding"] = (spec.vocab_size, spec.embedding_dim)
@@ -37,7 +39,7 @@ def canonical_shapes(spec: ModelSpec, gates: int, recurrent_bias: bool = False) 
         shapes[f"recurrent.{k}.W"] = (width, gates * units)
         shapes[f"recurrent.{k}.U"] = (units, gates * units)
         shapes[f"recurrent.{k}.b"] = (gates * units,)
-        if recurrent_bias:
+        if family.recurrent_bias:
             shapes[f"recurrent.{k}.b_U"] = (gates * units,)
         width = units
     for k, units in enumerate(spec.head):
@@ -49,9 +51,9 @@ def canonical_shapes(spec: ModelSpec, gates: int, recurrent_bias: bool = False) 
     return shapes
 
 
-def check_weights(weights: Weights, spec: ModelSpec, gates: int, recurrent_bias: bool = False) -> Weights:
+def check_weights(weights: Weights, spec: ModelSpec, family: Family) -> Weights:
     """Return ``weights`` as contiguous float32 arrays, or raise a WeightsError that names what is wrong."""
-    expected = canonical_shapes(spec, gates, recurrent_bias)
+    expected = canonical_shapes(spec, family)
     missing = sorted(set(expected) - set(weights))
     extra = sorted(set(weights) - set(expected))
     if missing or extra:
@@ -80,29 +82,29 @@ def _orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
     return q * np.sign(np.diag(r))
 
 
-def init_weights(spec: ModelSpec, seed: int, gates: int, forget_bias: float = 1.0, recurrent_bias: bool = False) -> Weights:
+def init_weights(spec: ModelSpec, seed: int, family: Family, forget_bias: float = 1.0) -> Weights:
     """Keras's defaults made framework-neutral: Glorot-uniform kernels, orthogonal recurrent blocks,
-    zero biases except the LSTM forget gate's (``forget_bias``, Keras's unit_forget_bias)."""
+    zero biases except an LSTM forget gate's (``forget_bias``, Keras's unit_forget_bias)."""
     rng = np.random.default_rng(seed)
     weights: Weights = {}
-    for name, shape in canonical_shapes(spec, gates, recurrent_bias).items():
+    for name, shape in canonical_shapes(spec, family).items():
         if name == "embedding":
             value = rng.uniform(-0.05, 0.05, size=shape)
         elif name.endswith(".U"):
             units = shape[0]
-            value = np.concatenate([_orthogonal(rng, units) for _ in range(gates)], axis=1)
+            value = np.concatenate([_orthogonal(rng, units) for _ in range(family.blocks)], axis=1)
         elif name.endswith(".W"):
             value = _glorot(rng, *shape)
         else:
             value = np.zeros(shape)
-            if gates == 4 and name.startswith("recurrent."):
-                units = shape[0] // 4
-                value[units:2 * units] = forget_bias
+            if family.forget_gate is not None and name.startswith("recurrent."):
+                units, block = shape[0] // family.blocks, family.gates.index(family.forget_gate)
+                value[block * units:(block + 1) * units] = forget_bias
         weights[name] = value.astype(np.float32)
     return weights
 
 
-def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5, recurrent_bias: bool = False) -> Weights:
+def random_weights(spec: ModelSpec, seed: int, family: Family, scale: float = 0.5) -> Weights:
     """Weights with every entry random, biases included: what a parity check needs to exercise every path.
 
     Recurrent kernels get entries of variance scale²/H, a spectral radius near ``scale``: with a larger
@@ -110,7 +112,7 @@ def random_weights(spec: ModelSpec, seed: int, gates: int, scale: float = 0.5, r
     """
     rng = np.random.default_rng(seed)
     weights = {}
-    for name, shape in canonical_shapes(spec, gates, recurrent_bias).items():
+    for name, shape in canonical_shapes(spec, family).items():
         limit = scale * np.sqrt(3.0 / shape[0]) if name.endswith(".U") else scale
         weights[name] = rng.uniform(-limit, limit, size=shape).astype(np.float32)
     return weights

@@ -26,8 +26,9 @@ from . import checkpoint
 from .backend import Backend
 from .errors import BackendError, CheckpointError, InputError, ZooError
 from .limits import LIMITS, limit, max_bytes
-from .prepare import encode_symbols, encode_text, forecast_levels, model_input, symbol_parts, text_tokens, windows
+from .prepare import encode_symbols, encode_tokens, forecast_levels, model_input, symbol_parts, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
+from .text import Vocabulary
 from .trace import Trace
 from .train import TrainConfig, default_checkpoint_dir, train
 
@@ -121,7 +122,7 @@ class ModelCache:
             loading = self._loading.setdefault(path, threading.Lock())
         with loading:  # one thread loads, the others wait for it instead of loading again
             if path not in self._models:
-                model = checkpoint.load(path)
+                model = Backend.load(path)
                 self._models[path] = (model, checkpoint.read_metadata(path), threading.Lock())
         return self._models[path]
 
@@ -147,13 +148,16 @@ _recent_lock = threading.Lock()
 RECENT_ANSWERS = 64
 
 
-def _answer(card: ModelCard, work, input_key) -> Answer:
+def _answer(card: ModelCard, read, input_key) -> Answer:
+    """The card's model's answer to one input: ``read(model, preprocessing)`` returns the Answer's fields
+    (``trace``, and ``forecast`` or ``note`` where there are any). Recent answers are remembered, so
+    re-plotting another unit of the same input recomputes nothing."""
     key = (input_key, card.path, card.path.stat().st_mtime_ns)
     with _recent_lock:
         if key in _recent:
             _recent.move_to_end(key)
             return dataclasses.replace(_recent[key], loaded_now=False, seconds=0.0)
-    answer = _compute(card, work)
+    answer = _compute(card, read)
     if answer.error is None:
         with _recent_lock:
             _recent[key] = answer
@@ -162,14 +166,15 @@ def _answer(card: ModelCard, work, input_key) -> Answer:
     return answer
 
 
-def _compute(card: ModelCard, work) -> Answer:
-    """Run ``work`` on the card's model in a thread of its own, so that a plugin that hangs costs one
+def _compute(card: ModelCard, read) -> Answer:
+    """Run ``read`` on the card's model in a thread of its own, so that a plugin that hangs costs one
     error message after the time limit instead of a server worker. Python cannot stop a thread: a
     model that overran stays marked as stuck, and answers at once with that reason, until it returns."""
     started = time.perf_counter()
-    answer = Answer(card, loaded_now=not CACHE.is_loaded(card.path))
+    loaded_now = not CACHE.is_loaded(card.path)
     seconds = limit("backend_seconds")
     ready, finished = threading.Event(), threading.Event()
+    outcome: dict = {}  # what the thread found: "fields" for an answer, or "error"
 
     def run():
         try:
@@ -179,14 +184,14 @@ def _compute(card: ModelCard, work) -> Answer:
                                    f"{seconds:g} s limit; it answers again once that one returns")
             ready.set()
             try:
-                work(answer, model, meta["preprocessing"])
+                outcome["fields"] = read(model, meta["preprocessing"])
             finally:
                 lock.release()
                 CACHE.stuck.discard(card.path)
         except ZooError as err:
-            answer.error = str(err)
+            outcome["error"] = str(err)
         except Exception as err:  # a broken plugin must not take the other models down with it
-            answer.error = f"{card.backend} failed: {type(err).__name__}: {err}"
+            outcome["error"] = f"{card.backend} failed: {type(err).__name__}: {err}"
             traceback.print_exc()
         finally:
             ready.set()
@@ -194,14 +199,17 @@ def _compute(card: ModelCard, work) -> Answer:
 
     threading.Thread(target=run, name=f"zoo {card.backend} {card.path.name}", daemon=True).start()
     if not ready.wait(LOAD_SECONDS):
-        return dataclasses.replace(answer, error=f"{card.backend} did not load within {LOAD_SECONDS} s")
+        return Answer(card, error=f"{card.backend} did not load within {LOAD_SECONDS} s", loaded_now=loaded_now)
     if not finished.wait(seconds):
         CACHE.stuck.add(card.path)
         return Answer(card, error=f"{card.backend} gave no answer within {seconds:g} s, the limit "
                                   f"({LIMITS['backend_seconds'].env}); it was left to finish on its own",
                       seconds=time.perf_counter() - started)
-    answer.seconds = time.perf_counter() - started
-    return answer
+    elapsed = time.perf_counter() - started
+    if "error" in outcome:
+        return Answer(card, error=outcome["error"], seconds=elapsed, loaded_now=loaded_now)
+    fields = outcome["fields"]
+    return Answer(card, output=fields["trace"].output, **fields, seconds=elapsed, loaded_now=loaded_now)
 
 
 def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
@@ -216,28 +224,26 @@ def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
         raise InputError(f"the text is not valid Unicode (a broken character at position {err.start + 1})") from None
-    text_tokens(text)  # a text without tokens is the request's error, not each model's
+    tokens = text_tokens(text)  # once for every model; a text without tokens is the request's error, not each model's
     text_cards = [card for card in cards if card.kind == "text"]
     if not text_cards:
         raise InputError("none of the chosen models reads text: pick a text model")
 
-    def work(answer, model, state):
-        ids, tokens = encode_text(text, state)
-        answer.trace = model.trace(ids, tokens=tokens)
-        answer.output = answer.trace.output
-        answer.note = unknown_words_note(ids, tokens)
+    def read(model, state):
+        ids, kept = encode_tokens(tokens, state)
+        return {"trace": model.trace(ids, tokens=kept), "note": unknown_words_note(ids, kept)}
 
-    return [_answer(card, work, ("text", text)) for card in text_cards]
+    return [_answer(card, read, ("text", text)) for card in text_cards]
 
 
 def unknown_words_note(ids: np.ndarray, tokens: list[str]) -> str | None:
-    unknown = int(np.sum(ids == 1))  # id 1 is <unk> in every vocabulary (zoo.text)
+    unknown = int(np.sum(ids == Vocabulary.unknown_id))
     if unknown == 0:
         return None
     if unknown == len(tokens):
         return (f"none of the {len(tokens)} token(s) is in this model's vocabulary: it sees only <unk>, "
                 "so its answer says nothing about the text")
-    examples = ", ".join(sorted({t for i, t in zip(ids, tokens) if i == 1})[:5])
+    examples = ", ".join(sorted({t for i, t in zip(ids, tokens) if i == Vocabulary.unknown_id})[:5])
     return f"{unknown} of {len(tokens)} tokens are not in this model's vocabulary (read as <unk>): {examples}"
 
 
@@ -254,21 +260,20 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
     if not series_cards:
         raise InputError("none of the chosen models forecasts a series: pick a series model")
 
-    def work(answer, model, state):
+    def read(model, state):
         if values.shape[1] != model.spec.n_features:
-            raise InputError(f"{answer.card.label} reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
+            raise InputError(f"this model reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
         window = state["window"]
         if len(values) <= window:
-            raise InputError(f"{answer.card.label} needs more than {window} steps (its window)")
+            raise InputError(f"this model needs more than {window} steps (its window)")
         scaled = model_input(values, state)
         x, _ = windows(scaled, window)
         out = model.predict(x)[:, 0]
-        answer.forecast = forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out
-        answer.trace = model.trace(scaled, tokens=[f"{v:g}" for v in values[:, 0]])
-        answer.output = answer.trace.output
+        return {"trace": model.trace(scaled, tokens=[f"{v:g}" for v in values[:, 0]]),
+                "forecast": forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out}
 
     key = ("series", values.shape, hashlib.sha1(values.tobytes()).hexdigest())
-    return [_answer(card, work, key) for card in series_cards]
+    return [_answer(card, read, key) for card in series_cards]
 
 
 def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
@@ -281,12 +286,11 @@ def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
     if not symbol_cards:
         raise InputError("none of the chosen models reads a sequence of symbols: pick one of that task's models")
 
-    def work(answer, model, state):
+    def read(model, state):
         steps, symbols = encode_symbols(text, state)
-        answer.trace = model.trace(steps, tokens=symbols)
-        answer.output = answer.trace.output
+        return {"trace": model.trace(steps, tokens=symbols)}
 
-    return [_answer(card, work, ("symbols", text)) for card in symbol_cards]
+    return [_answer(card, read, ("symbols", text)) for card in symbol_cards]
 
 
 def check_series_length(steps: int) -> None:
@@ -312,7 +316,7 @@ def add_checkpoint(upload: Path) -> ModelCard:
     if not isinstance(state, dict) or any(key not in state for key in PREPROCESSING_KEYS[kind]):
         raise CheckpointError(f"{upload.name} has weights but no record of its {kind} preprocessing "
                               f"({' and '.join(PREPROCESSING_KEYS[kind])}): the lab reads checkpoints written by `zoo train`")
-    checkpoint.load(upload)  # the backend must exist here and the tensors must fit its layout
+    Backend.load(upload)  # the backend must exist here and the tensors must fit its layout
     digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"
     target = default_checkpoint_dir() / f"uploaded-{stem}-{digest}.safetensors"
@@ -320,7 +324,7 @@ def add_checkpoint(upload: Path) -> ModelCard:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
         shutil.copyfile(upload, partial)
-        os.replace(partial, target)  # whole or not at all, as checkpoint.save does
+        os.replace(partial, target)  # whole or not at all, as checkpoint.write does
     return next(card for card in catalog() if card.path == target)
 
 

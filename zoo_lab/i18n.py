@@ -154,6 +154,7 @@ EN = {
     "lab_trained_at": "trained at lag",
     "lab_sentence": "sentence",
     "lab_trace": "Trace",
+    "lab_backend": "backend",
     "lab_memory_plot": "Share of c₀ kept",
     "lab_read_memory": "How to read this: the product of the forget gates from the first step on — the share of what a unit wrote at "
                        "step 0 still in its cell state at step t (1 keeps everything). Shown for the five units that keep the most.",
@@ -414,6 +415,7 @@ KO = {
     "lab_trained_at": "학습한 지연",
     "lab_sentence": "문장",
     "lab_trace": "추적",
+    "lab_backend": "백엔드",
     "lab_memory_plot": "남아 있는 c₀의 비율",
     "lab_read_memory": "읽는 법: 첫 단계부터의 망각 게이트 곱, 즉 유닛이 0단계에 쓴 것 가운데 t단계의 셀 상태에 아직 남은 비율입니다"
                        "(1이면 전부 유지). 가장 많이 유지하는 유닛 다섯 개를 보여 줍니다.",

@@ -7,6 +7,7 @@ import functools
 import gradio as gr
 
 from zoo import ZooError, lab
+from zoo.family import family
 from zoo.intervention import Intervention
 from zoo.plugins import registry
 from zoo.prepare import encode_text
@@ -18,12 +19,13 @@ WHAT_IF_SENTENCE = "He likes a girl and the old house near the river with blue w
 CHANGES = {"forget gate clamped to 0": "lab_clamp_0", "forget gate clamped to 1": "lab_clamp_1", "one unit silenced": "lab_silence"}
 
 
-def lstm_backends() -> list[str]:
-    return [e.name for e in registry().available_backends("lstm")]
+def forget_gate_backends() -> list[str]:
+    """The backends whose family has a forget gate (zoo.family): what the memory view follows."""
+    return [e.name for e in registry().available_backends() if family(e.info.family).forget_gate]
 
 
 def all_backends() -> list[str]:
-    return [e.name for e in registry().available_backends() if e.info.family in ("lstm", "rnn", "gru")]
+    return [e.name for e in registry().available_backends()]
 
 
 def shown_results(backends, tasks, lags) -> list[dict]:
@@ -131,7 +133,7 @@ def _text_state(backend: str, lag: int) -> dict:
 
 
 def build_lab_tab(app: gr.Blocks) -> None:
-    backends, lstms = all_backends(), lstm_backends()
+    backends, lstms = all_backends(), forget_gate_backends()
     # Preselect the backends whose default results ship; plugin backends are one tick away (and train on demand).
     shipped = [b for b in backends if lab.cached_result(b, "long-dependency", lab.DEFAULT_LAGS[0]) is not None] or backends
     lag_choices = list(lab.DEFAULT_LAGS)
@@ -174,7 +176,8 @@ def build_lab_tab(app: gr.Blocks) -> None:
         memory_button.click(run_memory, [memory_backend, memory_lag, memory_text], [memory_plot, memory_table], api_name="lab_memory")
     with gr.Accordion(i18n("lab_what_if"), open=True):
         with gr.Row():
-            what_backend = gr.Dropdown(lstms, value=lstms[0] if lstms else None, label="LSTM")
+            # Every backend: one without the what-if capability, or a forget gate to clamp, says so when run.
+            what_backend = gr.Dropdown(backends, value=lstms[0] if lstms else None, label=i18n("lab_backend"))
             what_lag = gr.Dropdown(lag_choices, value=50, label=i18n("lab_trained_at"))
             change = gr.Radio([(i18n(key), name) for name, key in CHANGES.items()], value="forget gate clamped to 0",
                               label=i18n("lab_change"))

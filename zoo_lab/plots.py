@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from zoo.family import FAMILIES
 from zoo.trace import Trace
 
 from .i18n import translate
@@ -65,7 +66,8 @@ def _shared_scale(name: str) -> tuple[float, float]:
     return (-1.0, 1.0) if name in SIGNED else (0.0, 1.0)
 
 
-SIGNED = ("h", "g", "n")  # tanh-shaped: an LSTM's candidate g, a GRU's candidate n, the hidden state
+# tanh-shaped: the hidden state and every family's candidate (an LSTM's g, a GRU's n; zoo.family)
+SIGNED = ("h", *dict.fromkeys(gate for family in FAMILIES.values() for gate in family.signed))
 
 
 def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str = "shared") -> go.Figure:

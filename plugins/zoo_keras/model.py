@@ -5,6 +5,7 @@ LSTM layer keeps to itself (gates, cell states, every h_t), so they replay the s
 compiled ``tf.scan`` that reads the layers' own weight variables: one set of weights, two ways to run it.
 """
 import os
+from types import SimpleNamespace
 
 from zoo.paths import cache_dir
 
@@ -19,10 +20,14 @@ import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
 import zoo  # noqa: E402
+from zoo import reference  # noqa: E402
 from zoo.backend import ADAM_BETAS, ADAM_EPSILON  # noqa: E402
-from zoo.trace import GATES  # noqa: E402
+from zoo.family import LSTM  # noqa: E402
+from zoo.intervention import Intervention  # noqa: E402
 
-PROBABILITY_FLOOR = 1e-7  # zoo.reference.mean_loss clips probabilities here, as Keras does
+# The three operations zoo.reference.per_example_loss needs, in TensorFlow.
+TF_OPS = SimpleNamespace(clip=tf.clip_by_value, log=tf.math.log,
+                         pick=lambda outputs, y: tf.gather(outputs, tf.cast(y, tf.int32), batch_dims=1))
 
 
 class LSTMNet(keras.Model):
@@ -59,7 +64,6 @@ class LSTMNet(keras.Model):
 
 class KerasLSTM(zoo.Backend):
     family = "lstm"
-    gates = 4
     capabilities = frozenset({"what-if"})
 
     def _build(self, seed: int) -> None:
@@ -77,7 +81,6 @@ class KerasLSTM(zoo.Backend):
         lengths, targets = tf.TensorSpec([None], tf.int64), tf.TensorSpec([None], tf.float32)
         self._batch_signature = [batch, targets, lengths]
         self._predict_fn = tf.function(lambda x, n: self.net(x, n, training=False), input_signature=[batch, lengths])
-        self._trace_fn = tf.function(self._compiled_trace, input_signature=[sequence])
         self._gradients_fn = tf.function(self._compiled_gradients, input_signature=[sequence, tf.TensorSpec([], tf.float32)])
         # Per layer: the forget gate's clamp (below 0: as trained) and a 0/1 mask over its units.
         overrides = [[tf.TensorSpec([], tf.float32)] * len(spec.recurrent), [tf.TensorSpec([n], tf.float32) for n in spec.recurrent]]
@@ -110,7 +113,7 @@ class KerasLSTM(zoo.Backend):
         return self._predict_fn(x, lengths).numpy()
 
     def _trace(self, x):
-        return self._layer_traces(*self._trace_fn(x))
+        return self._what_if(x, Intervention())  # nothing overridden: one compiled run for both
 
     def _what_if(self, x, intervention):
         forget = [-1.0] * len(self.spec.recurrent)
@@ -118,23 +121,12 @@ class KerasLSTM(zoo.Backend):
         if intervention.forget is not None:
             forget[intervention.layer] = intervention.forget
         keep[intervention.layer][list(intervention.silence)] = 0.0
-        return self._layer_traces(*self._what_if_fn(x, [tf.constant(f, tf.float32) for f in forget], keep))
-
-    @staticmethod
-    def _layer_traces(layers, readout):
-        traces = [
-            zoo.LayerTrace(h=h.numpy(), c=c.numpy(), gates={name: gate.numpy() for name, gate in zip(GATES, gates)})
-            for h, c, *gates in layers
-        ]
-        return traces, readout.numpy()
+        layers, readout = self._what_if_fn(x, [tf.constant(f, tf.float32) for f in forget], keep)
+        # _scan_layer's quantities come in LSTM.quantities() order: h, c, i, f, g, o
+        return [zoo.LayerTrace.of(LSTM, dict(zip(LSTM.quantities(), layer))) for layer in layers], readout.numpy()
 
     def _gradients(self, x, y):
         return self._gradients_fn(x, tf.constant(y, tf.float32)).numpy()
-
-    def _compiled_trace(self, x):
-        steps = tf.shape(x)[0]
-        layers = self._unroll(x, [tf.zeros([steps, units]) for units in self.spec.recurrent])
-        return layers, self.net.head(layers[-1][0])
 
     def _compiled_what_if(self, x, forget, keep):
         steps = tf.shape(x)[0]
@@ -149,7 +141,7 @@ class KerasLSTM(zoo.Backend):
         with tf.GradientTape(watch_accessed_variables=False) as tape:
             tape.watch(deltas)
             top_h = self._unroll(x, deltas)[-1][0]
-            loss = self._loss(self.net.head(top_h[-1:]), y[None])
+            loss = reference.per_example_loss(self.net.head(top_h[-1:]), y[None], self.spec.task, TF_OPS)
         return tf.stack([tf.norm(grad, axis=1) for grad in tape.gradient(loss, deltas)])
 
     def _unroll(self, x, deltas, forget=None, keep=None):
@@ -186,16 +178,6 @@ class KerasLSTM(zoo.Backend):
         return tf.scan(step, (z_inputs, deltas), initializer=(zeros,) * 6)
 
     # ----- training -----
-    def _loss(self, outputs, y):
-        """Per-example loss, term for term zoo.reference.mean_loss."""
-        if self.spec.task == "binary":
-            p = tf.clip_by_value(outputs[:, 0], PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
-            return -(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
-        if self.spec.task == "multiclass":
-            picked = tf.gather(outputs, tf.cast(y, tf.int32), batch_dims=1)
-            return -tf.math.log(tf.maximum(picked, PROBABILITY_FLOOR))
-        return tf.square(outputs[:, 0] - y)
-
     def _start_training(self, lr, clip_norm, seed):
         # Adam written out rather than keras.optimizers.Adam, which differs from the other backends in two
         # ways the fairness tests measure (tests/test_fairness.py): it adds epsilon to the uncorrected
@@ -217,7 +199,7 @@ class KerasLSTM(zoo.Backend):
         @tf.function(input_signature=self._batch_signature)
         def train_step(x, y, lengths):
             with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(self._loss(self.net(x, lengths, training=True), y))
+                loss = tf.reduce_mean(reference.per_example_loss(self.net(x, lengths, training=True), y, self.spec.task, TF_OPS))
             grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, variables)]
             if clip_norm is not None:
                 grads, _ = tf.clip_by_global_norm(grads, clip_norm)  # scales by clip_norm / norm when norm > clip_norm

@@ -14,8 +14,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.trace import GATES, LayerTrace
-
 
 def lstm_gates(z: torch.Tensor) -> tuple[torch.Tensor, ...]:
     """i, f, g, o from the pre-activations z = x W + h U + b, split in PyTorch's (and the canonical) order."""
@@ -25,8 +23,6 @@ def lstm_gates(z: torch.Tensor) -> tuple[torch.Tensor, ...]:
 
 class TorchLSTM(TorchBackend):
     family = "lstm"
-    gates = 4
-    capabilities = frozenset({"what-if"})
     cell = nn.LSTM
 
     def _build(self, seed: int) -> None:
@@ -46,42 +42,23 @@ class TorchLSTM(TorchBackend):
         lstm.bias_ih_l0.copy_(torch.from_numpy(params["b"]))
         lstm.bias_hh_l0.zero_()
 
-    # ----- inference -----
-    def _trace(self, x: np.ndarray) -> tuple[list[LayerTrace], np.ndarray]:
-        # Each layer's h comes from its own fused nn.LSTM, the very forward predict runs. Given h, the
-        # gates need no recurrence (one matmul over all steps); only c_t = f_t c_{t-1} + i_t g_t is
+    # ----- the equations -----
+    def _input_terms(self, lstm, a):
+        return F.linear(a, lstm.weight_ih_l0, lstm.bias_ih_l0 + lstm.bias_hh_l0)
+
+    def _step(self, lstm, x_term, previous, forget):
+        i, f, g, o = lstm_gates(x_term + F.linear(previous["h"], lstm.weight_hh_l0))
+        if forget is not None:
+            f = torch.full_like(f, forget)
+        c = f * previous["c"] + i * g
+        return {"h": o * torch.tanh(c), "c": c, "i": i, "f": f, "g": g, "o": o}
+
+    def _quantities(self, lstm, a, h):
+        # Given h, the gates are one matmul over all steps; only c_t = f_t c_{t-1} + i_t g_t is
         # sequential, and it is a cheap elementwise loop.
-        self.net.eval()
-        layers = []
-        with torch.inference_mode():
-            a = self.net.embed(torch.tensor(x)[None])[0]
-            for lstm in self.net.recurrent:
-                h = lstm(a[None])[0][0]
-                h_prev = torch.cat([h.new_zeros(1, h.shape[1]), h[:-1]])
-                z = F.linear(a, lstm.weight_ih_l0, lstm.bias_ih_l0) + F.linear(h_prev, lstm.weight_hh_l0, lstm.bias_hh_l0)
-                i, f, g, o = lstm_gates(z)
-                gates = {name: gate.numpy() for name, gate in zip(GATES, (i, f, g, o))}
-                layers.append(LayerTrace(h=h.numpy(), c=cell_states(gates["f"], (i * g).numpy()), gates=gates))
-                a = h
-            readout = self.net.activate(self.net.readout(a)).numpy()
-        return layers, readout
-
-    def _unroll(self, lstm, a, delta):
-        return unrolled(lstm, a, delta=delta)[0]
-
-    def _what_if(self, x: np.ndarray, intervention) -> tuple[list[LayerTrace], np.ndarray]:
-        self.net.eval()
-        layers = []
-        with torch.inference_mode():
-            a = self.net.embed(torch.tensor(x)[None])[0]
-            for k, lstm in enumerate(self.net.recurrent):
-                override = {"forget": intervention.forget, "silence": intervention.silence} if k == intervention.layer else {}
-                h, c, *gates = unrolled(lstm, a, **override)
-                layers.append(LayerTrace(h=h.numpy(), c=c.numpy(), gates={n: g.numpy() for n, g in zip(GATES, gates)}))
-                a = h
-            readout = self.net.activate(self.net.readout(a)).numpy()
-        return layers, readout
-
+        h_prev = torch.cat([h.new_zeros(1, h.shape[1]), h[:-1]])
+        i, f, g, o = lstm_gates(self._input_terms(lstm, a) + F.linear(h_prev, lstm.weight_hh_l0))
+        return {"h": h, "c": cell_states(f.numpy(), (i * g).numpy()), "i": i, "f": f, "g": g, "o": o}
 
 
 def cell_states(f: np.ndarray, ig: np.ndarray) -> np.ndarray:
@@ -92,24 +69,3 @@ def cell_states(f: np.ndarray, ig: np.ndarray) -> np.ndarray:
     for t in range(len(f)):
         c_t = c[t] = f[t] * c_t + ig[t]
     return c
-
-
-def unrolled(lstm: nn.LSTM, a: torch.Tensor, delta=None, forget=None, silence=()) -> list[torch.Tensor]:
-    """One nn.LSTM layer step by step on its own parameters: (h, c, i, f, g, o), each (T, H). ``delta``
-    is added to every h_t (for ∂L/∂h_t); ``forget`` clamps f and ``silence`` zeroes units of h (what-if)."""
-    z_input = F.linear(a, lstm.weight_ih_l0, lstm.bias_ih_l0 + lstm.bias_hh_l0)
-    h_t = c_t = torch.zeros(lstm.hidden_size)
-    keep = torch.ones(lstm.hidden_size)
-    keep[list(silence)] = 0.0
-    steps = []
-    for t, z_t in enumerate(z_input):
-        i, f, g, o = lstm_gates(z_t + F.linear(h_t, lstm.weight_hh_l0))
-        if forget is not None:
-            f = torch.full_like(f, forget)
-        c_t = f * c_t + i * g
-        h_t = o * torch.tanh(c_t)
-        if delta is not None:
-            h_t = h_t + delta[t]
-        h_t = h_t * keep
-        steps.append((h_t, c_t, i, f, g, o))
-    return [torch.stack(quantity) for quantity in zip(*steps)]

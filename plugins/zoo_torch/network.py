@@ -1,10 +1,12 @@
 """The parts every PyTorch backend of the ModelSpec shares, public so that plugin authors can build on
 them (the out-of-tree GRU example does): the network around the recurrent layers, seeded dropout, the
-losses of zoo.reference in torch, and TorchBackend, which leaves a backend only its recurrent layer.
+loss of zoo.reference in torch, and TorchBackend, which leaves a backend only its family's equations.
 """
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
+from typing import ClassVar
 
 # One intra-op thread unless the user chose otherwise. OpenMP threads spin while they wait, so two
 # processes running torch on two cores starve each other (measured: a training step went from 7 ms to
@@ -12,17 +14,17 @@ import os
 # neither and costs about a quarter of the speed of a lone batch-training process. Read when torch loads.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-from typing import ClassVar  # noqa: E402
-
-import numpy as np  # noqa: E402
-
 import zoo  # noqa: E402
-from zoo.backend import ADAM_BETAS, ADAM_EPSILON, SequenceData  # noqa: E402
+from zoo import reference  # noqa: E402
+from zoo.backend import ADAM_BETAS, ADAM_EPSILON  # noqa: E402
+from zoo.sequences import SequenceData  # noqa: E402
 from zoo.spec import ModelSpec  # noqa: E402
+from zoo.trace import LayerTrace  # noqa: E402
 from zoo.weights import Weights  # noqa: E402
 
 
@@ -97,30 +99,23 @@ def training_loss(logits: torch.Tensor, y: torch.Tensor, task: str) -> torch.Ten
     return F.mse_loss(logits[:, 0], y)
 
 
-def reference_loss(output: torch.Tensor, y: torch.Tensor, task: str) -> torch.Tensor:
-    """reference.mean_loss to the letter, clipping included, so its derivative matches the
-    reference's finite differences even where a probability saturates."""
-    if task == "binary":
-        p = output[:, 0].clamp(1e-7, 1 - 1e-7)
-        return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
-    if task == "multiclass":
-        picked = output[torch.arange(len(output)), y]
-        return -torch.log(picked.clamp_min(1e-7)).mean()
-    return ((output[:, 0] - y) ** 2).mean()
+# The three operations zoo.reference.per_example_loss needs, in torch: with them it is the reference's
+# loss to the letter, clipping included, so its derivative matches the reference's finite differences.
+TORCH_OPS = SimpleNamespace(clip=torch.clamp, log=torch.log,
+                            pick=lambda outputs, y: outputs.gather(1, y[:, None].long())[:, 0])
 
 
 class TorchBackend(zoo.Backend):
-    """A zoo.Backend on a Network of ``cell`` layers. Prediction, training and the weights around the
-    recurrent layers are the same for every family; a subclass maps its recurrent parameters to the
-    canonical ones (``_read_recurrent``, ``_write_recurrent``) and traces its own gates."""
+    """A zoo.Backend on a Network of ``cell`` layers. Prediction, training, tracing, what-if runs,
+    gradients and the weights around the recurrent layers are the same for every family, and so are the
+    loops over layers and steps. A family's subclass maps its recurrent parameters to the canonical ones
+    and writes its equations twice: for one step (``_step``), and for every step at once given the h the
+    fused layer computed (``_quantities``, the fast trace)."""
 
     cell: ClassVar[type[nn.RNNBase]]
+    capabilities = frozenset({"what-if"})
 
-    def _build(self, seed: int) -> None:
-        # Vanishing gradients fill tensors with denormals, which made training steps 6x slower on CPU.
-        torch.set_flush_denormal(True)
-        self.net = Network(self.spec, cell=self.cell)
-
+    # ----- what a family's subclass writes -----
     def _read_recurrent(self, layer: nn.RNNBase) -> dict[str, torch.Tensor]:
         """The layer's canonical W, U, b (and b_U) as tensors."""
         raise NotImplementedError
@@ -129,10 +124,68 @@ class TorchBackend(zoo.Backend):
         """Copy canonical W, U, b (and b_U) into the layer; called under torch.no_grad."""
         raise NotImplementedError
 
-    def _unroll(self, layer: nn.RNNBase, a: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
-        """(T, H): the layer run step by step on its own parameters, ``delta[t]`` added to each h_t as it is
-        made (and so seen by the next step and the layer above)."""
+    def _input_terms(self, layer: nn.RNNBase, a: torch.Tensor) -> torch.Tensor:
+        """(T, blocks·H): the part of every step's pre-activations that comes from the input, all at once."""
         raise NotImplementedError
+
+    def _step(self, layer: nn.RNNBase, x_term: torch.Tensor, previous: dict[str, torch.Tensor],
+              forget: float | None) -> dict[str, torch.Tensor]:
+        """One step of the family's equations: h (and c) and every gate, each (H,), from the step's input
+        term and the ``previous`` step's h (and c). ``forget``, when given, holds the forget gate there."""
+        raise NotImplementedError
+
+    def _quantities(self, layer: nn.RNNBase, a: torch.Tensor, h: torch.Tensor) -> dict:
+        """Every step's h (and c) and gates, each (T, H), given the h the fused layer computed from ``a``."""
+        raise NotImplementedError
+
+    # ----- the loops, the same for every family -----
+    def _build(self, seed: int) -> None:
+        # Vanishing gradients fill tensors with denormals, which made training steps 6x slower on CPU.
+        torch.set_flush_denormal(True)
+        self.net = Network(self.spec, cell=self.cell)
+
+    def _unroll(self, layer: nn.RNNBase, a: torch.Tensor, delta=None, forget=None, silence=()) -> dict[str, torch.Tensor]:
+        """The layer run step by step on its own parameters: every quantity of its family, each (T, H).
+        ``delta[t]`` is added to h_t as it is made (and so seen by the next step and the layer above);
+        ``forget`` and ``silence`` (units whose h is held at 0) are a what-if run's overrides."""
+        state = {name: torch.zeros(layer.hidden_size) for name in ("h", "c")[:1 + self.layout.cell_state]}
+        keep = torch.ones(layer.hidden_size)
+        keep[list(silence)] = 0.0
+        steps = []
+        for t, x_term in enumerate(self._input_terms(layer, a)):
+            state = self._step(layer, x_term, state, forget)
+            if delta is not None:
+                state["h"] = state["h"] + delta[t]
+            state["h"] = state["h"] * keep
+            steps.append(state)
+        return {name: torch.stack([step[name] for step in steps]) for name in self.layout.quantities()}
+
+    def _trace(self, x: np.ndarray) -> tuple[list[LayerTrace], np.ndarray]:
+        # Each layer's h comes from its own fused module, the very forward predict runs; given h, the
+        # gates need no recurrence (_quantities).
+        self.net.eval()
+        layers = []
+        with torch.inference_mode():
+            a = self.net.embed(torch.tensor(x)[None])[0]
+            for layer in self.net.recurrent:
+                h = layer(a[None])[0][0]
+                layers.append(LayerTrace.of(self.layout, self._quantities(layer, a, h)))
+                a = h
+            readout = self.net.activate(self.net.readout(a)).numpy()
+        return layers, readout
+
+    def _what_if(self, x: np.ndarray, intervention) -> tuple[list[LayerTrace], np.ndarray]:
+        self.net.eval()
+        layers = []
+        with torch.inference_mode():
+            a = self.net.embed(torch.tensor(x)[None])[0]
+            for k, layer in enumerate(self.net.recurrent):
+                override = {"forget": intervention.forget, "silence": intervention.silence} if k == intervention.layer else {}
+                quantities = self._unroll(layer, a, **override)
+                layers.append(LayerTrace.of(self.layout, quantities))
+                a = quantities["h"]
+            readout = self.net.activate(self.net.readout(a)).numpy()
+        return layers, readout
 
     def _gradients(self, x: np.ndarray, y: float) -> np.ndarray:
         # A fused recurrent layer exposes only its outputs, whose .grad misses the paths through later
@@ -144,10 +197,11 @@ class TorchBackend(zoo.Backend):
             a = self.net.embed(torch.tensor(x)[None])[0]
             for layer in self.net.recurrent:
                 deltas.append(torch.zeros(len(a), layer.hidden_size, requires_grad=True))
-                a = self._unroll(layer, a, deltas[-1])
+                a = self._unroll(layer, a, deltas[-1])["h"]
             output = self.net.activate(self.net.readout(a[-1:]))
             target = torch.tensor([y], dtype=torch.int64 if self.spec.task == "multiclass" else torch.float32)
-            grads = torch.autograd.grad(reference_loss(output, target, self.spec.task), deltas)
+            loss = reference.per_example_loss(output, target, self.spec.task, TORCH_OPS).mean()
+            grads = torch.autograd.grad(loss, deltas)
         return np.stack([grad.norm(dim=1).numpy() for grad in grads])
 
     def _read_weights(self) -> Weights:

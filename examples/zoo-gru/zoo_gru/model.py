@@ -1,9 +1,9 @@
 """A GRU backend for RNN Zoo on PyTorch: Embedding -> one nn.GRU per recurrent layer -> Linear head -> output.
 
 Made with ``zoo new-plugin zoo-gru --family gru --backend torch-gru`` and filled in after RNN Zoo's
-PyTorch LSTM: the network around the recurrent layers, seeded dropout and the losses come from
-``zoo_torch.network`` (shipped with rnn-zoo, public for plugin authors), so only the GRU's own parts
-live here. Everything runs in float32.
+PyTorch LSTM: the network around the recurrent layers, the loops over layers and steps (trace, what-if
+runs, gradients), seeded dropout and the loss come from ``zoo_torch.network`` (shipped with rnn-zoo,
+public for plugin authors), so only the GRU's weights and equations live here. Everything runs in float32.
 
 Weights: PyTorch stores a GRU's gate blocks in the order r, z, n, the canonical layout (like Keras) in
 the order z, r, n, so the first two blocks swap on the way in and out. W and U are the transposed
@@ -16,12 +16,9 @@ from __future__ import annotations
 # First: zoo_torch's shared network sets torch's thread count, which torch reads once, as it loads.
 from zoo_torch.network import TorchBackend  # isort: skip
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-from zoo.trace import GRU_GATES, LayerTrace
 
 
 def swap_r_z(blocks: torch.Tensor) -> torch.Tensor:
@@ -42,9 +39,7 @@ def gru_gates(x_part: torch.Tensor, h_part: torch.Tensor) -> tuple[torch.Tensor,
 
 
 class TorchGru(TorchBackend):
-    family = "gru"
-    gates = 3  # gate blocks per unit in the canonical weights, in the order z, r, n
-    recurrent_bias = True  # its layers keep a second bias, recurrent.{k}.b_U
+    family = "gru"  # zoo.family: gate blocks z, r, n; a second bias b_U; no cell state
     cell = nn.GRU
 
     # ----- weights: PyTorch's gate blocks r, z, n swap to the canonical z, r, n; the biases stay apart -----
@@ -58,31 +53,16 @@ class TorchGru(TorchBackend):
         gru.bias_ih_l0.copy_(swap_r_z(torch.from_numpy(params["b"])))
         gru.bias_hh_l0.copy_(swap_r_z(torch.from_numpy(params["b_U"])))
 
-    # ----- inference -----
-    def _trace(self, x: np.ndarray) -> tuple[list[LayerTrace], np.ndarray]:
-        # Each layer's h comes from its own fused nn.GRU, the very forward predict runs. Given h, every
-        # gate is one matmul over all steps: nothing in a GRU's gates is sequential except h itself.
-        self.net.eval()
-        layers = []
-        with torch.inference_mode():
-            a = self.net.embed(torch.tensor(x)[None])[0]
-            for gru in self.net.recurrent:
-                h = gru(a[None])[0][0]
-                h_prev = torch.cat([h.new_zeros(1, h.shape[1]), h[:-1]])
-                gates = gru_gates(F.linear(a, gru.weight_ih_l0, gru.bias_ih_l0),
-                                  F.linear(h_prev, gru.weight_hh_l0, gru.bias_hh_l0))
-                layers.append(LayerTrace(h=h.numpy(), gates={name: gate.numpy() for name, gate in zip(GRU_GATES, gates)}))
-                a = h
-            readout = self.net.activate(self.net.readout(a)).numpy()
-        return layers, readout
+    # ----- the equations -----
+    def _input_terms(self, gru, a):
+        return F.linear(a, gru.weight_ih_l0, gru.bias_ih_l0)
 
-    def _unroll(self, gru, a, delta):
-        x_parts = F.linear(a, gru.weight_ih_l0, gru.bias_ih_l0)
-        h_t = torch.zeros(gru.hidden_size)
-        hs = []
-        for x_t, delta_t in zip(x_parts, delta):
-            z, _, n = gru_gates(x_t, F.linear(h_t, gru.weight_hh_l0, gru.bias_hh_l0))
-            h_t = (1 - z) * n + z * h_t + delta_t
-            hs.append(h_t)
-        return torch.stack(hs)
+    def _step(self, gru, x_term, previous, forget):
+        z, r, n = gru_gates(x_term, F.linear(previous["h"], gru.weight_hh_l0, gru.bias_hh_l0))
+        return {"h": (1 - z) * n + z * previous["h"], "z": z, "r": r, "n": n}
 
+    def _quantities(self, gru, a, h):
+        # Given h, every gate is one matmul over all steps: nothing in a GRU's gates is sequential but h.
+        h_prev = torch.cat([h.new_zeros(1, h.shape[1]), h[:-1]])
+        z, r, n = gru_gates(self._input_terms(gru, a), F.linear(h_prev, gru.weight_hh_l0, gru.bias_hh_l0))
+        return {"h": h, "z": z, "r": r, "n": n}
