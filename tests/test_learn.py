@@ -153,6 +153,7 @@ def test_head_activations_are_the_real_head_inputs():
     rebuilt = reference_head(lesson.weights, lesson.spec, lesson.trace.layers[-1].h[-1:].astype(np.float64))
     assert rebuilt[0, 0] == pytest.approx(float(lesson.trace.readout[-1, 0]), abs=1e-5)
     assert len(z) == lesson.spec.head[0]
+    assert found["negative"] == int(np.sum(z < 0)) and found["largest"] == pytest.approx(float(np.abs(z).max()))
     # and z is the model's: the output layer applied to tanh(z) is the backend's own readout at that step
     logit = np.tanh(z) @ lesson.weights["output.W"].astype(np.float64) + lesson.weights["output.b"]
     assert 1 / (1 + np.exp(-logit[0])) == pytest.approx(float(lesson.trace.readout[-1, 0]), abs=1e-5)
