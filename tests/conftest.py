@@ -66,23 +66,25 @@ def run_zoo(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
     return run_python(f"import sys; from zoo.cli import main; sys.exit(main({list(args)!r}))", env=env, timeout=timeout)
 
 
+def install_plugins(directory: Path, plugins: dict[str, str]) -> dict:
+    """Install throwaway plugins (entry-point name -> module source) into ``directory`` through the real
+    entry-point mechanism: a module each and a .dist-info folder declaring them in the ``rnn_zoo`` group.
+    Returns the environment under which a new process finds them (PYTHONPATH)."""
+    lines = ["[rnn_zoo]"]
+    for name, source in plugins.items():
+        (directory / f"{name}.py").write_text(textwrap.dedent(source))
+        lines.append(f"{name} = {name}")
+    info = directory / "zoo_fake_plugins-0.0.1.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zoo-fake-plugins\nVersion: 0.0.1\n")
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
+    return {"PYTHONPATH": os.pathsep.join([str(directory), os.environ.get("PYTHONPATH", "")])}
+
+
 @pytest.fixture
 def fake_plugins(tmp_path):
-    """Install throwaway plugins through the real entry-point mechanism: a module and a
-    .dist-info folder declaring it in the ``rnn_zoo`` group, found via PYTHONPATH."""
-
-    def install(plugins: dict[str, str]) -> dict:
-        lines = ["[rnn_zoo]"]
-        for name, source in plugins.items():
-            (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
-            lines.append(f"{name} = {name}")
-        info = tmp_path / "zoo_fake_plugins-0.0.1.dist-info"
-        info.mkdir(exist_ok=True)
-        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zoo-fake-plugins\nVersion: 0.0.1\n")
-        (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
-        return {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
-
-    return install
+    """``install_plugins`` into this test's own directory."""
+    return lambda plugins: install_plugins(tmp_path, plugins)
 
 
 def parse_json(out: subprocess.CompletedProcess):
