@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import require_module  # noqa: E402
+from conftest import parse_json, require_module, run_zoo  # noqa: E402
 
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
@@ -437,25 +437,34 @@ def test_train_with_the_relu_head(server, client, trained):
 # ----- 7. backends and parity -----
 def test_backends_lists_the_bundled_backends(client):
     table = client.predict(api_name="/backends")
-    assert table["headers"] == ["backend", "family", "framework", "version", "plugin", "status", "reason"]
-    rows = {row[0]: row for row in table["data"]}
+    assert table["headers"] == ["name", "family", "framework", "version", "plugin", "distribution", "plugin_version",
+                                "status", "reason"]
+    rows = {row["name"]: row for row in (dict(zip(table["headers"], row)) for row in table["data"])}
     assert set(BACKENDS) <= set(rows), table
     for name in BACKENDS:
-        assert rows[name][5] == "available" and rows[name][6] == "", rows[name]
-        assert rows[name][3], f"{name}: no framework version"
-    assert rows["keras-lstm"][1:3] == ["lstm", "TensorFlow/Keras"]
-    assert rows["torch-lstm"][1:3] == ["lstm", "PyTorch"]
-    assert rows["numpy-rnn"][1:3] == ["rnn", "NumPy"]
+        assert rows[name]["status"] == "available" and rows[name]["reason"] == "", rows[name]
+        assert rows[name]["version"], f"{name}: no framework version"
+        assert rows[name]["distribution"] == "rnn-zoo", rows[name]
+    assert (rows["keras-lstm"]["family"], rows["keras-lstm"]["framework"]) == ("lstm", "TensorFlow/Keras")
+    assert (rows["torch-lstm"]["family"], rows["torch-lstm"]["framework"]) == ("lstm", "PyTorch")
+    assert (rows["numpy-rnn"]["family"], rows["numpy-rnn"]["framework"]) == ("rnn", "NumPy")
 
 
-def test_parity_within_tolerance(client):
+def test_parity_within_tolerance_as_the_cli_reports_it(client):
+    from zoo.tables import parity_rows
+
     table = client.predict(api_name="/parity")
+    assert table["headers"] == ["backend", "family", "max |diff|", "ok"]
     rows = {row[0]: row for row in table["data"]}
     assert set(BACKENDS) <= set(rows), table
     for name in BACKENDS:
         _, family, diff, verdict = rows[name]
         assert float(diff) <= 1e-5 and verdict == "yes", rows[name]
     assert not any(str(row[3]).startswith("skipped") for row in table["data"]), table
+    # the same backends, families and verdicts as `zoo parity` (the digits of each difference may differ
+    # between two processes in the last place)
+    cli = parity_rows(parse_json(run_zoo("parity", "--json")))
+    assert [row[:2] + row[3:] for row in table["data"]] == [[r["backend"], r["family"], r["ok"]] for r in cli]
 
 
 # ----- 8. a real browser -----

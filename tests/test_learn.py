@@ -153,6 +153,7 @@ def test_head_activations_are_the_real_head_inputs():
     rebuilt = reference_head(lesson.weights, lesson.spec, lesson.trace.layers[-1].h[-1:].astype(np.float64))
     assert rebuilt[0, 0] == pytest.approx(float(lesson.trace.readout[-1, 0]), abs=1e-5)
     assert len(z) == lesson.spec.head[0]
+    assert found["negative"] == int(np.sum(z < 0)) and found["largest"] == pytest.approx(float(np.abs(z).max()))
     # and z is the model's: the output layer applied to tanh(z) is the backend's own readout at that step
     logit = np.tanh(z) @ lesson.weights["output.W"].astype(np.float64) + lesson.weights["output.b"]
     assert 1 / (1 + np.exp(-logit[0])) == pytest.approx(float(lesson.trace.readout[-1, 0]), abs=1e-5)
@@ -211,6 +212,61 @@ def test_every_key_the_ui_uses_exists():
     used = set(re.findall(r"""(?:i18n|translate)\(\s*f?["']([\w{}\[\]. ]+)["']""", source))
     static = {key for key in used if "{" not in key}
     assert static and static <= set(EN), sorted(static - set(EN))
+
+
+# What a person reads: a component's label, info or placeholder, a Markdown, Button, Tab or Accordion text,
+# an error, warning or notice, a progress line, and the labels of a choice's (label, value) pairs.
+READ_KEYWORDS = ("label", "info", "placeholder")
+READ_FIRST_ARGUMENT = ("Markdown", "Button", "Tab", "Accordion", "HTML", "Error", "Warning", "Info")
+CHOICES = ("Radio", "Dropdown", "CheckboxGroup")
+
+
+def english_literals(source: str) -> list[str]:
+    """The string literals with a Latin letter that the UI code ``source`` shows a person directly
+    instead of through i18n(...) or translate(...). A literal dataframe header is no such text: the
+    headers are the API's column names (the core's, for the tables the CLI prints too)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        shown = [k.value for k in node.keywords if k.arg in READ_KEYWORDS]
+        if name in READ_FIRST_ARGUMENT:
+            shown += node.args[:1]
+        if name == "progress":
+            shown += node.args[:1] + [k.value for k in node.keywords if k.arg == "desc"]
+        if name in CHOICES and node.args and isinstance(node.args[0], ast.List):
+            shown += [pair.elts[0] for pair in node.args[0].elts if isinstance(pair, ast.Tuple)]
+        for value in shown:
+            text = value.value if isinstance(value, ast.Constant) else ast.unparse(value) if isinstance(value, ast.JoinedStr) else None
+            if isinstance(text, str) and re.search("[A-Za-z]", text):
+                found.append(f"line {value.lineno}: {ast.unparse(value)}")
+    return found
+
+
+def test_the_ui_shows_no_english_literal():
+    for path in sorted((ROOT / "zoo_lab").glob("*.py")):
+        assert english_literals(path.read_text()) == [], path.name
+
+
+def test_the_literal_check_finds_what_it_looks_for():
+    caught = english_literals('''
+gr.Textbox(label="Sentence")
+gr.Button("Run")
+raise gr.Error(f"{backend} does not offer what-if runs")
+progress(0.5, desc=f"{task} done")
+gr.Radio([("forget gate clamped to 0", "clamp")], value="clamp")
+''')
+    assert len(caught) == 5, caught
+    assert english_literals('''
+gr.Textbox(label=i18n("text"), value="He likes a pretty girl")
+gr.Button("◀")
+raise gr.Error(translate("pick_model", lang))
+gr.Radio([(i18n("view_unit"), "unit")], value="unit")
+gr.Dataframe(headers=["backend", "status"])
+''') == []
 
 
 def test_static_strings_are_safe_for_the_browser():

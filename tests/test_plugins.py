@@ -58,10 +58,15 @@ def test_broken_plugins_are_listed_as_errors_and_the_rest_keep_working(fake_plug
 
 def test_allow_list_and_block_list(fake_plugins):
     env = fake_plugins({"fake_good": GOOD_PLUGIN})
-    only = backends_by_name({**env, "RNN_ZOO_PLUGINS": "zoo_rnn,fake_good"})
-    assert set(only) == {"numpy-rnn", "throwaway-rnn"}
+    only = parse_json(run_zoo("backends", "--json", env={**env, "RNN_ZOO_PLUGINS": "zoo_rnn,fake_good"}))
+    assert {row["name"] for row in only if row["status"] != "blocked"} == {"numpy-rnn", "throwaway-rnn"}
+    # each plugin left out is listed, with no backend, as blocked and why
+    left_out = {row["plugin"]: row for row in only if row["status"] == "blocked"}
+    assert {"zoo_keras", "zoo_torch"} <= set(left_out), only
+    assert all(row["name"] is None and row["reason"] == "not in RNN_ZOO_PLUGINS" for row in left_out.values())
     blocked = backends_by_name({**env, "RNN_ZOO_BLOCK_PLUGINS": "zoo_keras, fake_good"})
     assert "keras-lstm" not in blocked and "throwaway-rnn" not in blocked and "torch-lstm" in blocked
+    assert blocked[None]["status"] == "blocked" and blocked[None]["reason"] == "named in RNN_ZOO_BLOCK_PLUGINS"
     plugins = {p["name"]: p for p in parse_json(run_zoo("plugins", "--json", env={**env, "RNN_ZOO_BLOCK_PLUGINS": "zoo_keras"}))}
     assert plugins["zoo_keras"]["status"] == "blocked" and "RNN_ZOO_BLOCK_PLUGINS" in plugins["zoo_keras"]["reason"]
 

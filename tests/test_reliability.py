@@ -356,10 +356,12 @@ def test_a_good_checkpoint_is_added_and_compared(server, client, tmp_path):
 # ----- faulty plugins -----
 def test_faulty_backends_are_listed_with_their_reason(client):
     table = client.predict(api_name="/backends")
-    listed = {row[0] or row[4]: row for row in table["data"]}
-    assert listed["needs-jax-rnn"][5] == "unavailable" and "jax_is_not_installed is not installed" in listed["needs-jax-rnn"][6]
-    assert listed["zoo_faulty_import"][5] == "error" and "broken on purpose" in listed["zoo_faulty_import"][6]
-    assert all(listed[name][5] == "available" for name in BACKENDS)
+    rows = [dict(zip(table["headers"], row)) for row in table["data"]]
+    listed = {row["name"] or row["plugin"]: row for row in rows}  # a plugin that registered nothing has no backend name
+    jaxless, broken = listed["needs-jax-rnn"], listed["zoo_faulty_import"]
+    assert jaxless["status"] == "unavailable" and "jax_is_not_installed is not installed" in jaxless["reason"]
+    assert broken["name"] == "" and broken["status"] == "error" and "broken on purpose" in broken["reason"]
+    assert all(listed[name]["status"] == "available" for name in BACKENDS)
 
 
 def test_faulty_backends_fail_alone(client):
@@ -600,5 +602,5 @@ def test_cli_plugin_that_raises_is_one_line(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert "raises-rnn failed in trace: RuntimeError: boom" in out.stderr
     out = run_zoo("backends", "--json", env={"PYTHONPATH": str(plugins)})
-    listed = {row["name"]: row for row in json.loads(out.stdout)}
+    listed = {row["name"] or row["plugin"]: row for row in json.loads(out.stdout)}
     assert listed["zoo_faulty_import"]["status"] == "error" and listed["numpy-rnn"]["status"] == "available"

@@ -115,80 +115,39 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_backends(args) -> int:
     from .plugins import registry
+    from .tables import BACKEND_COLUMNS, backend_rows
 
-    reg = registry()
-    rows = [
-        {
-            "name": e.name,
-            "family": e.info.family if e.info else None,
-            "framework": e.info.framework if e.info else None,
-            "version": reg.framework_version(e),
-            "plugin": e.plugin.name,
-            "distribution": e.plugin.distribution,
-            "plugin_version": e.plugin.version,
-            "status": e.status,
-            "reason": e.reason,
-        }
-        for e in reg.backends
-    ]
-    # A plugin that failed before registering anything still owes the user a line.
-    listed = {e.plugin.name for e in reg.backends}
-    rows += [
-        {"name": p.name, "family": None, "framework": None, "version": None, "plugin": p.name,
-         "distribution": p.distribution, "plugin_version": p.version, "status": "error", "reason": p.reason}
-        for p in reg.plugins
-        if p.status == "error" and p.name not in listed
-    ]
+    rows = backend_rows(registry())
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        _table("Backends", rows, ["name", "family", "framework", "version", "plugin", "distribution", "plugin_version", "status", "reason"])
+        _table("Backends", rows, list(BACKEND_COLUMNS))
     return 0
 
 
 def cmd_plugins(args) -> int:
     from .plugins import registry
+    from .tables import PLUGIN_COLUMNS, plugin_rows
 
-    reg = registry()
-    rows = [
-        {
-            "name": p.name,
-            "distribution": p.distribution,
-            "version": p.version,
-            "status": p.status,
-            "reason": p.reason,
-            "backends": [e.name for e in reg.backends if e.plugin is p and e.info is not None],
-            "datasets": [e.name for e in reg.datasets if e.plugin is p and e.info is not None],
-        }
-        for p in reg.plugins
-    ]
+    rows = plugin_rows(registry())
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
         _table("Plugins", [dict(r, backends=", ".join(r["backends"]), datasets=", ".join(r["datasets"])) for r in rows],
-               ["name", "distribution", "version", "status", "backends", "datasets", "reason"])
+               list(PLUGIN_COLUMNS))
     return 0
 
 
 def cmd_parity(args) -> int:
     from .parity import run_parity
+    from .tables import PARITY_COLUMNS, parity_rows
 
     result = run_parity(steps=args.steps, seed=args.seed)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        rows = [
-            {"backend": name, "family": result["details"][name]["family"], "max |diff|": f"{diff:.2e}",
-             "ok": "yes" if diff <= result["tolerance"] else "NO"}
-            for name, diff in result["max_abs_diff"].items()
-        ]
-        rows += [{"backend": name, "family": result["details"][name]["family"], "max |diff|": "", "ok": f"FAILED ({kind}): {why}"}
-                 for name, kinds in result["failed"].items() for kind, why in kinds.items()]
-        rows += [{"backend": f"plugin {name}", "family": "", "max |diff|": "", "ok": f"FAILED: {why}"}
-                 for name, why in result["plugin_errors"].items()]
-        rows += [{"backend": name, "family": "", "max |diff|": "", "ok": f"skipped: {why}"} for name, why in result["skipped"].items()]
-        _table(f"Parity with the NumPy reference (T={args.steps}, tolerance {result['tolerance']:g})", rows,
-               ["backend", "family", "max |diff|", "ok"])
+        _table(f"Parity with the NumPy reference (T={args.steps}, tolerance {result['tolerance']:g})", parity_rows(result),
+               list(PARITY_COLUMNS))
     return 0 if result["passed"] else 1
 
 

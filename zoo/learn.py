@@ -14,7 +14,7 @@ k > 0 the h_t of layer k-1, each term is the chosen unit's component, and the st
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from .reference import embed
 from .spec import ModelSpec
 from .trace import Trace
 from .weights import Weights
-from .workbench import CACHE, ModelCard, catalog, compare_series, compare_symbols, compare_text
+from .workbench import CACHE, ModelCard, catalog, compare_series, compare_symbols, compare_text, model_card
 
 # The lab's long-dependency models trained at this lag: the plain RNN and both LSTMs solved it
 # (test accuracy 1.0), so what differs on the seed's longer sentence is memory, not training.
@@ -85,22 +85,16 @@ class Lesson:
 
 # ----- the models a learner picks from -----
 def lab_cards(lag: int = LAB_LAG) -> list[ModelCard]:
-    """The long-dependency models the lab ships for ``lag``, as cards the workbench can run."""
-    from . import checkpoint
-
+    """The long-dependency models the lab ships for ``lag``, as cards the workbench can run: each its
+    checkpoint's card, named by its lag and scored by the lab's result."""
     cards = []
     for backend in ("numpy-rnn", "torch-lstm", "keras-lstm"):
         found = lab.cached_result(backend, "long-dependency", lag)
         if found is None:
             continue
         result, directory = found
-        path = directory / f"{result['key']}.safetensors"
-        meta = checkpoint.read_metadata(path)
-        cards.append(ModelCard(
-            path=path, backend=backend, family=meta["family"], dataset=f"long-dependency, lag {lag}", kind="text",
-            task=meta["spec"]["task"], target=None, metrics={result["metric"]: result["score"]}, pretrained=True,
-            classes=tuple(meta["preprocessing"]["classes"]),
-        ))
+        card = model_card(directory / f"{result['key']}.safetensors", pretrained=True)
+        cards.append(replace(card, dataset=f"long-dependency, lag {lag}", metrics={result["metric"]: result["score"]}))
     return cards
 
 
@@ -241,10 +235,11 @@ def remembered_word(card: ModelCard, text: str, word: str, replacement: str) -> 
 
 def head_activations(lesson_: Lesson, step: int) -> dict | None:
     """The first Dense head layer's pre-activations z for the top layer's h at ``step``, with tanh(z)
-    and relu(z): what the seed's relu → tanh change does to the real numbers of a trained model."""
+    and relu(z): what the seed's relu → tanh change does to the real numbers of a trained model; and
+    how many of the z are ``negative`` (relu zeroes those) and the ``largest`` |z| (relu leaves it unbounded)."""
     if not lesson_.spec.head:
         return None
     h = lesson_.trace.layers[-1].h[step].astype(np.float64)
     z = h @ lesson_.weights["head.0.W"].astype(np.float64) + lesson_.weights["head.0.b"]
     return {"activation": lesson_.spec.activation, "z": z.tolist(), "tanh": np.tanh(z).tolist(),
-            "relu": np.maximum(z, 0.0).tolist()}
+            "relu": np.maximum(z, 0.0).tolist(), "negative": int(np.sum(z < 0)), "largest": float(np.abs(z).max())}

@@ -73,18 +73,24 @@ def catalog(directories: tuple[Path, ...] | None = None) -> list[ModelCard]:
     for directory in directories or (PRETRAINED_DIR, default_checkpoint_dir()):
         for path in sorted(Path(directory).glob("*.safetensors")):
             try:
-                meta = checkpoint.read_metadata(path)
+                cards.append(model_card(path, pretrained=Path(directory) == PRETRAINED_DIR))
             except ZooError:
                 continue  # a corrupt file in the cache must not hide the good ones
-            state = meta.get("preprocessing", {})
-            cards.append(ModelCard(
-                path=path, backend=meta["backend"], family=meta["family"], dataset=meta.get("dataset", "?"),
-                kind="text" if meta["spec"]["input"] == "tokens" else "series", task=meta["spec"]["task"],
-                target=state.get("target"), metrics=meta.get("metrics", {}), pretrained=Path(directory) == PRETRAINED_DIR,
-                classes=tuple(state.get("classes", ())), memory=tuple(meta.get("memory", ())),
-                symbols=tuple(state.get("symbols", ())),
-            ))
     return cards
+
+
+def model_card(path: Path, pretrained: bool) -> ModelCard:
+    """The card of one checkpoint, from its metadata alone (the model is not loaded); ``pretrained``:
+    it ships with the lab rather than being trained or added by a user."""
+    meta = checkpoint.read_metadata(path)
+    state = meta.get("preprocessing", {})
+    return ModelCard(
+        path=Path(path), backend=meta["backend"], family=meta["family"], dataset=meta.get("dataset", "?"),
+        kind="text" if meta["spec"]["input"] == "tokens" else "series", task=meta["spec"]["task"],
+        target=state.get("target"), metrics=meta.get("metrics", {}), pretrained=pretrained,
+        classes=tuple(state.get("classes", ())), memory=tuple(meta.get("memory", ())),
+        symbols=tuple(state.get("symbols", ())),
+    )
 
 
 def tasks(kind: str) -> list[str]:
@@ -297,6 +303,28 @@ def check_series_length(steps: int) -> None:
     most = int(limit("series_steps"))
     if steps > most:
         raise InputError(f"the series has {steps:,} steps; the lab takes at most {most:,} ({LIMITS['series_steps'].env})")
+
+
+def series_scores(values: np.ndarray, answers: list[Answer]) -> list[dict | None]:
+    """How well each answer of :func:`compare_series` predicted ``values`` (the series it was given),
+    over the steps it forecast: a forecast's ``rmse`` and ``mae`` in the series' units and the ``persistence``
+    RMSE of repeating each last value; an up/down model's ``accuracy``. None for an answer with an error."""
+    from .metrics import score
+
+    level = np.asarray(values, dtype=np.float64).reshape(len(values), -1)[:, 0]
+    scores = []
+    for answer in answers:
+        if answer.error:
+            scores.append(None)
+            continue
+        start = len(level) - len(answer.forecast)
+        truth, last = level[start:], level[start - 1:-1]
+        if answer.card.target == "forecast":
+            scores.append({**score("regression", truth, answer.forecast),
+                           "persistence": score("regression", truth, last)["rmse"]})
+        else:
+            scores.append({"accuracy": score("binary", (truth > last).astype(int), answer.forecast)["accuracy"]})
+    return scores
 
 
 PREPROCESSING_KEYS = {"text": ("vocabulary", "max_length"), "series": ("window", "target"), "symbols": ("symbols",)}

@@ -154,7 +154,6 @@ EN = {
     "lab_trained_at": "trained at lag",
     "lab_sentence": "sentence",
     "lab_trace": "Trace",
-    "lab_backend": "backend",
     "lab_memory_plot": "Share of c₀ kept",
     "lab_read_memory": "How to read this: the product of the forget gates from the first step on — the share of what a unit wrote at "
                        "step 0 still in its cell state at step t (1 keeps everything). Shown for the five units that keep the most.",
@@ -173,6 +172,19 @@ EN = {
     "lab_cached_shown": "{count} cached results shown.",
     "lab_results_done": "{count} results (cached cells are instant).",
     "lab_what_if_summary": "As trained: **{before}** (P(same) = {p_before:.3f}) · with the {change}: **{after}** (P(same) = {p_after:.3f})",
+    "lab_as_trained": "as trained",
+    "lab_lstm": "LSTM",
+    "lab_backend": "backend",
+    "lab_no_what_if": "{backend} does not offer what-if runs",
+    "lab_lags_whole": "lags are whole numbers separated by commas, e.g. 5, 10, 20, 50",
+    "lab_lags_range": "give lags from 1 to 1000",
+    "lab_pick_backend": "Pick at least one backend.",
+    "lab_pick_backend_task": "Pick at least one backend and one task.",
+    "lab_cell_done": "{task} lag {lag}: {backend} done",
+    "no_such_model": "no model named {unknown}; the lab has {known}",
+    "class_one": "class 1",
+    "series_errors": "RMSE **{rmse:.3g}**, MAE {mae:.3g} (persistence: RMSE {persistence:.3g})",
+    "plugins_label": "Plugins: what each one registered",
     # ----- the learn tab -----
     "learn_intro": "## The equations, with a real model’s numbers in them\n"
                    "Pick a model, type a sentence (or numbers for a series model) and step through it word by word with ◀ and ▶. "
@@ -415,7 +427,6 @@ KO = {
     "lab_trained_at": "학습한 지연",
     "lab_sentence": "문장",
     "lab_trace": "추적",
-    "lab_backend": "백엔드",
     "lab_memory_plot": "남아 있는 c₀의 비율",
     "lab_read_memory": "읽는 법: 첫 단계부터의 망각 게이트 곱, 즉 유닛이 0단계에 쓴 것 가운데 t단계의 셀 상태에 아직 남은 비율입니다"
                        "(1이면 전부 유지). 가장 많이 유지하는 유닛 다섯 개를 보여 줍니다.",
@@ -434,6 +445,19 @@ KO = {
     "lab_cached_shown": "저장된 결과 {count}개를 보여 줍니다.",
     "lab_results_done": "결과 {count}개(저장된 칸은 바로 나옵니다).",
     "lab_what_if_summary": "학습된 그대로: **{before}** (P(same) = {p_before:.3f}) · {change}: **{after}** (P(same) = {p_after:.3f})",
+    "lab_as_trained": "학습된 그대로",
+    "lab_lstm": "LSTM",
+    "lab_backend": "백엔드",
+    "lab_no_what_if": "{backend}은(는) 만약에 실행(what-if)을 지원하지 않습니다",
+    "lab_lags_whole": "지연은 쉼표로 구분한 정수로 적으세요. 예: 5, 10, 20, 50",
+    "lab_lags_range": "지연은 1부터 1000까지로 주세요",
+    "lab_pick_backend": "백엔드를 하나 이상 고르세요.",
+    "lab_pick_backend_task": "백엔드와 과제를 하나 이상씩 고르세요.",
+    "lab_cell_done": "{task}, 지연 {lag}: {backend} 완료",
+    "no_such_model": "{unknown}(이)라는 모델은 없습니다. 랩에 있는 모델: {known}",
+    "class_one": "클래스 1",
+    "series_errors": "RMSE **{rmse:.3g}**, MAE {mae:.3g} (직전 값을 그대로 쓰면: RMSE {persistence:.3g})",
+    "plugins_label": "플러그인: 각각이 등록한 것",
     # ----- the learn tab -----
     "learn_intro": "## 식에 실제 모델의 숫자를 넣어 보기\n"
                    "모델을 고르고 문장(시계열 모델이면 숫자)을 입력한 뒤 ◀ ▶로 한 단어씩 넘겨 보세요. "

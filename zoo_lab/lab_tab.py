@@ -33,13 +33,13 @@ def shown_results(backends, tasks, lags) -> list[dict]:
     return [f[0] for f in found if f is not None]
 
 
-def parse_lags(text: str) -> list[int]:
+def parse_lags(text: str, lang: str) -> list[int]:
     try:
         lags = sorted({int(v) for v in text.replace(",", " ").split()})
     except ValueError:
-        raise gr.Error("lags are whole numbers separated by commas, e.g. 5, 10, 20, 50") from None
+        raise gr.Error(translate("lab_lags_whole", lang)) from None
     if not lags or lags[0] < 1 or lags[-1] > 1000:
-        raise gr.Error("give lags from 1 to 1000")
+        raise gr.Error(translate("lab_lags_range", lang))
     return lags
 
 
@@ -49,24 +49,25 @@ def results_table(results) -> list[list]:
 
 def show_sweep(backends, tasks, lags_text, request: gr.Request):
     lang = language(request)
-    results = shown_results(backends or [], tasks or [], parse_lags(lags_text))
+    results = shown_results(backends or [], tasks or [], parse_lags(lags_text, lang))
     return plots.sweep(results, lang), results_table(results), translate("lab_cached_shown", lang, count=len(results))
 
 
 def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progress()):
+    lang = language(request)
     if not backends or not tasks:
-        raise gr.Error("Pick at least one backend and one task.")
-    lags = parse_lags(lags_text)
+        raise gr.Error(translate("lab_pick_backend_task", lang))
+    lags = parse_lags(lags_text, lang)
     total = len(backends) * len(tasks) * len(lags)
 
     def report(done, _, result):
-        progress(done / total, desc=f"{result['task']} lag {result['lag']}: {result['backend']} done")
+        progress(done / total, desc=translate("lab_cell_done", lang, task=result["task"], lag=result["lag"],
+                                              backend=result["backend"]))
 
     try:
         results = lab.sweep(backends, tasks, lags, progress=report)
     except ZooError as err:
         raise gr.Error(str(err)) from None
-    lang = language(request)
     return plots.sweep(results, lang), results_table(results), translate("lab_results_done", lang, count=len(results))
 
 
@@ -78,7 +79,7 @@ def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
 
 def run_gradients(backends, task, lag, request: gr.Request):
     if not backends:
-        raise gr.Error("Pick at least one backend.")
+        raise gr.Error(translate("lab_pick_backend", language(request)))
     profiles = gradient_profiles(tuple(backends), task, int(lag))
     ratios = [[b, stage, f"{p[stage]['first_to_last']:.3g}" if p[stage]["first_to_last"] is not None else "0"]
               for b, p in profiles.items() for stage in ("init", "trained")]
@@ -100,9 +101,10 @@ def run_memory(backend, lag, sentence, request: gr.Request):
 
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
+    lang = language(request)
     model = lab.trained_model(backend, "long-dependency", int(lag))
     if "what-if" not in model.capabilities:
-        raise gr.Error(f"{backend} does not offer what-if runs")
+        raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
     try:
         ids, tokens = encode_text(sentence, _text_state(backend, int(lag)))
         intervention = {
@@ -115,10 +117,9 @@ def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     except ZooError as err:
         raise gr.Error(str(err)) from None
     classes = ("changed", "same")
-    lang = language(request)
     summary = translate("lab_what_if_summary", lang, before=classes[int(before.output[0] >= 0.5)], p_before=before.output[0],
                         change=translate(CHANGES[change], lang), after=classes[int(after.output[0] >= 0.5)], p_after=after.output[0])
-    named = [("as trained", before), (change, after)]
+    named = [(translate("lab_as_trained", lang), before), (translate(CHANGES[change], lang), after)]
     diff = type(before)(backend=f"{backend}: after − before", layers=[
         type(layer)(h=a.h - layer.h) for layer, a in zip(before.layers, after.layers)], readout=after.readout, tokens=tokens)
     return (summary, plots.readout(named, "binary", translate("readout_title", lang, positive="same"), lang),
@@ -165,7 +166,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
         grad_button.click(run_gradients, [grad_backends, grad_task, grad_lag], [grad_plot, grad_table], api_name="lab_gradients")
     with gr.Accordion(i18n("lab_memory"), open=True):
         with gr.Row():
-            memory_backend = gr.Dropdown(lstms, value=lstms[0] if lstms else None, label="LSTM")
+            memory_backend = gr.Dropdown(lstms, value=lstms[0] if lstms else None, label=i18n("lab_lstm"))
             memory_lag = gr.Dropdown(lag_choices, value=50, label=i18n("lab_trained_at"))
             memory_text = gr.Textbox(WHAT_IF_SENTENCE, label=i18n("lab_sentence"), scale=3)
             memory_button = gr.Button(i18n("lab_trace"), variant="primary")
@@ -176,7 +177,8 @@ def build_lab_tab(app: gr.Blocks) -> None:
         memory_button.click(run_memory, [memory_backend, memory_lag, memory_text], [memory_plot, memory_table], api_name="lab_memory")
     with gr.Accordion(i18n("lab_what_if"), open=True):
         with gr.Row():
-            # Every backend: one without the what-if capability, or a forget gate to clamp, says so when run.
+            # Every backend: silencing a unit works on any; the run says so when a backend has no what-if
+            # runs, or no forget gate to clamp.
             what_backend = gr.Dropdown(backends, value=lstms[0] if lstms else None, label=i18n("lab_backend"))
             what_lag = gr.Dropdown(lag_choices, value=50, label=i18n("lab_trained_at"))
             change = gr.Radio([(i18n(key), name) for name, key in CHANGES.items()], value="forget gate clamped to 0",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import gradio as gr
-import numpy as np
 
 from zoo import ZooError, learn
 from zoo.userdata import parse_series
@@ -179,9 +178,7 @@ def guide(stop: int, request: gr.Request):
     lesson = open_lesson(card, learn.SHORT_SENTENCE)
     step = lesson.trace.steps - 1
     head = learn.head_activations(lesson, step)
-    z = np.asarray(head["z"])
-    values = {"units": len(z), "negative": int(np.sum(z < 0)), "activation": head["activation"],
-              "largest": float(np.abs(z).max())}
+    values = {"units": len(head["z"]), **{key: head[key] for key in ("negative", "activation", "largest")}}
     figure = plots.head_activations(head, title=translate("plot_head_title", lang), unit_title=translate("plot_unit", lang))
     return (card.id, learn.SHORT_SENTENCE, len(lesson.trace.layers) - 1, 0, step, translate("guide_4", lang, **values), figure)
 
