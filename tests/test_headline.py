@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo import lab
+from zoo import long_range
 
 ROOT = Path(__file__).resolve().parents[1]
 TASK = "long-dependency"
@@ -22,12 +22,12 @@ UP_TO_LAG = 100  # "both LSTMs stay at 100 % up to lag 100"
 
 
 def chance_band(lag: int) -> float:
-    n_test = len(lab.task_data(TASK, lag, 0).test)
+    n_test = len(long_range.task_data(TASK, lag, 0).test)
     return 3 * math.sqrt(0.25 / n_test)
 
 
 def shipped(backend: str, lag: int) -> dict:
-    found = lab.cached_result(backend, TASK, lag, 0, cache_dir=lab.SHIPPED_DIR)
+    found = long_range.cached_result(backend, TASK, lag, 0, cache_dir=long_range.SHIPPED_DIR)
     assert found is not None, f"no shipped result for {backend} at lag {lag}"
     return found[0]
 
@@ -44,15 +44,15 @@ def assert_headline(scores: dict, lags) -> None:
 
 
 def test_the_shipped_sweep_shows_the_headline():
-    scores = {(b, lag): shipped(b, lag)["score"] for b in (*LSTMS, RNN) for lag in lab.DEFAULT_LAGS}
-    assert max(lab.DEFAULT_LAGS) == 200
-    assert_headline(scores, lab.DEFAULT_LAGS)
+    scores = {(b, lag): shipped(b, lag)["score"] for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS}
+    assert max(long_range.DEFAULT_LAGS) == 200
+    assert_headline(scores, long_range.DEFAULT_LAGS)
 
 
 def readme_table() -> dict:
     text = (ROOT / "README.md").read_text()
     section = text[text.index("`long-dependency` (the seed's sentence"):]
-    header, _, *rows = [line for line in section.splitlines() if line.startswith("|")][:2 + len(lab.DEFAULT_LAGS)]
+    header, _, *rows = [line for line in section.splitlines() if line.startswith("|")][:2 + len(long_range.DEFAULT_LAGS)]
     backends = [cell.strip() for cell in header.strip("|").split("|")][1:]
     table = {}
     for row in rows:
@@ -63,11 +63,11 @@ def readme_table() -> dict:
 
 def test_the_readme_table_is_the_shipped_results():
     table = readme_table()
-    assert set(table) == {(b, lag) for b in (*LSTMS, RNN) for lag in lab.DEFAULT_LAGS}
+    assert set(table) == {(b, lag) for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS}
     for (backend, lag), value in table.items():
         assert value == round(shipped(backend, lag)["score"], 3), (backend, lag)
     steps = int(re.search(r"([\d,]+) steps of batch 32", (ROOT / "README.md").read_text()).group(1).replace(",", ""))
-    assert all(shipped(b, lag)["steps"] == steps for b in (*LSTMS, RNN) for lag in lab.DEFAULT_LAGS)
+    assert all(shipped(b, lag)["steps"] == steps for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS)
 
 
 @pytest.mark.slow
@@ -78,8 +78,8 @@ def test_a_fresh_run_shows_the_headline(tmp_path):
     scores = {}
     for backend in (*LSTMS, RNN):
         for lag in lags:
-            result = lab.run_cell(backend, TASK, lag, cache_dir=tmp_path)
-            assert result["steps"] == lab.TASKS[TASK].steps
+            result = long_range.run_cell(backend, TASK, lag, cache_dir=tmp_path)
+            assert result["steps"] == long_range.TASKS[TASK].steps
             scores[backend, lag] = result["score"]
     assert len(list(tmp_path.glob("*.json"))) == 6, "every cell was trained here, none read from the shipped cache"
     assert_headline(scores, lags)
@@ -89,7 +89,7 @@ def test_a_fresh_run_shows_the_headline(tmp_path):
 @pytest.mark.parametrize("backend", [*LSTMS, RNN])
 def test_a_fresh_cell_reproduces_the_shipped_one(tmp_path, backend):
     """`zoo lab` serves the shipped results as its own: training the same cell here gives them again."""
-    fresh = lab.run_cell(backend, TASK, 5, cache_dir=tmp_path)
+    fresh = long_range.run_cell(backend, TASK, 5, cache_dir=tmp_path)
     old = shipped(backend, 5)
     assert fresh["key"] == old["key"] and fresh["score"] == old["score"]
     assert fresh["val_loss"] == pytest.approx(old["val_loss"], abs=1e-4)
@@ -100,10 +100,10 @@ def test_the_readme_lab_tables_are_what_zoo_lab_prints():
     sweep, so no figure there is typed by hand."""
     from conftest import run_zoo
 
-    out = run_zoo("lab", "--backends", ",".join((*LSTMS, RNN)), "--markdown", "--cache-dir", str(lab.SHIPPED_DIR))
+    out = run_zoo("lab", "--backends", ",".join((*LSTMS, RNN)), "--markdown", "--cache-dir", str(long_range.SHIPPED_DIR))
     assert out.returncode == 0, out.stderr
     rows = [line for line in out.stdout.splitlines() if line.startswith("| ") and not line.startswith("| lag")]
-    assert len(rows) == len(lab.DEFAULT_LAGS) * (len(lab.TASKS) + 1)
+    assert len(rows) == len(long_range.DEFAULT_LAGS) * (len(long_range.TASKS) + 1)
     readme = (ROOT / "README.md").read_text()
     missing = [row for row in rows if row not in readme]
     assert not missing, missing

@@ -582,7 +582,7 @@ def test_browser_compare_series(page):
 def test_browser_lab_tab_shows_every_view_on_arrival(page):
     """No empty plots on first load: the sweep, the gradients, the forget memory and the what-if run are
     drawn from the shipped results and models before anything is clicked."""
-    from zoo import lab
+    from zoo import long_range
 
     page.get_by_role("tab", name="Lab", exact=True).click()
     for plot in ("lab-sweep", "lab-gradients", "lab-memory", "lab-what-if"):
@@ -591,7 +591,7 @@ def test_browser_lab_tab_shows_every_view_on_arrival(page):
     sweep = page.evaluate("() => document.querySelector('#lab-sweep .js-plotly-plot').data.map(t => t.name)")
     assert {"keras-lstm", "torch-lstm", "numpy-rnn"} <= set(sweep), sweep
     panels = page.evaluate("() => document.querySelector('#lab-sweep .js-plotly-plot').layout.annotations.map(a => a.text)")
-    assert set(lab.TASKS) <= set(panels), panels  # one panel per task, the series tasks included
+    assert set(long_range.TASKS) <= set(panels), panels  # one panel per task, the series tasks included
     screenshots(page, "lab-tab-on-arrival")
     assert page.errors == []
 
@@ -620,13 +620,13 @@ def test_lab_results_show_the_series_tasks_that_separate(client):
 
 def core_lab_model(backend: str, lag: int, sentence: str):
     """The core's own answer for the Lab tab's views: the shipped cell's model and its tokens."""
-    from zoo import checkpoint, lab
+    from zoo import checkpoint, long_range
     from zoo.prepare import encode_text
 
-    result, directory = lab.cached_result(backend, "long-dependency", lag)
+    result, directory = long_range.cached_result(backend, "long-dependency", lag)
     state = checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
     ids, tokens = encode_text(sentence, state)
-    return lab.trained_model(backend, "long-dependency", lag), ids, tokens
+    return long_range.trained_model(backend, "long-dependency", lag), ids, tokens
 
 
 WHAT_IF = "He likes a girl and the old house but he likes a girl"
@@ -652,18 +652,18 @@ def test_lab_what_if_is_the_cores_what_if(client, change, intervention):
 
 
 def test_lab_memory_and_saturation_are_the_cores(client):
-    from zoo import lab
+    from zoo import long_range
 
     sentence = "He likes a boy and the garden but he likes a girl"
     served, table = client.predict("keras-lstm", 50, sentence, api_name="/lab_memory")
     model, ids, tokens = core_lab_model("keras-lstm", 50, sentence)
-    memory = lab.forget_memory(model.trace(ids, tokens=tokens))
+    memory = long_range.forget_memory(model.trace(ids, tokens=tokens))
     lines = {t["name"]: plotly_array(t["y"]) for t in figure(served)["data"]}
     np.testing.assert_allclose(lines["mean of all units"], memory.mean(axis=1), rtol=1e-5)
     for unit in np.argsort(-memory[-1])[:5]:  # the five units that keep the most, each its own line
         np.testing.assert_allclose(lines[f"unit {unit}"], memory[:, unit], rtol=1e-5)
-    probes = lab.probe_sequences(lab.task_data("long-dependency", 50, 0))
-    want = lab.saturation([model.trace(x) for x, _ in probes])
+    probes = long_range.probe_sequences(long_range.task_data("long-dependency", 50, 0))
+    want = long_range.saturation([model.trace(x) for x, _ in probes])
     assert table["data"] == [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in want]
     assert {(row[0], row[1]) for row in table["data"]} == {(0, "i"), (0, "f"), (0, "o")}
 

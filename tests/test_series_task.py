@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import lab
+from zoo import long_range
 from zoo.datasets import SequenceDataset, load_dataset
 from zoo.prepare import prepare
 
@@ -74,11 +74,11 @@ def test_temporal_order_refuses_what_does_not_fit_in_memory():
 
 
 def test_prepared_temporal_order_is_a_four_class_problem():
-    prepared = prepare(load_dataset(TASK, n=100, length=20), spec=lab.SPEC)
+    prepared = prepare(load_dataset(TASK, n=100, length=20), spec=long_range.SPEC)
     assert prepared.spec.task == "multiclass" and prepared.spec.n_classes == 4 and prepared.spec.n_features == 6
     assert prepared.state == {"kind": "sequences", "classes": ["XX", "XY", "YX", "YY"], "symbols": ["X", "Y", "a", "b", "c", "d"]}
     # The adding problem is unchanged: no classes, the same state as before.
-    assert prepare(load_dataset("adding-problem", n=20), spec=lab.SPEC).state == {"kind": "sequences"}
+    assert prepare(load_dataset("adding-problem", n=20), spec=long_range.SPEC).state == {"kind": "sequences"}
 
 
 def test_the_lab_scores_multiclass_accuracy_by_the_most_likely_class():
@@ -86,20 +86,20 @@ def test_the_lab_scores_multiclass_accuracy_by_the_most_likely_class():
         def predict(self, x, lengths):
             return np.array([[0.1, 0.6, 0.2, 0.1], [0.5, 0.2, 0.2, 0.1], [0.0, 0.0, 0.3, 0.7]], dtype=np.float32)
 
-    prepared = prepare(load_dataset(TASK, n=20, length=10), spec=lab.SPEC)
+    prepared = prepare(load_dataset(TASK, n=20, length=10), spec=long_range.SPEC)
     prepared.test.y = np.array([1, 3, 3])
-    assert lab.score(Fixed(), prepared, "accuracy") == pytest.approx(2 / 3)
+    assert long_range.score(Fixed(), prepared, "accuracy") == pytest.approx(2 / 3)
 
 
 def test_the_series_tasks_leave_the_shipped_long_dependency_cells_valid():
-    for lag in lab.DEFAULT_LAGS:
+    for lag in long_range.DEFAULT_LAGS:
         for backend in BUNDLED:
-            found = lab.cached_result(backend, "long-dependency", lag, cache_dir=lab.SHIPPED_DIR)
+            found = long_range.cached_result(backend, "long-dependency", lag, cache_dir=long_range.SHIPPED_DIR)
             assert found is not None, f"long-dependency lag {lag} {backend}: its cell key changed"
 
 
 def shipped(backend: str, length: int, task: str = TASK) -> dict:
-    found = lab.cached_result(backend, task, length, cache_dir=lab.SHIPPED_DIR)
+    found = long_range.cached_result(backend, task, length, cache_dir=long_range.SHIPPED_DIR)
     assert found is not None, f"no shipped {task} result for {backend} at length {length}: run zoo lab (README)"
     result, directory = found
     assert (directory / f"{result['key']}.safetensors").is_file()
@@ -109,24 +109,24 @@ def shipped(backend: str, length: int, task: str = TASK) -> dict:
 @pytest.mark.parametrize("task", ["temporal-order", "adding-problem"])
 @pytest.mark.parametrize("backend", BUNDLED)
 def test_shipped_results_cover_the_default_lags_with_this_budget(backend, task):
-    budget = lab.TASKS[task]
-    for length in lab.DEFAULT_LAGS:
+    budget = long_range.TASKS[task]
+    for length in long_range.DEFAULT_LAGS:
         result = shipped(backend, length, task)
-        assert result["key"] == lab.cell_key(backend, task, length, 0)
+        assert result["key"] == long_range.cell_key(backend, task, length, 0)
         assert (result["metric"], result["chance"], result["steps"]) == (budget.metric, budget.chance, budget.steps)
         assert result["score"] >= 0 and result["seconds"] > 0
 
 
 def test_shipped_temporal_order_separates_the_lstms_from_the_plain_rnn_at_length_100():
-    chance = lab.TASKS[TASK].chance
+    chance = long_range.TASKS[TASK].chance
     for backend in LSTMS:
         assert shipped(backend, 100)["score"] >= 0.95, backend
-    for length in (length for length in lab.DEFAULT_LAGS if length >= 100):
+    for length in (length for length in long_range.DEFAULT_LAGS if length >= 100):
         assert shipped("numpy-rnn", length)["score"] <= chance + 0.15, length
 
 
 def test_shipped_adding_problem_separates_the_lstms_from_the_plain_rnn_from_length_100_on():
-    for length in (length for length in lab.DEFAULT_LAGS if length >= 100):
+    for length in (length for length in long_range.DEFAULT_LAGS if length >= 100):
         for backend in LSTMS:
             assert shipped(backend, length, "adding-problem")["score"] <= 0.05, (backend, length)
         assert shipped("numpy-rnn", length, "adding-problem")["score"] >= 0.1, length
@@ -138,22 +138,22 @@ def test_zoo_lab_json_serves_the_series_tasks_from_the_shipped_results(tmp_path)
     scores = {(r["task"], r["backend"]): r["score"] for r in out["results"]}
     assert set(scores) == {(t, b) for t in (TASK, "adding-problem") for b in BUNDLED}
     assert all(r["lag"] == 100 for r in out["results"])
-    assert min(scores[TASK, b] for b in LSTMS) >= 0.95 and scores[TASK, "numpy-rnn"] <= lab.TASKS[TASK].chance + 0.15
+    assert min(scores[TASK, b] for b in LSTMS) >= 0.95 and scores[TASK, "numpy-rnn"] <= long_range.TASKS[TASK].chance + 0.15
     assert max(scores["adding-problem", b] for b in LSTMS) <= 0.05 and scores["adding-problem", "numpy-rnn"] >= 0.1
-    assert out["budget"][TASK]["steps"] == lab.TASKS[TASK].steps
+    assert out["budget"][TASK]["steps"] == long_range.TASKS[TASK].steps
     assert not (tmp_path / "rnn-zoo").exists(), "shipped results must be served without training"
 
 
 @pytest.mark.slow
 def test_a_small_fresh_run_learns_the_order_at_a_short_length(tmp_path, monkeypatch):
     # A quarter of the budget's steps at length 10: the LSTM learns the order, as in the sweep's first cells.
-    monkeypatch.setitem(lab.TASKS, TASK, lab.Budget(TASK, "length", "accuracy", 0.25, n=1000, epochs=10,
+    monkeypatch.setitem(long_range.TASKS, TASK, long_range.Budget(TASK, "length", "accuracy", 0.25, n=1000, epochs=10,
                                                     batch_size=32, lr=3e-3))
-    result = lab.run_cell("torch-lstm", TASK, 10, cache_dir=tmp_path)
+    result = long_range.run_cell("torch-lstm", TASK, 10, cache_dir=tmp_path)
     assert result["steps"] == 10 * 22 and result["score"] >= 0.9
 
 
 def test_every_shipped_file_belongs_to_a_cell_of_the_current_budgets():
-    cells = {lab.cell_key(b, t, lag, 0) for b in BUNDLED for t in lab.TASKS for lag in lab.DEFAULT_LAGS}
-    stale = {p.name for p in lab.SHIPPED_DIR.iterdir() if p.stem not in cells}
+    cells = {long_range.cell_key(b, t, lag, 0) for b in BUNDLED for t in long_range.TASKS for lag in long_range.DEFAULT_LAGS}
+    stale = {p.name for p in long_range.SHIPPED_DIR.iterdir() if p.stem not in cells}
     assert not stale, f"results of budgets that no longer exist: {sorted(stale)}"

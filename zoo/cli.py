@@ -329,7 +329,7 @@ def cmd_new_plugin(args) -> int:
 
 def lab_markdown(results: list[dict], backends: list[str], tasks: list[str], lags: list[int]) -> str:
     """The README's lab tables: each task's score per lag and backend, then every cell's seconds."""
-    from . import lab
+    from . import long_range
 
     cell = {(r["task"], r["lag"], r["backend"]): r for r in results}
     digits = {"accuracy": 3, "mse": 4}
@@ -337,9 +337,9 @@ def lab_markdown(results: list[dict], backends: list[str], tasks: list[str], lag
     for task_name in tasks:
         rows = [f"| lag | {' | '.join(backends)} |", "|---|" + "---|" * len(backends)]
         for lag in lags:
-            scores = [f"{cell[task_name, lag, b]['score']:.{digits[lab.TASKS[task_name].metric]}f}" for b in backends]
+            scores = [f"{cell[task_name, lag, b]['score']:.{digits[long_range.TASKS[task_name].metric]}f}" for b in backends]
             rows.append(f"| {lag} | {' | '.join(scores)} |")
-        parts.append(f"{task_name}, test {lab.TASKS[task_name].metric}:\n\n" + "\n".join(rows))
+        parts.append(f"{task_name}, test {long_range.TASKS[task_name].metric}:\n\n" + "\n".join(rows))
     header = [f"{t}: {b}" for t in tasks for b in backends]
     rows = [f"| lag | {' | '.join(header)} |", "|---|" + "---|" * len(header)]
     for lag in lags:
@@ -352,14 +352,14 @@ def lab_markdown(results: list[dict], backends: list[str], tasks: list[str], lag
 def cmd_lab(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import lab
+    from . import long_range
     from .plugins import registry
 
     backends = _names(args.backends) if args.backends else [e.name for e in registry().available_backends()]
-    tasks = _names(args.tasks) if args.tasks else list(lab.TASKS)
-    unknown = sorted(set(tasks) - set(lab.TASKS))
+    tasks = _names(args.tasks) if args.tasks else list(long_range.TASKS)
+    unknown = sorted(set(tasks) - set(long_range.TASKS))
     if unknown:
-        raise _input_error(f"unknown task(s) {unknown}; the lab has {sorted(lab.TASKS)}")
+        raise _input_error(f"unknown task(s) {unknown}; the lab has {sorted(long_range.TASKS)}")
     try:
         lags = [int(v) for v in _names(args.lags)]
     except ValueError:
@@ -371,12 +371,12 @@ def cmd_lab(args) -> int:
         def report(done, total, result):
             bar.update(task, completed=done, description=f"{result['task']} lag {result['lag']} {result['backend']}")
 
-        results = lab.sweep(backends, tasks, lags, seed=args.seed, cache_dir=args.cache_dir, progress=report)
-    out = {"budget": {name: {**vars(b), "steps": b.steps} for name, b in lab.TASKS.items() if name in tasks},
-           "spec": lab.SPEC.to_dict(), "forget_bias": lab.FORGET_BIAS, "clip_norm": lab.CLIP_NORM,
+        results = long_range.sweep(backends, tasks, lags, seed=args.seed, cache_dir=args.cache_dir, progress=report)
+    out = {"budget": {name: {**vars(b), "steps": b.steps} for name, b in long_range.TASKS.items() if name in tasks},
+           "spec": long_range.SPEC.to_dict(), "forget_bias": long_range.FORGET_BIAS, "clip_norm": long_range.CLIP_NORM,
            "results": [{k: v for k, v in r.items() if k != "val_loss"} for r in results]}
     if args.gradients is not None:
-        out["gradients"] = {task_name: lab.vanishing_gradients(backends, task_name, args.gradients, args.seed, args.cache_dir)
+        out["gradients"] = {task_name: long_range.vanishing_gradients(backends, task_name, args.gradients, args.seed, args.cache_dir)
                             for task_name in tasks}
     if args.json:
         print(json.dumps(out, indent=2))
@@ -392,7 +392,7 @@ def cmd_lab(args) -> int:
                 if r["task"] == task_name and r["lag"] == lag:
                     row[r["backend"]] = f"{r['score']:.3f}"
             rows.append(row)
-        b = lab.TASKS[task_name]
+        b = long_range.TASKS[task_name]
         _table(f"{task_name}: test {b.metric} (chance {b.chance:.3f}), {b.steps} steps each", rows, ["lag", *backends])
     if args.gradients is not None:
         rows = [{"task": t, "backend": name, "stage": stage, "first/last": f"{p[stage]['first_to_last']:.3g}"}

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from . import lab
+from . import long_range
 from .errors import InputError
 from .prepare import encode_symbols, encode_text, model_input
 from .family import family as family_of
@@ -89,7 +89,7 @@ def lab_cards(lag: int = LAB_LAG) -> list[ModelCard]:
     checkpoint's card, named by its lag and scored by the lab's result."""
     cards = []
     for backend in ("numpy-rnn", "torch-lstm", "keras-lstm"):
-        found = lab.cached_result(backend, "long-dependency", lag)
+        found = long_range.cached_result(backend, "long-dependency", lag)
         if found is None:
             continue
         result, directory = found
@@ -212,7 +212,7 @@ def remembered_word(card: ModelCard, text: str, word: str, replacement: str) -> 
     """Swap the first ``word`` of ``text`` for ``replacement`` and follow the difference through the model:
     per step ‖h_t − h'_t‖ of the first layer, the one that reads the words (how much the state still knows which word it read) and the
     model's output for both texts; ``unit`` is the one whose last state the swap moves most. An LSTM also gets the product of its forget gates from the word on
-    (lab.forget_memory), the largest over its units: the share of what it wrote then that is still in c."""
+    (long_range.forget_memory), the largest over its units: the share of what it wrote then that is still in c."""
     words = text.split()
     position = next((k for k, w in enumerate(words) if w.strip(".,").casefold() == word.casefold()), None)
     if position is None:
@@ -226,7 +226,7 @@ def remembered_word(card: ModelCard, text: str, word: str, replacement: str) -> 
               "difference": difference.tolist(), "unit": int(np.argmax(last)), "output": float(original.trace.output[0]),
               "swapped_output": float(changed.trace.output[0]), "kept": None}
     if original.trace.layers[0].c is not None:
-        product = lab.forget_memory(original.trace)  # from step 0 on; divide out the steps before the word
+        product = long_range.forget_memory(original.trace)  # from step 0 on; divide out the steps before the word
         before = product[step - 1] if step > 0 else np.ones(product.shape[1])
         result["kept"] = (product / np.maximum(before, 1e-300)).max(axis=1).tolist()
         result["kept"][:step] = [None] * step

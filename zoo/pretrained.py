@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import lab
+from . import long_range
 from .train import TrainConfig, TrainResult, train
 
 PRETRAINED_DIR = Path(__file__).parent / "pretrained"
@@ -28,8 +28,8 @@ class DefaultRun:
 # loss sits on a plateau for several epochs before it finds the rule, so early stopping waits the
 # whole run. At lag 30 both LSTMs solve it and the plain RNN does not (the lab's sweep: from lag 20).
 _LONG_DEPENDENCY = DefaultRun(
-    "long-dependency", TrainConfig(epochs=30, lr=3e-3, patience=30, forget_bias=lab.FORGET_BIAS, clip_norm=lab.CLIP_NORM),
-    {key: value for key, value in lab.SPEC.to_dict().items() if key in ("recurrent", "head", "dropout", "embedding_dim")},
+    "long-dependency", TrainConfig(epochs=30, lr=3e-3, patience=30, forget_bias=long_range.FORGET_BIAS, clip_norm=long_range.CLIP_NORM),
+    {key: value for key, value in long_range.SPEC.to_dict().items() if key in ("recurrent", "head", "dropout", "embedding_dim")},
     {"lag": 30, "n": 3000})
 
 # The lab's temporal-order budget at length 100 (5,000 sequences, 40 epochs of 32 at lr 1e-3), but with
@@ -38,7 +38,7 @@ _LONG_DEPENDENCY = DefaultRun(
 # (the most active one's std over time 0.04-0.06), while from bias 1 they learn to open and close
 # them (0.14-0.16): the view shows a gate at work.
 _TEMPORAL_ORDER = DefaultRun(
-    "temporal-order", TrainConfig(epochs=40, lr=1e-3, patience=40, forget_bias=1.0, clip_norm=lab.CLIP_NORM),
+    "temporal-order", TrainConfig(epochs=40, lr=1e-3, patience=40, forget_bias=1.0, clip_norm=long_range.CLIP_NORM),
     _LONG_DEPENDENCY.spec_changes, {"length": 100, "n": 5000})
 
 # A 32-wide embedding keeps a 4000-word vocabulary under 1 MB. lr 1e-3, measured with the fair

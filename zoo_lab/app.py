@@ -4,7 +4,7 @@ This module only composes the tabs, each built by a module of its own (learn_tab
 compare_series_tab, train_tab, lab_tab, backends_tab; the Compare tabs' shared views are in views),
 and wires what crosses tabs: a model trained or added in the Train tab joins the Compare tabs' pickers,
 and every page load lists the models trained since start-up. UI only: every number comes from the core
-(zoo.workbench, zoo.learn, zoo.lab, zoo.tables). Models stay in the workbench's process-wide cache (never
+(zoo.workbench, zoo.learn, zoo.long_range, zoo.tables). Models stay in the workbench's process-wide cache (never
 in gr.State, which deep-copies); frameworks load on the first compare that needs them.
 """
 from __future__ import annotations

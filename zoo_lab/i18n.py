@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import gradio as gr
 
-from zoo import lab
+from zoo import long_range
 
 _BUDGETS_EN = "; ".join(
     f"**{name}**: {b.n:,} examples, {b.epochs} epochs of batch {b.batch_size} ({b.steps:,} steps), Adam lr {b.lr:g}, "
-    f"clipping {lab.CLIP_NORM:g}" for name, b in lab.TASKS.items())
+    f"clipping {long_range.CLIP_NORM:g}" for name, b in long_range.TASKS.items())
 _BUDGETS_KO = "; ".join(
     f"**{name}**: 예제 {b.n:,}개, 배치 {b.batch_size}로 {b.epochs} 에포크({b.steps:,} 스텝), Adam 학습률 {b.lr:g}, "
-    f"기울기 클리핑 {lab.CLIP_NORM:g}" for name, b in lab.TASKS.items())
+    f"기울기 클리핑 {long_range.CLIP_NORM:g}" for name, b in long_range.TASKS.items())
 
 EN = {
     # ----- the app -----
@@ -131,7 +131,7 @@ EN = {
     "limits": "Limits",
     # ----- the lab tab -----
     "lab_intro": "Short dependencies are easy; long ones defeat a plain RNN because its gradients vanish, and the LSTM’s gates "
-                 f"fix that. Every model here starts from the same weights (forget-gate bias {lab.FORGET_BIAS:g}) and trains "
+                 f"fix that. Every model here starts from the same weights (forget-gate bias {long_range.FORGET_BIAS:g}) and trains "
                  f"within the same budget: {_BUDGETS_EN}.",
     "lab_sweep": "1 · Lag sweep",
     "lab_tasks": "tasks",
@@ -406,7 +406,7 @@ KO = {
     "limits": "한도",
     # ----- the lab tab -----
     "lab_intro": "짧은 의존성은 쉽지만, 긴 의존성 앞에서 기본 RNN은 기울기 소실 때문에 무너지고 LSTM의 게이트가 이를 해결합니다. "
-                 f"여기 모든 모델은 같은 가중치(망각 게이트 편향 {lab.FORGET_BIAS:g})에서 출발해 같은 예산으로 학습합니다: {_BUDGETS_KO}.",
+                 f"여기 모든 모델은 같은 가중치(망각 게이트 편향 {long_range.FORGET_BIAS:g})에서 출발해 같은 예산으로 학습합니다: {_BUDGETS_KO}.",
     "lab_sweep": "1 · 지연(lag) 훑기",
     "lab_tasks": "과제",
     "lab_lags": "지연",

@@ -6,7 +6,7 @@ import functools
 
 import gradio as gr
 
-from zoo import ZooError, lab
+from zoo import ZooError, long_range
 from zoo.family import family
 from zoo.intervention import Intervention
 from zoo.plugins import registry
@@ -29,7 +29,7 @@ def all_backends() -> list[str]:
 
 
 def shown_results(backends, tasks, lags) -> list[dict]:
-    found = [lab.cached_result(b, t, int(lag)) for t in tasks for lag in lags for b in backends]
+    found = [long_range.cached_result(b, t, int(lag)) for t in tasks for lag in lags for b in backends]
     return [f[0] for f in found if f is not None]
 
 
@@ -65,7 +65,7 @@ def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progr
                                               backend=result["backend"]))
 
     try:
-        results = lab.sweep(backends, tasks, lags, progress=report)
+        results = long_range.sweep(backends, tasks, lags, progress=report)
     except ZooError as err:
         raise gr.Error(str(err)) from None
     return plots.sweep(results, lang), results_table(results), translate("lab_results_done", lang, count=len(results))
@@ -74,7 +74,7 @@ def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progr
 @functools.lru_cache(maxsize=16)
 def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
     """Seeded and deterministic for cached cells: computed once per process for each choice."""
-    return lab.vanishing_gradients(list(backends), task, lag)
+    return long_range.vanishing_gradients(list(backends), task, lag)
 
 
 def run_gradients(backends, task, lag, request: gr.Request):
@@ -87,22 +87,22 @@ def run_gradients(backends, task, lag, request: gr.Request):
 
 
 def run_memory(backend, lag, sentence, request: gr.Request):
-    model = lab.trained_model(backend, "long-dependency", int(lag))
+    model = long_range.trained_model(backend, "long-dependency", int(lag))
     state = _text_state(backend, int(lag))
     try:
         ids, tokens = encode_text(sentence, state)
     except ZooError as err:
         raise gr.Error(str(err)) from None
     trace = model.trace(ids, tokens=tokens)
-    probes = lab.probe_sequences(lab.task_data("long-dependency", int(lag), 0))
-    stats = lab.saturation([model.trace(x) for x, _ in probes])
+    probes = long_range.probe_sequences(long_range.task_data("long-dependency", int(lag), 0))
+    stats = long_range.saturation([model.trace(x) for x, _ in probes])
     table = [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in stats]
-    return plots.forget_memory(lab.forget_memory(trace), trace, language(request)), table
+    return plots.forget_memory(long_range.forget_memory(trace), trace, language(request)), table
 
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     lang = language(request)
-    model = lab.trained_model(backend, "long-dependency", int(lag))
+    model = long_range.trained_model(backend, "long-dependency", int(lag))
     if "what-if" not in model.capabilities:
         raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
     try:
@@ -129,21 +129,21 @@ def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
 def _text_state(backend: str, lag: int) -> dict:
     from zoo import checkpoint
 
-    result, directory = lab.cached_result(backend, "long-dependency", lag)
+    result, directory = long_range.cached_result(backend, "long-dependency", lag)
     return checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
 
 
 def build_lab_tab(app: gr.Blocks) -> None:
     backends, lstms = all_backends(), forget_gate_backends()
     # Preselect the backends whose default results ship; plugin backends are one tick away (and train on demand).
-    shipped = [b for b in backends if lab.cached_result(b, "long-dependency", lab.DEFAULT_LAGS[0]) is not None] or backends
-    lag_choices = list(lab.DEFAULT_LAGS)
+    shipped = [b for b in backends if long_range.cached_result(b, "long-dependency", long_range.DEFAULT_LAGS[0]) is not None] or backends
+    lag_choices = list(long_range.DEFAULT_LAGS)
     gr.Markdown(i18n("lab_intro"))
     with gr.Accordion(i18n("lab_sweep"), open=True):
         with gr.Row():
             sweep_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
-            sweep_tasks = gr.CheckboxGroup(list(lab.TASKS), value=list(lab.TASKS), label=i18n("lab_tasks"))
-            sweep_lags = gr.Textbox(", ".join(map(str, lab.DEFAULT_LAGS)), label=i18n("lab_lags"))
+            sweep_tasks = gr.CheckboxGroup(list(long_range.TASKS), value=list(long_range.TASKS), label=i18n("lab_tasks"))
+            sweep_lags = gr.Textbox(", ".join(map(str, long_range.DEFAULT_LAGS)), label=i18n("lab_lags"))
         with gr.Row():
             show = gr.Button(i18n("lab_show_cached"))
             run = gr.Button(i18n("lab_run_sweep"), variant="primary")
@@ -157,7 +157,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
     with gr.Accordion(i18n("lab_gradients"), open=True):
         with gr.Row():
             grad_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
-            grad_task = gr.Dropdown(list(lab.TASKS), value="adding-problem", label=i18n("lab_task"))
+            grad_task = gr.Dropdown(list(long_range.TASKS), value="adding-problem", label=i18n("lab_task"))
             grad_lag = gr.Dropdown(lag_choices, value=100, label=i18n("lab_lag"))
             grad_button = gr.Button(i18n("lab_measure"), variant="primary")
         grad_plot = gr.Plot(label=i18n("lab_gradients_plot"), elem_id="lab-gradients")

@@ -1,4 +1,4 @@
-"""The long-range dependency lab: where a plain RNN forgets and an LSTM remembers, measured.
+"""The long-range experiments (the Lab tab, ``zoo lab``): where a plain RNN forgets and an LSTM remembers, measured.
 
 A sweep trains every backend on a task at several lags within one fixed budget per task (the same
 data, initial weights, optimiser, learning rate, clipping and number of steps for every backend) and
