@@ -620,13 +620,10 @@ def test_lab_results_show_the_series_tasks_that_separate(client):
 
 def core_lab_model(backend: str, lag: int, sentence: str):
     """The core's own answer for the Lab tab's views: the shipped cell's model and its tokens."""
-    from zoo import checkpoint, long_range
-    from zoo.prepare import encode_text
+    from zoo import long_range
 
-    result, directory = long_range.cached_result(backend, "long-dependency", lag)
-    state = checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
-    ids, tokens = encode_text(sentence, state)
-    return long_range.trained_model(backend, "long-dependency", lag), ids, tokens
+    model, (ids, tokens) = long_range.trained_text_model(backend, lag, sentence)
+    return model, ids, tokens
 
 
 WHAT_IF = "He likes a girl and the old house but he likes a girl"
@@ -819,6 +816,38 @@ def test_browser_learn_tab_in_both_languages(browser, server, locale, words, abs
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_browser_a_plugin_backend_trains_from_the_train_tab(page):
+    """As a person does it: tick the example plugin's GRU in the Train tab, train one epoch, watch its
+    curves; then add its model in Compare text and find its z, r and n gates beside the LSTMs' gates.
+    With the API test below, last in the module: both add a checkpoint the model lists above do not expect."""
+    page.get_by_role("tab", name="Train").click()
+    for name in ("torch-lstm", "numpy-rnn", "torch-gru"):  # the two preselected off, the GRU on
+        page.locator("#train-backends label", has_text=name).click()
+    epochs = page.locator("#train-epochs input[type=number]")
+    epochs.fill("1")
+    epochs.press("Enter")
+    page.locator("#train-button").click()
+    page.wait_for_function("() => document.querySelector('#train-status').innerText.includes('done 100%')", timeout=180_000)
+    assert page.locator("#train-status").inner_text().strip() == "torch-gru: done 100%"
+    curves = page.evaluate("() => document.querySelector('#train-curves .js-plotly-plot')._fullData.map(t => t.name)")
+    assert curves == ["torch-gru train", "torch-gru validation"], curves
+
+    page.get_by_role("tab", name="Compare text").click()
+    page.locator("#text-models input").click()
+    page.get_by_role("option", name=re.compile(r"^torch-gru · long-dependency \(")).click()
+    page.keyboard.press("Escape")
+    page.click("#compare-text")
+    page.wait_for_function("""() => { const p = document.querySelector('#text-gates .js-plotly-plot');
+        return p && p._fullData.some(t => t.name.startsWith('torch-gru')); }""", timeout=90_000)
+    titles = page.evaluate("() => document.querySelector('#text-gates .js-plotly-plot').layout.annotations.map(a => a.text)")
+    assert {"update gate z", "reset gate r", "candidate n"} <= set(titles), titles
+    panels = page.evaluate("""() => document.querySelector('#text-gates .js-plotly-plot')._fullData
+                               .filter(t => t.name.startsWith('torch-gru')).map(t => t.yaxis)""")
+    assert len(set(panels)) == 3, panels  # one line in each of the GRU's three panels
+    screenshots(page, "lab-compare-text-gru")
+    assert page.errors == []
 
 
 def test_a_plugin_backend_trains_from_the_train_tab(server, client):

@@ -88,6 +88,10 @@ def test_what_if_changes_what_it_says():
     np.testing.assert_allclose(shut.layers[0].c, shut.layers[0].gates["i"] * shut.layers[0].gates["g"], atol=1e-6)
     silent = model.trace(x, intervention=Intervention(silence=(3,)))
     assert (silent.layers[0].h[:, 3] == 0).all() and (np.abs(silent.layers[0].h[:, 4]) > 0).any()
+    before, after, change = long_range.what_if(model, x, Intervention(silence=(3,)))
+    np.testing.assert_array_equal(change.layers[0].h, after.layers[0].h - before.layers[0].h)
+    np.testing.assert_array_equal(change.layers[0].h[:, 3], -before.layers[0].h[:, 3])  # unit 3 fell to 0
+    np.testing.assert_array_equal(after.layers[0].h, silent.layers[0].h)
 
 
 def test_zoo_lab_json_from_the_cache(tmp_path):

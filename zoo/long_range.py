@@ -21,14 +21,16 @@ from typing import Callable
 
 import numpy as np
 
-from . import __version__
+from . import __version__, checkpoint
 from .backend import Backend
 from .datasets import load_dataset
 from .family import LSTM
 from .paths import cache_dir
 from .plugins import registry
-from .prepare import Prepared, prepare
+from .intervention import Intervention
+from .prepare import Prepared, encode_text, prepare
 from .spec import ModelSpec
+from .trace import LayerTrace, Trace
 
 DEFAULT_LAGS = (5, 10, 20, 50, 100, 200)
 SPEC = ModelSpec(recurrent=(32,), head=(), dropout=0.0, embedding_dim=16)  # one layer, as in the classic experiments
@@ -166,6 +168,24 @@ def trained_model(backend: str, task: str, lag: int, seed: int = 0, cache_dir: P
     run_cell(backend, task, lag, seed, cache_dir)
     result, directory = cached_result(backend, task, lag, seed, cache_dir)
     return Backend.load(directory / f"{result['key']}.safetensors")
+
+
+def trained_text_model(backend: str, lag: int, text: str, seed: int = 0, cache_dir: Path | None = None):
+    """The long-dependency cell's trained model, and ``text`` as its (ids, tokens) under the cell's vocabulary."""
+    model = trained_model(backend, "long-dependency", lag, seed, cache_dir)
+    result, directory = cached_result(backend, "long-dependency", lag, seed, cache_dir)
+    state = checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
+    return model, encode_text(text, state)
+
+
+def what_if(model: Backend, x, intervention: Intervention, tokens: list[str] | None = None) -> tuple[Trace, Trace, Trace]:
+    """The model on ``x`` as trained, with ``intervention``, and what it changed: every layer's h after
+    minus h before (and the readout's change)."""
+    before = model.trace(x, tokens=tokens)
+    after = model.trace(x, tokens=tokens, intervention=intervention)
+    change = Trace(backend=f"{model.name}: after − before", tokens=tokens, readout=after.readout - before.readout,
+                   layers=[LayerTrace(h=a.h - b.h) for b, a in zip(before.layers, after.layers)])
+    return before, after, change
 
 
 # ----- the views -----

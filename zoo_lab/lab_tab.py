@@ -10,7 +10,6 @@ from zoo import ZooError, long_range
 from zoo.family import family
 from zoo.intervention import Intervention
 from zoo.plugins import registry
-from zoo.prepare import encode_text
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -87,10 +86,8 @@ def run_gradients(backends, task, lag, request: gr.Request):
 
 
 def run_memory(backend, lag, sentence, request: gr.Request):
-    model = long_range.trained_model(backend, "long-dependency", int(lag))
-    state = _text_state(backend, int(lag))
     try:
-        ids, tokens = encode_text(sentence, state)
+        model, (ids, tokens) = long_range.trained_text_model(backend, int(lag), sentence)
     except ZooError as err:
         raise gr.Error(str(err)) from None
     trace = model.trace(ids, tokens=tokens)
@@ -102,35 +99,24 @@ def run_memory(backend, lag, sentence, request: gr.Request):
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     lang = language(request)
-    model = long_range.trained_model(backend, "long-dependency", int(lag))
-    if "what-if" not in model.capabilities:
-        raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
     try:
-        ids, tokens = encode_text(sentence, _text_state(backend, int(lag)))
+        model, (ids, tokens) = long_range.trained_text_model(backend, int(lag), sentence)
+        if "what-if" not in model.capabilities:
+            raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
         intervention = {
             "forget gate clamped to 0": Intervention(layer=0, forget=0.0),
             "forget gate clamped to 1": Intervention(layer=0, forget=1.0),
             "one unit silenced": Intervention(layer=0, silence=(int(unit),)),
         }[change]
-        before = model.trace(ids, tokens=tokens)
-        after = model.trace(ids, tokens=tokens, intervention=intervention)
+        before, after, change_in_h = long_range.what_if(model, ids, intervention, tokens)
     except ZooError as err:
         raise gr.Error(str(err)) from None
     classes = ("changed", "same")
     summary = translate("lab_what_if_summary", lang, before=classes[int(before.output[0] >= 0.5)], p_before=before.output[0],
                         change=translate(CHANGES[change], lang), after=classes[int(after.output[0] >= 0.5)], p_after=after.output[0])
     named = [(translate("lab_as_trained", lang), before), (translate(CHANGES[change], lang), after)]
-    diff = type(before)(backend=f"{backend}: after − before", layers=[
-        type(layer)(h=a.h - layer.h) for layer, a in zip(before.layers, after.layers)], readout=after.readout, tokens=tokens)
     return (summary, plots.readout(named, "binary", translate("readout_title", lang, positive="same"), lang),
-            plots.hidden_heatmaps([(translate("lab_h_difference", lang), diff)], lang))
-
-
-def _text_state(backend: str, lag: int) -> dict:
-    from zoo import checkpoint
-
-    result, directory = long_range.cached_result(backend, "long-dependency", lag)
-    return checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
+            plots.hidden_heatmaps([(translate("lab_h_difference", lang), change_in_h)], lang))
 
 
 def build_lab_tab(app: gr.Blocks) -> None:

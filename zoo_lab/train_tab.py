@@ -98,15 +98,15 @@ def build_train_tab(pickers: list[gr.Dropdown]) -> None:
         dataset = gr.Dropdown(datasets, value="long-dependency", label=i18n("dataset"))
         # Every backend that can run here, a plugin's as much as a bundled one.
         backends = gr.CheckboxGroup([e.name for e in registry().available_backends()],
-                                    value=["torch-lstm", "numpy-rnn"], label=i18n("backends"))
+                                    value=["torch-lstm", "numpy-rnn"], label=i18n("backends"), elem_id="train-backends")
     with gr.Row():
-        epochs = gr.Slider(1, 30, value=5, step=1, label=i18n("epochs"))
+        epochs = gr.Slider(1, 30, value=5, step=1, label=i18n("epochs"), elem_id="train-epochs")
         activation = gr.Radio(["tanh", "relu"], value="tanh", label=i18n("head_activation"))
         lr = gr.Number(value=1e-3, label=i18n("learning_rate"))
     with gr.Row():
-        train_button = gr.Button(i18n("train"), variant="primary")
+        train_button = gr.Button(i18n("train"), variant="primary", elem_id="train-button")
         cancel_button = gr.Button(i18n("cancel"), variant="stop")
-    status = gr.Markdown()
+    status = gr.Markdown(elem_id="train-status")
     curves = gr.Plot(label=i18n("loss_plot"), elem_id="train-curves")
     gr.Markdown(i18n("read_training"))
     results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label=i18n("results"))
