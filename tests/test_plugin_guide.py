@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo import Backend, BackendInfo, DatasetInfo, hookspecs, plugins, testing
+from zoo import Backend, BackendInfo, DatasetInfo, FormatInfo, hookspecs, plugins, testing
 from zoo.cli import main
 
 from conftest import BROKEN_IMPORT, DUPLICATE_NAME, GOOD_PLUGIN, MISSING_FRAMEWORK, RAISES_IN_HOOK, parse_json, run_zoo
@@ -25,7 +25,7 @@ def section(title: str, text: str = GUIDE) -> str:
 
 
 def test_the_hookspecs_are_found():
-    assert set(HOOKS) == {"register_backends", "register_datasets"}
+    assert set(HOOKS) == {"register_backends", "register_datasets", "register_formats"}
 
 
 @pytest.mark.parametrize("hook", sorted(HOOKS))
@@ -46,7 +46,7 @@ def test_every_hook_has_a_test_that_implements_it(hook):
     assert tests, f"no test implements the hook {hook}"
 
 
-@pytest.mark.parametrize("info", [BackendInfo, DatasetInfo])
+@pytest.mark.parametrize("info", [BackendInfo, DatasetInfo, FormatInfo])
 def test_every_registration_field_is_documented(info):
     for field in dataclasses.fields(info):
         assert f"`{field.name}`" in section("Hooks"), f"{info.__name__}.{field.name}"

@@ -15,7 +15,7 @@ from .errors import (
 )
 from .family import FAMILIES, Family
 from .hookspecs import hookimpl
-from .plugins import BackendInfo, DatasetInfo, registry
+from .plugins import BackendInfo, DatasetInfo, FormatInfo, registry
 from .sequences import SequenceData
 from .spec import ModelSpec
 from .trace import LayerTrace, Trace
@@ -23,7 +23,7 @@ from .trace import LayerTrace, Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "FAMILIES", "Backend", "BackendError", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "Family", "History",
+    "FAMILIES", "Backend", "BackendError", "BackendInfo", "BackendUnavailable", "CheckpointError", "DatasetInfo", "Family", "FormatInfo", "History",
     "InputError", "LayerTrace", "ModelSpec", "NotFittedError", "Progress", "SequenceData", "SpecError",
     "Trace", "WeightsError", "ZooError", "hookimpl", "registry",
 ]

@@ -71,6 +71,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(run=cmd_evaluate)
 
+    p = commands.add_parser("import", help="turn your own trained Keras or PyTorch model into a checkpoint every tab and command reads")
+    p.add_argument("model_file", metavar="MODEL_FILE", help="a .keras or .h5 file, or a PyTorch state_dict (.pt, .pth, .safetensors)")
+    p.add_argument("--out", metavar="CHECKPOINT", help="where to write it (default: the per-user cache, where the lab lists it)")
+    p.add_argument("--vocabulary", metavar="FILE", help="a text model's tokens: one a line, JSON token → id, or a "
+                                                        "TextVectorization vocabulary (default: the model reads token ids)")
+    p.add_argument("--head-activation", choices=["tanh", "relu"],
+                   help="the hidden Dense layers' activation, which a state_dict cannot tell (default tanh; Keras files say it)")
+    p.add_argument("--task", choices=["binary", "multiclass", "regression"],
+                   help="what the output means, where the file cannot tell (a state_dict: binary for one output, "
+                        "multiclass for more; Keras files say it by the output activation)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON, parity as max_abs_diff per backend")
+    p.set_defaults(run=cmd_import)
+
+    p = commands.add_parser("export", help="write a checkpoint as an ordinary Keras or PyTorch file that runs without the zoo")
+    p.add_argument("checkpoint")
+    p.add_argument("--to", required=True, help="the format: keras or torch (any installed format, `zoo plugins`)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write (.keras for keras, .safetensors for torch)")
+    p.add_argument("--json", action="store_true", help="print the files written as JSON")
+    p.set_defaults(run=cmd_export)
+
     p = commands.add_parser("pretrain", help="retrain the lab's default models (what zoo/pretrained/ ships)")
     p.add_argument("--out", help="directory (default: zoo/pretrained/ inside the package)")
     p.add_argument("--datasets", help="comma-separated: only these default runs (default: all)")
@@ -302,6 +322,37 @@ def memory_columns(layers: list[dict]) -> dict:
 
     return {"mean abs(h) per layer": " / ".join(f"{layer['mean_abs_h']:.3f}" for layer in layers),
             "most active unit moves (std over time)": " / ".join(moved(layer) for layer in layers)}
+
+
+def cmd_import(args) -> int:
+    from .interchange import PARITY_TOLERANCE, import_model
+
+    result = import_model(args.model_file, args.out, vocabulary=args.vocabulary, head_activation=args.head_activation,
+                          task=args.task)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    spec = result.spec
+    print(f"imported {args.model_file}: {spec.input} → {result.family} {list(spec.recurrent)} → head {list(spec.head)} "
+          f"({spec.activation}) → {spec.task}")
+    for backend, diff in result.parity.items():
+        print(f"parity with the file's own framework: {backend} max |diff| {diff:.2e} (≤ {PARITY_TOLERANCE:g})")
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"checkpoint: {result.path}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .interchange import export_model
+
+    written = export_model(args.checkpoint, args.to, args.out)
+    if args.json:
+        print(json.dumps({"files": [str(p) for p in written]}))
+    else:
+        for path in written:
+            print(f"wrote {path}")
+    return 0
 
 
 def cmd_pretrain(args) -> int:

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import pluggy
@@ -70,6 +71,26 @@ class DatasetInfo:
     install: str = ""
 
 
+@dataclass(frozen=True)
+class FormatInfo:
+    """A model file format a plugin reads (``zoo import``) and writes (``zoo export --to NAME``).
+
+    ``reader`` is ``"package.module:function"``, called as ``reader(path, head_activation=, task=)`` and
+    returning a :class:`zoo.interchange.Imported`; ``writer`` is called as ``writer(spec, family, weights,
+    out)`` and returns the files it wrote. Both are imported only when used; ``module`` is the framework's
+    import name, looked up (not imported) like a backend's. A reader executes nothing from the file.
+    """
+
+    name: str
+    framework: str
+    suffixes: tuple[str, ...]  # the file names it reads, e.g. (".keras", ".h5")
+    reader: str
+    writer: str
+    module: str
+    install: str = ""
+    description: str = ""
+
+
 @dataclass
 class Plugin:
     name: str
@@ -97,6 +118,7 @@ class Registry:
         self.plugins: list[Plugin] = []
         self.backends: list[Entry] = []
         self.datasets: list[Entry] = []
+        self.formats: list[Entry] = []
         self._lock = threading.Lock()
         self._pm = pluggy.PluginManager("rnn_zoo")
         self._pm.add_hookspecs(hookspecs)
@@ -104,7 +126,8 @@ class Registry:
         for plugin, obj in loaded:
             self._collect(plugin, obj, "register_backends", BackendInfo, self.backends)
             self._collect(plugin, obj, "register_datasets", DatasetInfo, self.datasets)
-        for entry in self.backends + self.datasets:
+            self._collect(plugin, obj, "register_formats", FormatInfo, self.formats)
+        for entry in self.backends + self.datasets + self.formats:
             module = entry.info.module if entry.info is not None else None
             if entry.status == "available" and module and importlib.util.find_spec(module) is None:
                 entry.status = "unavailable"
@@ -183,6 +206,29 @@ class Registry:
 
     def available_backends(self, family: str | None = None) -> list[Entry]:
         return [e for e in self.backends if e.status == "available" and (family is None or e.info.family == family)]
+
+    def format(self, name: str) -> Entry:
+        """The available format ``name`` (``zoo export --to``), or why there is none."""
+        entry = next((e for e in self.formats if e.name == name and e.info is not None), None)
+        if entry is None:
+            names = ", ".join(e.name for e in self.formats if e.info is not None) or "none"
+            raise BackendUnavailable(f"no model format named {name!r}; registered: {names}")
+        if entry.status != "available":
+            raise BackendUnavailable(f"the {name} format is {entry.status}: {entry.reason}")
+        return entry
+
+    def format_for(self, path) -> Entry:
+        """The available format that reads a file of this name, by its suffix."""
+        suffix = "".join(Path(path).suffixes[-1:]).lower()
+        found = [e for e in self.formats if e.info is not None and suffix in e.info.suffixes]
+        if not found:
+            known = sorted({s for e in self.formats if e.info is not None for s in e.info.suffixes})
+            raise BackendUnavailable(f"{Path(path).name}: no installed plugin reads {suffix or 'files without a suffix'} "
+                                     f"files (readable: {', '.join(known) or 'none'})")
+        for entry in found:
+            if entry.status == "available":
+                return entry
+        raise BackendUnavailable(f"{Path(path).name} is a {found[0].info.framework} file: {found[0].reason}")
 
     def backend_class(self, name: str) -> type:
         """Import a backend's class; an import that fails marks the backend ``error`` with the reason."""

@@ -13,3 +13,18 @@ def register_backends(register):
         install="pip install torch==2.13.0",
         description="torch.nn.LSTM stack with a Dense head",
     ))
+
+
+@zoo.hookimpl
+def register_formats(register):
+    register(zoo.FormatInfo(
+        name="torch",
+        framework="PyTorch",
+        suffixes=(".pt", ".pth", ".safetensors"),
+        reader="zoo_torch.files:read",
+        writer="zoo_torch.files:write",
+        module="torch",
+        install="pip install torch==2.13.0",
+        description="PyTorch state_dicts (torch.save with weights_only loading, or safetensors): "
+                    "Embedding, LSTM/GRU/RNN, Linear",
+    ))
