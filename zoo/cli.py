@@ -8,6 +8,7 @@ import sys
 from .errors import ZooError
 from .family import FAMILIES
 from .scaffold import FRAMEWORKS, new_plugin
+from .spec import TASKS
 from .train import TrainConfig
 
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                                                         "TextVectorization vocabulary (default: the model reads token ids)")
     p.add_argument("--head-activation", choices=["tanh", "relu"],
                    help="the hidden Dense layers' activation, which a state_dict cannot tell (default tanh; Keras files say it)")
-    p.add_argument("--task", choices=["binary", "multiclass", "regression"],
+    p.add_argument("--task", choices=list(TASKS),
                    help="what the output means, where the file cannot tell (a state_dict: binary for one output, "
                         "multiclass for more; Keras files say it by the output activation)")
     p.add_argument("--json", action="store_true", help="print the result as JSON, parity as max_abs_diff per backend")

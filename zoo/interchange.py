@@ -61,13 +61,15 @@ class Imported:
 class ImportResult:
     path: Path  # the checkpoint written
     backend: str  # the backend it names (the first installed one of its family)
+    framework: str  # the file's own
     spec: ModelSpec
     family: str
     parity: dict[str, float]  # backend -> largest |difference| from the file's own framework
     notes: list[str]
 
     def to_dict(self) -> dict:
-        return {"checkpoint": str(self.path), "backend": self.backend, "family": self.family, "spec": self.spec.to_dict(),
+        return {"checkpoint": str(self.path), "backend": self.backend, "framework": self.framework, "family": self.family,
+                "spec": self.spec.to_dict(),
                 "max_abs_diff": self.parity, "within_tolerance": max(self.parity.values()) <= PARITY_TOLERANCE,
                 "notes": self.notes}
 
@@ -180,7 +182,9 @@ def import_model(path, out=None, *, vocabulary=None, head_activation: str | None
     if diffs[worst] > PARITY_TOLERANCE:
         raise CheckpointError(f"{path.name}: {worst} differs from {imported.framework} by {diffs[worst]:.2e}, over "
                               f"{PARITY_TOLERANCE:g}; nothing was written (please report the file's architecture)")
-    backend = next(iter(diffs))
+    # The checkpoint names a backend of the file's own framework where there is one: a PyTorch LSTM stays torch's.
+    module = registry().format_for(path).info.module
+    backend = next((name for name in diffs if registry().backend(name).info.module == module), next(iter(diffs)))
     model = registry().create(backend, imported.spec)
     model.set_weights(imported.weights)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip(".-")[:40] or "model"
@@ -191,7 +195,7 @@ def import_model(path, out=None, *, vocabulary=None, head_activation: str | None
         "imported": {"file": path.name, "framework": imported.framework, "max_abs_diff": diffs, "notes": imported.notes},
         "metrics": {},
     })
-    return ImportResult(target, backend, imported.spec, imported.family, diffs, imported.notes)
+    return ImportResult(target, backend, imported.framework, imported.spec, imported.family, diffs, imported.notes)
 
 
 def export_model(checkpoint_path, to: str, out) -> list[Path]:

@@ -25,6 +25,7 @@ import numpy as np
 from . import checkpoint
 from .backend import Backend
 from .errors import BackendError, CheckpointError, InputError, ZooError
+from .interchange import ImportResult, checked_file, import_model
 from .limits import LIMITS, limit, max_bytes
 from .prepare import encode_symbols, encode_tokens, forecast_levels, model_input, symbol_parts, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
@@ -269,13 +270,16 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
     def read(model, state):
         if values.shape[1] != model.spec.n_features:
             raise InputError(f"this model reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
+        labels = [f"{v:g}" for v in values[:, 0]]
+        if state["target"] == "sequence":  # an imported model: the whole series is one input, its answer one output
+            return {"trace": model.trace(model_input(values, state), tokens=labels)}
         window = state["window"]
         if len(values) <= window:
             raise InputError(f"this model needs more than {window} steps (its window)")
         scaled = model_input(values, state)
         x, _ = windows(scaled, window)
         out = model.predict(x)[:, 0]
-        return {"trace": model.trace(scaled, tokens=[f"{v:g}" for v in values[:, 0]]),
+        return {"trace": model.trace(scaled, tokens=labels),
                 "forecast": forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out}
 
     key = ("series", values.shape, hashlib.sha1(values.tobytes()).hexdigest())
@@ -308,13 +312,14 @@ def check_series_length(steps: int) -> None:
 def series_scores(values: np.ndarray, answers: list[Answer]) -> list[dict | None]:
     """How well each answer of :func:`compare_series` predicted ``values`` (the series it was given),
     over the steps it forecast: a forecast's ``rmse`` and ``mae`` in the series' units and the ``persistence``
-    RMSE of repeating each last value; an up/down model's ``accuracy``. None for an answer with an error."""
+    RMSE of repeating each last value; an up/down model's ``accuracy``. None for an answer with an error or
+    without a forecast (an imported model that reads the whole series as one sequence)."""
     from .metrics import score
 
     level = np.asarray(values, dtype=np.float64).reshape(len(values), -1)[:, 0]
     scores = []
     for answer in answers:
-        if answer.error:
+        if answer.error or answer.forecast is None:  # an error, or a model that reads the whole series as one input
             scores.append(None)
             continue
         start = len(level) - len(answer.forecast)
@@ -354,6 +359,18 @@ def add_checkpoint(upload: Path) -> ModelCard:
         shutil.copyfile(upload, partial)
         os.replace(partial, target)  # whole or not at all, as checkpoint.write does
     return next(card for card in catalog() if card.path == target)
+
+
+def import_upload(upload: Path, vocabulary: Path | None = None, *, head_activation: str | None = None,
+                  task: str | None = None) -> tuple[ModelCard, ImportResult]:
+    """A user's own Keras or PyTorch file (zoo.interchange): imported into the checkpoint cache under a
+    name of ours, after parity with its own framework; the catalog then lists it for every session."""
+    upload = checked_file(upload, "upload_mb")
+    digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"
+    target = default_checkpoint_dir() / f"imported-{stem}-{digest}.safetensors"
+    result = import_model(upload, target, vocabulary=vocabulary, head_activation=head_activation, task=task)
+    return next(card for card in catalog() if card.path == target), result
 
 
 @dataclass

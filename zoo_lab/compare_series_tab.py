@@ -114,7 +114,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     except ZooError as err:
         raise gr.Error(str(err)) from None
     layers = layer_choices(answers, layer, lang)
-    good = [a for a in answers if a.error is None]
+    good = [a for a in answers if a.error is None and a.forecast is not None]  # the forecasting models
     window = max((len(a.trace.readout) - len(a.forecast) for a in good), default=1)
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
@@ -132,8 +132,11 @@ def series_table(values, answers, lang: str) -> str:
         if answer.error:
             rows.append(f"| {answer.card.label} | | ⚠️ {answer.error} | |")
             continue
-        key = "series_errors" if answer.card.target == "forecast" else "accuracy_updown"
-        rows.append(f"| {answer.card.label} | {answer.card.target} | {translate(key, lang, **scores)} | {answer.seconds * 1000:.0f} ms |")
+        if scores is None:  # a model that reads the whole series as one sequence: its one answer
+            shown = translate("whole_series_output", lang, output=", ".join(f"{v:.4g}" for v in answer.output))
+        else:
+            shown = translate("series_errors" if answer.card.target == "forecast" else "accuracy_updown", lang, **scores)
+        rows.append(f"| {answer.card.label} | {answer.card.target} | {shown} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 
 

@@ -127,6 +127,25 @@ EN = {
     "add_checkpoint": "Add the checkpoint",
     "choose_checkpoint": "Choose a .safetensors checkpoint file first.",
     "checkpoint_added": "Added **{label}** as `{id}`: pick it among the models of {tab}.",
+    "whole_series_output": "reads the whole series as one sequence: output {output}",
+    "import_title": "Your own model: a Keras or PyTorch file",
+    "import_intro": "A Keras model (`.keras`, or legacy `.h5`) or a PyTorch `state_dict` (`.pt`, `.pth` or `.safetensors`): "
+                    "an optional Embedding, then LSTM, GRU or simple RNN layers, then Dense (Linear) layers. Nothing in the file "
+                    "is run: its weights are read, checked against its own framework on random inputs, and the model joins "
+                    "every model list of the lab, for every session. A text model reads words through a vocabulary file "
+                    "(one token a line, JSON token to id, or a TextVectorization vocabulary); without one it reads token ids.",
+    "model_file": "model file",
+    "vocabulary_file": "vocabulary (text models, optional)",
+    "import_head_activation": "hidden Dense activation",
+    "import_task": "task",
+    "task_binary": "binary (one probability)",
+    "task_multiclass": "multiclass (softmax)",
+    "task_regression": "regression (a number)",
+    "from_the_file": "as the file says",
+    "import_model": "Import the model",
+    "choose_model_file": "Choose a Keras or PyTorch model file first.",
+    "model_imported": "Imported **{label}** as `{id}`: pick it among the models of {tab}. Largest difference from {framework} "
+                      "on random inputs: {parity}.",
     "limits_intro": "What this lab accepts; each limit is set by its environment variable when the lab starts.",
     "limits": "Limits",
     # ----- the lab tab -----
@@ -402,6 +421,25 @@ KO = {
     "add_checkpoint": "체크포인트 추가",
     "choose_checkpoint": "먼저 .safetensors 체크포인트 파일을 고르세요.",
     "checkpoint_added": "**{label}**을(를) `{id}`(으)로 추가했습니다: {tab} 탭의 모델 목록에서 고르세요.",
+    "whole_series_output": "시계열 전체를 하나의 시퀀스로 읽음: 출력 {output}",
+    "import_title": "내 모델: Keras 또는 PyTorch 파일",
+    "import_intro": "Keras 모델(`.keras` 또는 예전 형식 `.h5`)이나 PyTorch `state_dict`(`.pt`, `.pth`, `.safetensors`): "
+                    "Embedding(있어도 없어도 됨), LSTM·GRU·단순 RNN 층, 그다음 Dense(Linear) 층. 파일 안의 어떤 코드도 실행하지 "
+                    "않습니다: 가중치만 읽고, 무작위 입력에서 원래 프레임워크와 결과가 같은지 확인한 뒤, 모든 세션의 모든 모델 목록에 "
+                    "넣습니다. 텍스트 모델은 어휘 파일(한 줄에 토큰 하나, 토큰→번호 JSON, TextVectorization 어휘)로 단어를 읽고, "
+                    "어휘 파일이 없으면 토큰 번호를 읽습니다.",
+    "model_file": "모델 파일",
+    "vocabulary_file": "어휘 파일(텍스트 모델, 선택)",
+    "import_head_activation": "은닉 Dense 층의 활성화 함수",
+    "import_task": "과제",
+    "task_binary": "이진 분류(확률 하나)",
+    "task_multiclass": "다중 분류(softmax)",
+    "task_regression": "회귀(수 하나)",
+    "from_the_file": "파일에 적힌 대로",
+    "import_model": "모델 가져오기",
+    "choose_model_file": "먼저 Keras 또는 PyTorch 모델 파일을 고르세요.",
+    "model_imported": "**{label}**을(를) `{id}`(으)로 가져왔습니다: {tab} 탭의 모델 목록에서 고르세요. 무작위 입력에서 "
+                      "{framework}와의 가장 큰 차이: {parity}.",
     "limits_intro": "이 실험실이 받아들이는 범위입니다. 각 한도는 실험실을 시작할 때 해당 환경 변수로 정합니다.",
     "limits": "한도",
     # ----- the lab tab -----

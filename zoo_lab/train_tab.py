@@ -11,8 +11,9 @@ from zoo import ZooError
 from zoo.limits import limit
 from zoo.plugins import registry
 from zoo.pretrained import default_run
+from zoo.spec import TASKS
 from zoo.train import TrainConfig
-from zoo.workbench import TrainingJob, add_checkpoint
+from zoo.workbench import TrainingJob, add_checkpoint, import_upload
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -90,6 +91,20 @@ def run_add_checkpoint(upload, request: gr.Request):
             *picker_updates())
 
 
+def run_import_model(upload, vocabulary, head_activation, task, request: gr.Request):
+    """A user's own Keras or PyTorch file, imported (zoo.interchange) and added to every model list."""
+    lang = language(request)
+    if upload is None:
+        raise gr.Error(translate("choose_model_file", lang))
+    try:
+        card, result = import_upload(upload, vocabulary, head_activation=head_activation or None, task=task or None)
+    except ZooError as err:
+        raise gr.Error(str(err)) from None
+    parity = ", ".join(f"{backend} {diff:.1e}" for backend, diff in result.parity.items())
+    return (translate("model_imported", lang, label=card.label, id=card.id, tab=translate(f"tab_compare_{card.kind}", lang),
+                      framework=result.framework, parity=parity), *picker_updates())
+
+
 def build_train_tab(pickers: list[gr.Dropdown]) -> None:
     """The tab's components; a finished training or an added checkpoint updates ``pickers``, the
     Compare tabs' model pickers (text, series)."""
@@ -120,3 +135,19 @@ def build_train_tab(pickers: list[gr.Dropdown]) -> None:
         add_button = gr.Button(i18n("add_checkpoint"))
         added = gr.Markdown(elem_id="added-checkpoint")
     add_button.click(run_add_checkpoint, checkpoint_file, [added, *pickers], api_name="add_checkpoint")
+    with gr.Accordion(i18n("import_title"), open=False):
+        gr.Markdown(i18n("import_intro"))
+        with gr.Row():
+            model_file = gr.File(label=i18n("model_file"), file_types=[".keras", ".h5", ".pt", ".pth", ".safetensors"],
+                                 type="filepath", elem_id="model-upload")
+            vocabulary = gr.File(label=i18n("vocabulary_file"), file_types=[".txt", ".json"], type="filepath",
+                                 elem_id="vocabulary-upload")
+        with gr.Row():
+            head_activation = gr.Dropdown([(i18n("from_the_file"), ""), ("tanh", "tanh"), ("relu", "relu")], value="",
+                                          label=i18n("import_head_activation"))
+            task = gr.Dropdown([(i18n("from_the_file"), ""), *((i18n(f"task_{name}"), name) for name in TASKS)],
+                               value="", label=i18n("import_task"))
+        import_button = gr.Button(i18n("import_model"), elem_id="import-model")
+        imported = gr.Markdown(elem_id="imported-model")
+    import_button.click(run_import_model, [model_file, vocabulary, head_activation, task], [imported, *pickers],
+                        api_name="import_model")
