@@ -8,7 +8,7 @@ import sys
 from .errors import ZooError
 from .family import FAMILIES
 from .scaffold import FRAMEWORKS, new_plugin
-from .spec import TASKS
+from .spec import HEAD_ACTIVATIONS, TASKS
 from .train import TrainConfig
 
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", metavar="CHECKPOINT", help="where to write it (default: the per-user cache, where the lab lists it)")
     p.add_argument("--vocabulary", metavar="FILE", help="a text model's tokens: one a line, JSON token → id, or a "
                                                         "TextVectorization vocabulary (default: the model reads token ids)")
-    p.add_argument("--head-activation", choices=["tanh", "relu"],
+    p.add_argument("--head-activation", choices=list(HEAD_ACTIVATIONS),
                    help="the hidden Dense layers' activation, which a state_dict cannot tell (default tanh; Keras files say it)")
     p.add_argument("--task", choices=list(TASKS),
                    help="what the output means, where the file cannot tell (a state_dict: binary for one output, "

@@ -11,7 +11,7 @@ from zoo import ZooError
 from zoo.limits import limit
 from zoo.plugins import registry
 from zoo.pretrained import default_run
-from zoo.spec import TASKS
+from zoo.spec import HEAD_ACTIVATIONS, TASKS
 from zoo.train import TrainConfig
 from zoo.workbench import TrainingJob, add_checkpoint, import_upload
 
@@ -143,7 +143,8 @@ def build_train_tab(pickers: list[gr.Dropdown]) -> None:
             vocabulary = gr.File(label=i18n("vocabulary_file"), file_types=[".txt", ".json"], type="filepath",
                                  elem_id="vocabulary-upload")
         with gr.Row():
-            head_activation = gr.Dropdown([(i18n("from_the_file"), ""), ("tanh", "tanh"), ("relu", "relu")], value="",
+            # tanh and relu are the functions' own names in every language
+            head_activation = gr.Dropdown([(i18n("from_the_file"), ""), *((name, name) for name in HEAD_ACTIVATIONS)], value="",
                                           label=i18n("import_head_activation"))
             task = gr.Dropdown([(i18n("from_the_file"), ""), *((i18n(f"task_{name}"), name) for name in TASKS)],
                                value="", label=i18n("import_task"))
