@@ -109,3 +109,16 @@ def test_bad_vocabulary_files_are_refused_clearly(tmp_path, content, message):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(zoo.InputError, match=message):
         interchange.read_vocabulary(path, vocab_size=6)
+
+
+def test_zoo_formats_lists_every_format_and_zoo_plugins_says_who_registered_it(npz_format, capsys):
+    from zoo.cli import main
+
+    assert main(["formats", "--json"]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["keras"]["suffixes"] == [".keras", ".h5"] and rows["torch"]["plugin"] == "zoo_torch"
+    assert rows["npz-weights"] == {"name": "npz-weights", "framework": "NumPy npz", "suffixes": [".npz"],
+                                   "plugin": "npz-format", "status": "available", "reason": ""}
+    assert main(["plugins", "--json"]) == 0
+    plugins = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert plugins["npz-format"]["formats"] == ["npz-weights"] and plugins["zoo_keras"]["formats"] == ["keras"]

@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.set_defaults(run=cmd_evaluate)
 
+    p = commands.add_parser("formats", help="list the model file formats `zoo import` reads and `zoo export` writes")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(run=cmd_formats)
+
     p = commands.add_parser("import", help="turn your own trained Keras or PyTorch model into a checkpoint every tab and command reads")
     p.add_argument("model_file", metavar="MODEL_FILE", help="a .keras or .h5 file, or a PyTorch state_dict (.pt, .pth, .safetensors)")
     p.add_argument("--out", metavar="CHECKPOINT", help="where to write it (default: the per-user cache, where the lab lists it)")
@@ -154,7 +158,7 @@ def cmd_plugins(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        _table("Plugins", [dict(r, backends=", ".join(r["backends"]), datasets=", ".join(r["datasets"])) for r in rows],
+        _table("Plugins", [{k: ", ".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows],
                list(PLUGIN_COLUMNS))
     return 0
 
@@ -323,6 +327,18 @@ def memory_columns(layers: list[dict]) -> dict:
 
     return {"mean abs(h) per layer": " / ".join(f"{layer['mean_abs_h']:.3f}" for layer in layers),
             "most active unit moves (std over time)": " / ".join(moved(layer) for layer in layers)}
+
+
+def cmd_formats(args) -> int:
+    from .plugins import registry
+    from .tables import FORMAT_COLUMNS, format_rows
+
+    rows = format_rows(registry())
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        _table("Model file formats", [{**row, "suffixes": " ".join(row["suffixes"])} for row in rows], list(FORMAT_COLUMNS))
+    return 0
 
 
 def cmd_import(args) -> int:

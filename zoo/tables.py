@@ -1,5 +1,5 @@
-"""The tables the command line and the lab both show, built in one place: ``zoo backends``, ``zoo plugins``
-and ``zoo parity`` print these rows, and the lab's Backends tab shows the same ones.
+"""The tables the command line and the lab both show, built in one place: ``zoo backends``, ``zoo plugins``,
+``zoo formats`` and ``zoo parity`` print these rows, and the lab's Backends tab shows the same ones.
 
 Each table is a list of dicts with the keys of its ``*_COLUMNS``, in that order.
 """
@@ -8,7 +8,8 @@ from __future__ import annotations
 from .plugins import Registry
 
 BACKEND_COLUMNS = ("name", "family", "framework", "version", "plugin", "distribution", "plugin_version", "status", "reason")
-PLUGIN_COLUMNS = ("name", "distribution", "version", "status", "backends", "datasets", "reason")
+PLUGIN_COLUMNS = ("name", "distribution", "version", "status", "backends", "datasets", "formats", "reason")
+FORMAT_COLUMNS = ("name", "framework", "suffixes", "plugin", "status", "reason")
 PARITY_COLUMNS = ("backend", "family", "max |diff|", "ok")
 
 
@@ -33,13 +34,21 @@ def backend_rows(reg: Registry) -> list[dict]:
 
 
 def plugin_rows(reg: Registry) -> list[dict]:
-    """Every plugin found, with what it registered (the backends and datasets that were accepted)."""
+    """Every plugin found, with what it registered (the backends, datasets and formats that were accepted)."""
     return [
         {"name": p.name, "distribution": p.distribution, "version": p.version, "status": p.status,
          "backends": [e.name for e in reg.backends if e.plugin is p and e.info is not None],
-         "datasets": [e.name for e in reg.datasets if e.plugin is p and e.info is not None], "reason": p.reason}
+         "datasets": [e.name for e in reg.datasets if e.plugin is p and e.info is not None],
+         "formats": [e.name for e in reg.formats if e.plugin is p and e.info is not None], "reason": p.reason}
         for p in reg.plugins
     ]
+
+
+def format_rows(reg: Registry) -> list[dict]:
+    """Every model file format registered (what ``zoo import`` reads and ``zoo export --to`` writes)."""
+    return [{"name": e.name, "framework": e.info.framework if e.info else None,
+             "suffixes": list(e.info.suffixes) if e.info else [], "plugin": e.plugin.name, "status": e.status,
+             "reason": e.reason} for e in reg.formats]
 
 
 def parity_rows(result: dict) -> list[dict]:
