@@ -157,3 +157,20 @@ def example_plugin() -> Path:
                               "--no-deps", "-e", str(EXAMPLE_PLUGIN)], capture_output=True, text=True, timeout=600)
         assert out.returncode == 0, out.stderr
     return EXAMPLE_PLUGIN
+
+
+def recomputed(equation, family: str) -> float:
+    """What a Learn-tab equation's own terms give (zoo.learn.Equation): the activation of the
+    pre-activation, or the combination that makes c or h."""
+    import numpy as np
+
+    from zoo.reference import sigmoid
+
+    t = equation.terms
+    if equation.activation:
+        return float({"sigmoid": sigmoid, "tanh": np.tanh}[equation.activation](equation.pre))
+    if equation.name == "c":
+        return t["f"] * t["c_prev"] + t["i"] * t["g"]
+    if family == "lstm":
+        return t["o"] * np.tanh(t["c"])
+    return (1 - t["z"]) * t["n"] + t["z"] * t["h_prev"]

@@ -11,26 +11,15 @@ import pytest
 from zoo import learn
 from zoo.errors import InputError
 from zoo.family import FAMILIES, LSTM, RNN
-from zoo.reference import forward, sigmoid
+from zoo.reference import forward
 from zoo.spec import ModelSpec
 from zoo.weights import random_weights
 
+from conftest import recomputed
+
 ROOT = Path(__file__).resolve().parents[1]
-ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh}
 SYMBOLS = "a X b c d a b c Y d a"  # a short temporal-order sequence, typed as symbols
 SERIES = np.array([5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122.0])
-
-
-def recomputed(equation, family: str) -> float:
-    """What the equation's own terms give: the activation of the pre-activation, or the combination."""
-    t = equation.terms
-    if equation.activation:
-        return float(ACTIVATIONS[equation.activation](equation.pre))
-    if equation.name == "c":
-        return t["f"] * t["c_prev"] + t["i"] * t["g"]
-    if family == "lstm":
-        return t["o"] * np.tanh(t["c"])
-    return (1 - t["z"]) * t["n"] + t["z"] * t["h_prev"]
 
 
 def assert_equations_hold(found, atol: float) -> None:
