@@ -69,11 +69,17 @@ def run_zoo(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
 # Throwaway plugins' sources, for fake_plugins: one that works and one for each way a plugin can fail.
 GOOD_PLUGIN = '''
 import zoo
+from zoo_rnn.model import NumpyRNN
+
+
+class ThrowawayRNN(NumpyRNN):
+    """The bundled NumPy RNN under a name of its own: a third party's backend in all but its code."""
+
 
 @zoo.hookimpl
 def register_backends(register):
     register(zoo.BackendInfo(name="throwaway-rnn", family="rnn", framework="NumPy",
-                             factory="zoo_rnn.model:NumpyRNN", module="numpy"))
+                             factory=f"{__name__}:ThrowawayRNN", module="numpy"))
 '''
 BROKEN_IMPORT = "raise ImportError('this plugin is broken on purpose')\n"
 WRONG_ARGUMENT = '''
@@ -174,3 +180,23 @@ def recomputed(equation, family: str) -> float:
     if family == "lstm":
         return t["o"] * np.tanh(t["c"])
     return (1 - t["z"]) * t["n"] + t["z"] * t["h_prev"]
+
+
+@pytest.fixture(autouse=True)
+def _lab_log_on_failure(request):
+    """In a module that serves the lab (it defines a ``server`` fixture), a failing test prints the end of
+    the server's log, where the traceback is."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    from labserver import show_log_on_failure
+
+    yield from show_log_on_failure(request, request.getfixturevalue("server"))
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    """A gradio_client of the module's served lab."""
+    from gradio_client import Client
+
+    return Client(server.url, verbose=False)

@@ -26,7 +26,7 @@ from conftest import parse_json, require_module, run_zoo  # noqa: E402
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
-from labserver import ROOT, chromium, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402
+from labserver import ROOT, chromium, figure, plotly_array, serve_lab  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -46,16 +46,6 @@ SUNSPOTS = [5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60
 def server(tmp_path_factory):
     with serve_lab(tmp_path_factory.mktemp("lab")) as lab:
         yield lab
-
-
-@pytest.fixture(autouse=True)
-def _server_log_on_failure(request, server):
-    yield from show_log_on_failure(request, server)
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return Client(server.url, verbose=False)
 
 
 # ----- reading what the API returns -----

@@ -112,7 +112,7 @@ def test_tracing_hooks_tells_why_each_plugin_loaded_or_not(fake_plugins):
         "[rnn_zoo] fake_duplicate.register_backends() registered torch-lstm (rejected: name 'torch-lstm' is already registered by plugin 'zoo_torch')",
         "[rnn_zoo] fake_raises.register_backends() raised RuntimeError: hook exploded",
         "[rnn_zoo] jaxless-lstm (plugin fake_jaxless) is unavailable: surely_not_installed_framework is not installed",
-        "[rnn_zoo] throwaway-rnn: imported zoo_rnn.model:NumpyRNN in ",
+        "[rnn_zoo] throwaway-rnn: imported fake_good:ThrowawayRNN in ",
     ]:
         assert any(line.startswith(expected) for line in lines), f"{expected!r} not in:\n{out.stderr}"
     assert "[rnn_zoo]" not in run_zoo("backends", "--json", env={**env, "RNN_ZOO_TRACE_HOOKS": "0"}).stderr

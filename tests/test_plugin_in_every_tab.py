@@ -10,28 +10,12 @@ import re
 
 import pytest
 
-from conftest import install_plugins, parse_json, require_module, run_zoo
+from conftest import GOOD_PLUGIN, install_plugins, parse_json, require_module, run_zoo
 
 require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client  # noqa: E402
-from labserver import serve_lab, show_log_on_failure  # noqa: E402
+from labserver import serve_lab  # noqa: E402
 
-THROWAWAY = '''
-import zoo
-from zoo_rnn.model import NumpyRNN
-
-
-class ThrowawayRNN(NumpyRNN):
-    """The bundled NumPy RNN under a name of its own: a third party's backend in all but its code."""
-
-    capabilities = frozenset({"what-if"})
-
-
-@zoo.hookimpl
-def register_backends(register):
-    register(zoo.BackendInfo(name="throwaway-rnn", family="rnn", framework="NumPy",
-                             factory="fake_throwaway:ThrowawayRNN", module="numpy"))
-'''
 BLOCKED = '''
 import zoo
 
@@ -45,7 +29,7 @@ def register_backends(register):
 
 @pytest.fixture(scope="module")
 def plugin_env(tmp_path_factory) -> dict:
-    env = install_plugins(tmp_path_factory.mktemp("plugins"), {"fake_throwaway": THROWAWAY, "fake_blocked": BLOCKED})
+    env = install_plugins(tmp_path_factory.mktemp("plugins"), {"fake_throwaway": GOOD_PLUGIN, "fake_blocked": BLOCKED})
     return {**env, "RNN_ZOO_BLOCK_PLUGINS": "fake_blocked"}
 
 
@@ -53,16 +37,6 @@ def plugin_env(tmp_path_factory) -> dict:
 def server(tmp_path_factory, plugin_env):
     with serve_lab(tmp_path_factory.mktemp("lab"), env=plugin_env) as lab:
         yield lab
-
-
-@pytest.fixture(autouse=True)
-def _server_log_on_failure(request, server):
-    yield from show_log_on_failure(request, server)
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return Client(server.url, verbose=False)
 
 
 def offered(client, endpoint: str, parameter: str) -> set[str]:

@@ -22,7 +22,7 @@ from conftest import install_plugins, require_module  # noqa: E402
 
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
-from labserver import ROOT, chromium, choose_file, figure, plotly_array, serve_lab, show_log_on_failure  # noqa: E402
+from labserver import ROOT, chromium, choose_file, figure, plotly_array, serve_lab  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -116,16 +116,6 @@ def server(tmp_path_factory):
         yield lab
     # The server's own packages are never written to (the byte-code cache aside).
     assert {p: p.stat().st_mtime_ns for p in package_files if p.exists()} == package_files
-
-
-@pytest.fixture(autouse=True)
-def _server_log_on_failure(request, server):
-    yield from show_log_on_failure(request, server)
-
-
-@pytest.fixture(scope="module")
-def client(server):
-    return Client(server.url, verbose=False)
 
 
 def compare_text(client, text, models=TEXT_MODELS, layer=0, unit=0):

@@ -72,11 +72,7 @@ Dataset = TextDataset | SeriesDataset | SequenceDataset
 
 def load_dataset(name: str, **params) -> Dataset:
     """Load a registered dataset; ``params`` go to its loader (e.g. ``lag=50`` for long-dependency)."""
-    reg = registry()
-    entry = next((e for e in reg.datasets if e.name == name and e.info is not None), None)
-    if entry is None:
-        names = ", ".join(e.name for e in reg.datasets if e.info is not None) or "none"
-        raise InputError(f"no dataset named {name!r}; registered: {names}")
+    entry = registry().dataset(name)
     if entry.status != "available":
         raise BackendUnavailable(f"dataset {name!r} is {entry.status}: {entry.reason}")
     try:

@@ -198,21 +198,17 @@ class Registry:
 
     # ----- lookups -----
     def backend(self, name: str) -> Entry:
-        entry = next((e for e in self.backends if e.name == name and e.info is not None), None)
-        if entry is None:
-            names = ", ".join(e.name for e in self.backends if e.info is not None) or "none"
-            raise BackendUnavailable(f"no backend named {name!r}; registered: {names}")
-        return entry
+        return _named(self.backends, name, "backend")
+
+    def dataset(self, name: str) -> Entry:
+        return _named(self.datasets, name, "dataset")
 
     def available_backends(self, family: str | None = None) -> list[Entry]:
         return [e for e in self.backends if e.status == "available" and (family is None or e.info.family == family)]
 
     def format(self, name: str) -> Entry:
         """The available format ``name`` (``zoo export --to``), or why there is none."""
-        entry = next((e for e in self.formats if e.name == name and e.info is not None), None)
-        if entry is None:
-            names = ", ".join(e.name for e in self.formats if e.info is not None) or "none"
-            raise BackendUnavailable(f"no model format named {name!r}; registered: {names}")
+        entry = _named(self.formats, name, "model format")
         if entry.status != "available":
             raise BackendUnavailable(f"the {name} format is {entry.status}: {entry.reason}")
         return entry
@@ -256,6 +252,15 @@ class Registry:
         if entry.info is None or entry.status == "unavailable":
             return None
         return framework_version(entry.info.module)
+
+
+def _named(entries: list[Entry], name: str, what: str) -> Entry:
+    """The accepted registration called ``name``, or an error that lists the ones there are."""
+    entry = next((e for e in entries if e.name == name and e.info is not None), None)
+    if entry is None:
+        names = ", ".join(e.name for e in entries if e.info is not None) or "none"
+        raise BackendUnavailable(f"no {what} named {name!r}; registered: {names}")
+    return entry
 
 
 def resolve(path: str) -> Callable:
