@@ -299,3 +299,79 @@ def test_a_zoo_checkpoint_is_not_imported_again(tmp_path):
     model.save(checkpoint)
     with pytest.raises(zoo.InputError, match="already an RNN Zoo checkpoint: use it directly"):
         interchange.import_model(checkpoint, tmp_path / "x.safetensors")
+
+
+# ----- out: a zoo checkpoint as a state_dict and the module code that loads it, no zoo needed -----
+
+EXPORTS = {  # a checkpoint of each family, written by one of its backends
+    "lstm": ("torch-lstm", ModelSpec(vocab_size=25, embedding_dim=4, recurrent=(6, 3), head=(5,), activation="relu")),
+    "rnn": ("numpy-rnn", ModelSpec(input="features", n_features=2, recurrent=(4,), head=(), task="regression")),
+    "gru": ("torch-gru", ModelSpec(vocab_size=20, embedding_dim=3, recurrent=(5,), head=(4,), task="multiclass",
+                                   n_classes=3)),
+}
+
+RUN_EXPORTED = """
+import importlib.util, json, sys
+sys.modules["zoo"] = sys.modules["zoo_torch"] = None  # the exported model needs neither
+import numpy as np, torch
+spec = importlib.util.spec_from_file_location("exported", {code!r})
+exported = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(exported)
+net = exported.load({weights!r})
+with torch.no_grad():
+    print(json.dumps(net(torch.from_numpy(np.load({x!r}))).tolist()))
+"""
+
+
+def zoo_checkpoint(family: str, path: Path) -> Path:
+    backend, spec = EXPORTS[family]
+    model = zoo.registry().create(backend, spec)
+    model.set_weights(random_weights(spec, 5, family_named(family)))
+    return model.save(path)
+
+
+@pytest.mark.parametrize("family", EXPORTS)
+def test_an_export_runs_in_plain_torch_and_imports_back_bit_for_bit(family, tmp_path, example_plugin):
+    if family == "gru":
+        require_gru(example_plugin)
+    checkpoint = zoo_checkpoint(family, tmp_path / "zoo.safetensors")
+    weights, code = interchange.export_model(checkpoint, "torch", tmp_path / "out" / "model.safetensors")
+    assert (weights.name, code.name) == ("model.safetensors", "model.py")
+
+    zoo_model = Backend.load(checkpoint)
+    x = inputs_for(zoo_model.spec, seed=3)
+    np.save(tmp_path / "x.npy", x)
+    out = run_python(RUN_EXPORTED.format(code=str(code), weights=str(weights), x=str(tmp_path / "x.npy")))
+    assert out.returncode == 0, out.stderr
+    np.testing.assert_allclose(np.array(json.loads(out.stdout)), zoo_model.predict(x), atol=TOLERANCE, rtol=0)
+
+    back = interchange.import_model(weights, tmp_path / "back.safetensors")
+    assert back.family == family and back.spec == zoo_model.spec.replace(dropout=0.0)  # activation, task: the metadata's
+    assert max(back.parity.values()) <= TOLERANCE
+    before, after = zoo_model.get_weights(), Backend.load(back.path).get_weights()
+    assert set(before) == set(after)
+    assert all(np.array_equal(before[k].view(np.uint32), after[k].view(np.uint32)) for k in before)
+
+
+def inputs_for(spec: ModelSpec, seed: int, rows: int = 4, steps: int = 7) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if spec.input == "tokens":
+        return rng.integers(1, spec.vocab_size, size=(rows, steps))
+    return rng.normal(size=(rows, steps, spec.n_features)).astype(np.float32)
+
+
+def test_an_export_is_a_safetensors_file(tmp_path):
+    checkpoint = zoo_checkpoint("rnn", tmp_path / "zoo.safetensors")
+    with pytest.raises(zoo.InputError, match=r"model\.pt: a PyTorch export is a \.safetensors file"):
+        interchange.export_model(checkpoint, "torch", tmp_path / "model.pt")
+    assert not (tmp_path / "model.pt").exists()
+
+
+def test_zoo_import_prints_the_parity_per_backend(tmp_path):
+    source = save(trained(NumberRNN, "multiclass"), tmp_path / "model.pt")
+    out = tmp_path / "imported.safetensors"
+    result = parse_json(run_zoo("import", str(source), "--out", str(out), "--json"))
+    assert set(result["max_abs_diff"]) == {e.name for e in zoo.registry().available_backends("rnn")}
+    assert max(result["max_abs_diff"].values()) <= TOLERANCE and result["within_tolerance"]
+    assert result["checkpoint"] == str(out) and out.is_file()
+    assert result["spec"]["task"] == "multiclass" and result["spec"]["n_classes"] == 3
