@@ -176,6 +176,13 @@ def test_the_reader_says_what_it_assumed(tmp_path):
     ]
 
 
+def test_double_precision_weights_are_read_as_float32(tmp_path):
+    model = trained(NumberRNN, "multiclass").double()
+    imported = torch_files.read(save(model, tmp_path / "rnn.safetensors"))
+    assert "float64 weights read as float32" in imported.notes
+    x = inputs(model, 3, 6, seed=2)
+    np.testing.assert_allclose(imported.original(x), own_output(model, x.astype(np.float64)), atol=TOLERANCE, rtol=0)
+
 def test_a_state_dict_nested_in_a_training_checkpoint_is_found(tmp_path):
     model = trained(NumberRNN, "multiclass")
     path = tmp_path / "epoch3.pt"

@@ -88,7 +88,10 @@ def read(path, head_activation: str | None = None, task: str | None = None) -> I
     """A state_dict file as an Imported model (zoo.interchange's reader contract)."""
     path = Path(path)
     tensors, exported = load_state_dict(path)
-    architecture = infer_architecture(tensors)
+    try:
+        architecture = infer_architecture(tensors)
+    except InputError as err:
+        raise InputError(f"{path.name}: {err}") from None
     for key, tensor in tensors.items():
         if not tensor.dtype.is_floating_point or tensor.layout != torch.strided:
             raise InputError(f"{path.name}: {key} is a {tensor.dtype} tensor, not dense floats: weights are floats")
@@ -222,7 +225,7 @@ def _module(name: str, params: dict[str, torch.Tensor]) -> Module:
     label = _label(name)
     names = set(params)
     if all(RECURRENT_PARAMETER.fullmatch(n) for n in names):
-        return _recurrent_module(name, label, params)
+        return _recurrent_module(name, params)
     weight, bias = params.get("weight"), params.get("bias")
     if names == {"weight", "bias"} and weight.dim() == 2:
         if tuple(bias.shape) != weight.shape[:1]:
@@ -236,7 +239,8 @@ def _module(name: str, params: dict[str, torch.Tensor]) -> Module:
                      "normalisation, convolution and other layers cannot be imported")
 
 
-def _recurrent_module(name: str, label: str, params: dict[str, torch.Tensor]) -> Module:
+def _recurrent_module(name: str, params: dict[str, torch.Tensor]) -> Module:
+    label = _label(name)
     matches = [RECURRENT_PARAMETER.fullmatch(n) for n in params]
     if any(m[3] for m in matches):
         raise InputError(f"{label} is bidirectional (its *_reverse weights read the sequence backwards): "
