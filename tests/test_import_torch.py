@@ -343,7 +343,7 @@ def test_an_export_runs_in_plain_torch_and_imports_back_bit_for_bit(family, tmp_
         require_gru(example_plugin)
     checkpoint = zoo_checkpoint(family, tmp_path / "zoo.safetensors")
     weights, code = interchange.export_model(checkpoint, "torch", tmp_path / "out" / "model.safetensors")
-    assert (weights.name, code.name) == ("model.safetensors", "model.py")
+    assert (weights.name, code.name) == ("model.safetensors", "model_module.py")
 
     zoo_model = Backend.load(checkpoint)
     x = inputs_for(zoo_model.spec, seed=3)

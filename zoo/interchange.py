@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import BackendUnavailable, CheckpointError, InputError
+from .errors import BackendUnavailable, CheckpointError, InputError, ZooError
 from .family import family
 from .limits import LIMITS, limit, max_bytes
 from .plugins import registry, resolve
@@ -81,7 +81,7 @@ def read_model_file(path, *, head_activation: str | None = None, task: str | Non
     reader = resolve(entry.info.reader)
     try:
         return reader(path, head_activation=head_activation, task=task)
-    except (InputError, CheckpointError, BackendUnavailable):
+    except ZooError:  # the reader's own refusal, or weights that are not finite (Imported checks them)
         raise
     except Exception as err:  # a reader that trips over a file it should have refused: still one clear line
         raise CheckpointError(f"{path.name} could not be read as a {entry.info.framework} model: "

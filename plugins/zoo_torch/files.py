@@ -373,7 +373,7 @@ def standalone_arguments(spec: ModelSpec, family: str, recurrent: list[tuple[int
 
 def write(spec: ModelSpec, family: str, weights: Weights, out: Path) -> list[Path]:
     """A state_dict of standalone.RecurrentModel (one recurrent module per zoo layer) as ``out``
-    (.safetensors, its sizes in the metadata), and that module's code beside it (``out`` as .py)."""
+    (.safetensors, its sizes in the metadata), and that module's code beside it (``<out stem>_module.py``)."""
     from safetensors.numpy import save_file
 
     out = Path(out)
@@ -389,6 +389,6 @@ def write(spec: ModelSpec, family: str, weights: Weights, out: Path) -> list[Pat
     architecture = standalone_arguments(spec, family, [(units, 1) for units in spec.recurrent])
     out.parent.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(out), metadata={standalone.ARCHITECTURE_KEY: json.dumps(architecture)})
-    code = out.with_suffix(".py")
+    code = out.with_name(f"{out.stem}_module.py")  # never a name like torch.py, which would shadow torch
     code.write_text(Path(standalone.__file__).read_text(encoding="utf-8"), encoding="utf-8")
     return [out, code]
