@@ -3,6 +3,7 @@ as an LSTMVis project (`zoo trace --lstmvis`), read back as LSTMVis reads it and
 import csv
 import io
 import json
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -139,7 +140,8 @@ def test_an_lstmvis_project_holds_the_trace_of_every_sequence(tmp_path, path, ki
     model = Backend.load(path)
     data, vocabulary = evaluated_split(path)
     lengths = data.lengths[:12]
-    assert (project.sequences, project.steps, project.split, project.dataset) == (12, lengths.sum(), "test", "rotten-tomatoes")
+    assert (project.sequences, project.split_size, project.steps) == (12, len(data), lengths.sum())
+    assert (project.split, project.dataset) == ("test", "rotten-tomatoes")
     read = read_lstmvis(tmp_path / "reviews")
     layers = len(model.spec.recurrent)
     assert [(t["type"], t["layer"]) for t in read["config"]["states"]["types"]] == \
@@ -168,7 +170,7 @@ def test_zoo_trace_lstmvis_reads_another_text_dataset_with_the_models_vocabulary
     out = run_zoo("trace", "--checkpoint", str(NOTES_RNN), "--dataset", "rotten-tomatoes", "--split", "validation",
                   "--sequences", "3", "--lstmvis", str(tmp_path / "notes-on-reviews"))
     assert out.returncode == 0, out.stderr
-    assert "the first 3 sequences of the validation split of rotten-tomatoes" in out.stdout
+    assert "traced the first 3 of the 1,921 sequences of the validation split of rotten-tomatoes" in out.stdout
     assert f"python server.py -dir {tmp_path}" in out.stdout
     read = read_lstmvis(tmp_path / "notes-on-reviews")
     state = checkpoint.read_metadata(NOTES_RNN)["preprocessing"]
@@ -227,3 +229,11 @@ def test_importing_the_core_loads_no_hdf5_nor_framework():
                      "print(json.dumps([m for m in ('h5py', 'torch', 'tensorflow', 'gradio') if m in sys.modules]))")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []
+
+
+def test_the_readmes_lstmvis_example_is_what_the_command_prints(tmp_path):
+    out = run_zoo("trace", "--checkpoint", str(PRETRAINED_DIR / "long-dependency-torch-lstm-seed0.safetensors"),
+                  "--lstmvis", str(tmp_path / "notes"))
+    assert out.returncode == 0, out.stderr
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert out.stdout.splitlines()[0] in readme

@@ -220,8 +220,9 @@ def _trace_lstmvis(args) -> int:
         raise _input_error("--lstmvis traces a dataset's split through a trained model: give --checkpoint, not "
                            "--backend, and no --text or --series")
     project = export_lstmvis(args.checkpoint, args.lstmvis, dataset=args.dataset, split=args.split, sequences=args.sequences)
-    print(f"traced the first {project.sequences} sequences of the {project.split} split of {project.dataset} "
-          f"({project.steps} steps) into {', '.join(project.states)}")
+    which = "all" if project.sequences == project.split_size else f"the first {project.sequences:,} of"
+    print(f"traced {which} the {project.split_size:,} sequences of the {project.split} split of {project.dataset} "
+          f"({project.steps:,} steps) into {', '.join(project.states)}")
     print(f"wrote an LSTMVis project to {project.directory} ({CONFIG_FILE} names its files); "
           f"LSTMVis serves it with: python server.py -dir {project.directory.resolve().parent}")
     return 0

@@ -41,6 +41,7 @@ class LSTMVisProject:
     dataset: str
     split: str
     sequences: int
+    split_size: int  # how many sequences the split has: ``sequences`` are its first ones
     steps: int
     states: list[str]  # the datasets of states.h5, in lstm.yml's order
 
@@ -81,7 +82,7 @@ def export_lstmvis(checkpoint_path, directory, *, dataset: str | None = None, sp
     lengths = data.lengths[:count]
     states = write_project(model, data.x[:count], lengths, state["vocabulary"], directory,
                            name=f"{Path(checkpoint_path).stem} on {name}, {split} split ({count} sequences)")
-    return LSTMVisProject(Path(directory), name, split, count, int(lengths.sum()), states)
+    return LSTMVisProject(Path(directory), name, split, count, len(data), int(lengths.sum()), states)
 
 
 def write_project(model, x: np.ndarray, lengths: np.ndarray, vocabulary: list[str], directory, *,
