@@ -94,6 +94,11 @@ def test_one_output_at_a_time(tmp_path, args, message):
     assert out.returncode == 2 and message in out.stderr
 
 
+def test_the_lstmvis_options_need_lstmvis():
+    out = run_zoo("trace", "--backend", "numpy-rnn", "--text", "hi", "--dataset", "rotten-tomatoes", "--sequences", "3")
+    assert out.returncode == 2 and "--dataset, --sequences: only with --lstmvis" in out.stderr
+
+
 def test_a_trace_needs_an_input():
     out = run_zoo("trace", "--backend", "numpy-rnn")
     assert out.returncode == 2 and "--text or --series" in out.stderr and "Traceback" not in out.stderr
@@ -188,6 +193,26 @@ def test_zoo_trace_lstmvis_reads_another_text_dataset_with_the_models_vocabulary
     np.testing.assert_allclose(h[: len(validation[0])], model.trace(read["word_ids"][: len(validation[0])]).layers[0].h, atol=1e-6)
 
 
+def test_a_checkpoint_of_no_registered_dataset_reads_the_one_it_is_given(tmp_path):
+    """An imported model says where it came from, not a dataset: --dataset names one, and the default
+    training config's split seed splits it."""
+    from zoo.text import Vocabulary
+
+    vocabulary = Vocabulary(["he", "likes", "a", "girl", "boy", "but"]).tokens
+    model = registry().create("numpy-rnn", ModelSpec(vocab_size=len(vocabulary), recurrent=(5,)), seed=3)
+    path = model.save(tmp_path / "imported.safetensors", {
+        "dataset": "imported my-model.keras", "preprocessing": {"kind": "text", "vocabulary": vocabulary, "max_length": 40}})
+    with pytest.raises(InputError, match="the checkpoint's own dataset, 'imported my-model.keras', is not registered: "
+                                         "choose a text dataset with --dataset \\(.*long-dependency"):
+        export_lstmvis(path, tmp_path / "project")
+    project = export_lstmvis(path, tmp_path / "project", dataset="long-dependency", sequences=4)
+    read = read_lstmvis(tmp_path / "project")
+    assert project.sequences == 4 and {"he", "likes", "but"} <= {read["dictionary"][i] for i in read["word_ids"]}
+    [(_, _, h)] = read["states"].values()
+    first = read["lengths"][0]
+    np.testing.assert_allclose(h[:first], model.trace(read["word_ids"][:first]).layers[0].h, atol=1e-6)
+
+
 def test_white_space_inside_a_token_stays_one_dict_field(tmp_path):
     model = registry().create("numpy-rnn", ModelSpec(vocab_size=6, recurrent=(3,)), seed=0)
     vocabulary = ["<pad>", "<unk>", "new york", "tab\there", "", "ok"]
@@ -205,7 +230,7 @@ def test_the_yaml_writer_round_trips_through_a_yaml_parser():
 @pytest.mark.parametrize("call, message", [
     (lambda d: export_lstmvis(SUNSPOTS_RNN, d), "reads numbers"),
     (lambda d: export_lstmvis(REVIEWS_RNN, d, dataset="sunspots"), "sunspots is a series dataset"),
-    (lambda d: export_lstmvis(REVIEWS_RNN, d, dataset="no-such-set"), "no registered dataset named 'no-such-set'"),
+    (lambda d: export_lstmvis(REVIEWS_RNN, d, dataset="no-such-set"), "no registered dataset is named 'no-such-set'"),
     (lambda d: export_lstmvis(REVIEWS_RNN, d, sequences=0), "at least 1"),
     (lambda d: export_lstmvis(REVIEWS_RNN, d, split="dev"), "train, validation, test"),
 ])

@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
                                                       "--checkpoint and write an LSTMVis project to DIR")
     p.add_argument("--dataset", help="--lstmvis: the text dataset (default: the checkpoint's own; any other is read "
                                      "with the checkpoint's vocabulary)")
-    p.add_argument("--split", choices=SPLITS, default="test", help="--lstmvis: the split (default test)")
-    p.add_argument("--sequences", type=int, default=DEFAULT_SEQUENCES,
+    p.add_argument("--split", choices=SPLITS, help="--lstmvis: the split (default test)")
+    p.add_argument("--sequences", type=int,
                    help=f"--lstmvis: at most this many of the split's sequences, the first ones (default {DEFAULT_SEQUENCES})")
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     p.set_defaults(run=cmd_trace)
@@ -183,8 +183,11 @@ def cmd_parity(args) -> int:
 
 
 def cmd_trace(args) -> int:
+    lstmvis_options = {name: getattr(args, name) for name in ("dataset", "split", "sequences") if getattr(args, name) is not None}
     if args.lstmvis:
-        return _trace_lstmvis(args)
+        return _trace_lstmvis(args, lstmvis_options)
+    if lstmvis_options:
+        raise _input_error(f"{', '.join('--' + name for name in lstmvis_options)}: only with --lstmvis, which traces a dataset's split")
     if args.text is None and args.series is None:
         raise _input_error("give the input to trace: --text or --series (or --lstmvis DIR for a dataset's split)")
     model, encode = _model_for_trace(args)
@@ -213,13 +216,13 @@ def cmd_trace(args) -> int:
     return 0
 
 
-def _trace_lstmvis(args) -> int:
+def _trace_lstmvis(args, options: dict) -> int:
     from .lstmvis import CONFIG_FILE, export_lstmvis
 
     if args.checkpoint is None or args.text is not None or args.series is not None:
         raise _input_error("--lstmvis traces a dataset's split through a trained model: give --checkpoint, not "
                            "--backend, and no --text or --series")
-    project = export_lstmvis(args.checkpoint, args.lstmvis, dataset=args.dataset, split=args.split, sequences=args.sequences)
+    project = export_lstmvis(args.checkpoint, args.lstmvis, **options)
     which = "all" if project.sequences == project.split_size else f"the first {project.sequences:,} of"
     print(f"traced {which} the {project.split_size:,} sequences of the {project.split} split of {project.dataset} "
           f"({project.steps:,} steps) into {', '.join(project.states)}")

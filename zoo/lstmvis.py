@@ -69,9 +69,9 @@ def export_lstmvis(checkpoint_path, directory, *, dataset: str | None = None, sp
     name = dataset or own
     kinds = {e.name: e.info.kind for e in registry().datasets if e.info is not None}
     if name not in kinds:
+        unknown = f"no registered dataset is named {name!r}" if dataset else f"the checkpoint's own dataset, {own!r}, is not registered"
         text_sets = ", ".join(n for n, kind in kinds.items() if kind == "text")
-        raise InputError(f"no registered dataset named {name!r}{' (the checkpoint says it was trained on it)' if dataset is None else ''}: "
-                         f"choose a text dataset with --dataset ({text_sets})")
+        raise InputError(f"{unknown}: choose a text dataset with --dataset ({text_sets})")
     if kinds[name] != "text":
         raise InputError(f"{name} is a {kinds[name]} dataset, and this model reads text")
     config = TrainConfig(**meta["config"]) if "config" in meta else TrainConfig()
