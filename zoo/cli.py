@@ -7,6 +7,7 @@ import sys
 
 from .errors import ZooError
 from .family import FAMILIES
+from .lstmvis import DEFAULT_SEQUENCES, SPLITS
 from .scaffold import FRAMEWORKS, new_plugin
 from .spec import HEAD_ACTIVATIONS, TASKS
 from .train import TrainConfig
@@ -30,16 +31,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=cmd_parity)
 
-    p = commands.add_parser("trace", help="trace one input through a trained checkpoint or an untrained model")
+    p = commands.add_parser("trace", help="trace one input, or a text dataset's split for LSTMVis, through a trained "
+                                          "checkpoint or an untrained model")
     model = p.add_mutually_exclusive_group(required=True)
     model.add_argument("--backend", help="an untrained model of the default spec on this backend (see `zoo backends`)")
     model.add_argument("--checkpoint", help="a trained model (see `zoo train`)")
-    source = p.add_mutually_exclusive_group(required=True)
+    source = p.add_mutually_exclusive_group()
     source.add_argument("--text", help="a sentence")
     source.add_argument("--series", help='numbers, e.g. "1, 2, 3.5"')
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the whole trace as JSON")
     out.add_argument("--out", metavar="FILE.npz", help="write the trace to a compressed .npz file")
+    out.add_argument("--csv", metavar="FILE.csv", help="write the trace as a table: a row per step, a column per "
+                                                       "layer, quantity and unit (UTF-8 with a byte-order mark)")
+    out.add_argument("--lstmvis", metavar="DIR", help="instead of one input, trace a text dataset's split through "
+                                                      "--checkpoint and write an LSTMVis project to DIR")
+    p.add_argument("--dataset", help="--lstmvis: the text dataset (default: the checkpoint's own; any other is read "
+                                     "with the checkpoint's vocabulary)")
+    p.add_argument("--split", choices=SPLITS, help="--lstmvis: the split (default test)")
+    p.add_argument("--sequences", type=int,
+                   help=f"--lstmvis: at most this many of the split's sequences, the first ones (default {DEFAULT_SEQUENCES})")
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     p.set_defaults(run=cmd_trace)
 
@@ -177,12 +188,22 @@ def cmd_parity(args) -> int:
 
 
 def cmd_trace(args) -> int:
+    lstmvis_options = {name: getattr(args, name) for name in ("dataset", "split", "sequences") if getattr(args, name) is not None}
+    if args.lstmvis:
+        return _trace_lstmvis(args, lstmvis_options)
+    if lstmvis_options:
+        raise _input_error(f"{', '.join('--' + name for name in lstmvis_options)}: only with --lstmvis, which traces a dataset's split")
+    if args.text is None and args.series is None:
+        raise _input_error("give the input to trace: --text or --series (or --lstmvis DIR for a dataset's split)")
     model, encode = _model_for_trace(args)
     ids, labels = encode(args.text, args.series)
     trace = model.trace(ids, tokens=labels)
     if args.out:
         trace.save_npz(args.out)
         print(f"wrote {len(trace.layers)} layers x {trace.steps} steps to {args.out}")
+    elif args.csv:
+        trace.save_csv(args.csv)
+        print(f"wrote {trace.steps} steps (a row each) of {len(trace.layers)} layers to {args.csv}")
     elif args.json:
         print(json.dumps(trace.to_dict()))
     else:
@@ -197,6 +218,21 @@ def cmd_trace(args) -> int:
             rows.append(row)
         _table(f"{model.name} ({args.checkpoint or f'untrained, seed {args.seed}'}): output {trace.output[0]:.4f}",
                rows, list(rows[0]))
+    return 0
+
+
+def _trace_lstmvis(args, options: dict) -> int:
+    from .lstmvis import CONFIG_FILE, export_lstmvis
+
+    if args.checkpoint is None or args.text is not None or args.series is not None:
+        raise _input_error("--lstmvis traces a dataset's split through a trained model: give --checkpoint, not "
+                           "--backend, and no --text or --series")
+    project = export_lstmvis(args.checkpoint, args.lstmvis, **options)
+    which = "all" if project.sequences == project.split_size else f"the first {project.sequences:,} of"
+    print(f"traced {which} the {project.split_size:,} sequences of the {project.split} split of {project.dataset} "
+          f"({project.steps:,} steps) into {', '.join(project.states)}")
+    print(f"wrote an LSTMVis project to {project.directory} ({CONFIG_FILE} names its files); "
+          f"LSTMVis serves it with: python server.py -dir {project.directory.resolve().parent}")
     return 0
 
 

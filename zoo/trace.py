@@ -7,12 +7,17 @@ forget, candidate and output gates) and ``c`` the cell state; a GRU layer has ``
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .family import Family
+
+# A byte-order mark first: spreadsheets (Excel above all) then read the file as UTF-8, Korean and emoji included.
+CSV_ENCODING = "utf-8-sig"
 
 
 @dataclass
@@ -81,6 +86,29 @@ class Trace:
                 for layer in self.layers
             ],
         }
+
+    def csv_text(self) -> str:
+        """The trace as a table: a row per step, a column per layer, quantity and unit, header first.
+
+        Columns: ``step``, ``input`` (the step's token or value, where the trace has them), then every
+        array of :meth:`arrays` unit by unit: ``readout[0]`` (the output had the sequence ended at that
+        step), ``layer0.h[0]`` … ``layer0.h[63]``, ``layer0.c[0]`` …, ``layer0.f[0]`` … Numbers are the
+        shortest text that reads back as the same float32.
+        """
+        arrays = self.arrays()
+        header = ["step", *(["input"] if self.tokens is not None else [])]
+        header += [f"{name}[{unit}]" for name, value in arrays.items() for unit in range(value.shape[1])]
+        numbers = np.concatenate([value.astype(str) for value in arrays.values()], axis=1)
+        out = io.StringIO()
+        writer = csv.writer(out)  # quotes tokens holding commas, quotes or line breaks
+        writer.writerow(header)
+        for step, row in enumerate(numbers.tolist()):
+            writer.writerow([step, *([self.tokens[step]] if self.tokens is not None else []), *row])
+        return out.getvalue()
+
+    def save_csv(self, path) -> None:
+        with open(path, "w", encoding=CSV_ENCODING, newline="") as f:
+            f.write(self.csv_text())
 
     def save_npz(self, path) -> None:
         meta = json.dumps({"backend": self.backend, "tokens": self.tokens})

@@ -16,7 +16,7 @@ from zoo.workbench import catalog, compare_series, compare_symbols, default_ids,
 from . import plots
 from .i18n import I18N as i18n, language, translate
 from .views import (class_views, gates_figure, layer_choices, memory_note, model_picker, named_traces, start_compare,
-                    state_views, summary_json, task_picker, wire_views)
+                    state_views, summary_json, task_picker, trace_downloads, wire_views)
 
 SERIES_EXAMPLE = ", ".join(str(v) for v in [
     5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122,
@@ -165,6 +165,7 @@ def build_compare_series_tab():
     forecast = gr.Plot(label=i18n("forecast_plot"), elem_id="series-forecast")
     gr.Markdown(i18n("read_forecast"))
     scale, heatmaps, layer, unit, view, gates, numbers, last = state_views("series")
+    trace_downloads("series", last)
     upload.change(csv_columns, upload, column, api_name=False)
     inputs = [source, text, upload, column, dataset, models, layer, unit, scale, view]
     outputs = [status, table, forecast, heatmaps, gates, numbers, layer, last]

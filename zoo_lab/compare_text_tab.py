@@ -10,7 +10,7 @@ from zoo.workbench import compare_text, default_ids
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
-from .views import class_views, memory_note, model_picker, start_compare, state_views, task_picker, wire_views
+from .views import class_views, memory_note, model_picker, start_compare, state_views, task_picker, trace_downloads, wire_views
 
 # The notes' own sentences first, then two of the task's own (drawn from its generator, the longest
 # gaps: where the plain RNN has forgotten), then the reviews' and a Korean sentence.
@@ -83,6 +83,7 @@ def build_compare_text_tab():
     readout = gr.Plot(label=i18n("readout_plot"), elem_id="text-readout")
     gr.Markdown(i18n("read_readout"))
     scale, heatmaps, layer, unit, view, gates, numbers, last = state_views("text")
+    trace_downloads("text", last)
     inputs = [text, models, layer, unit, scale, view]
     outputs = [status, table, readout, heatmaps, gates, numbers, layer, last]
     compare.click(run_compare_text, inputs, outputs, api_name="compare_text")

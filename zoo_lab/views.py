@@ -4,6 +4,8 @@ from zoo.workbench, the figures from zoo_lab.plots."""
 from __future__ import annotations
 
 import html
+import tempfile
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -168,6 +170,22 @@ def redraw_heatmaps(last, scale, request: gr.Request):
     return plots.hidden_heatmaps(named_traces(answers_for(last)), language(request), scale)
 
 
+def traces_csv(last, request: gr.Request):
+    """The last compare's traces as CSV files, one per model, which the core writes (Trace.save_csv); the
+    workbench's recent answers are reused, so no model runs again."""
+    lang = language(request)
+    if not last:
+        raise gr.Error(translate("compare_first", lang))
+    directory = Path(tempfile.mkdtemp(prefix="traces-"))
+    paths = []
+    for answer in answers_for(last):
+        if answer.trace is not None:
+            path = directory / f"trace-{answer.card.id.replace('/', '-')}.csv"
+            answer.trace.save_csv(path)
+            paths.append(str(path))
+    return paths
+
+
 # ----- the components -----
 def model_picker(kind: str, **layout) -> gr.Dropdown:
     # A multiselect that accepts values beyond its first list: models trained after start-up (in any
@@ -204,6 +222,16 @@ def state_views(prefix: str):
         numbers = gr.JSON()
     last = gr.State(None)  # what the shown views were computed from: redraws reuse it
     return scale, heatmaps, layer, unit, view, gates, numbers, last
+
+
+def trace_downloads(prefix: str, last) -> None:
+    """A button that offers the last compare's traces as CSV files to download, one per model."""
+    with gr.Row(equal_height=True):
+        button = gr.Button(i18n("traces_csv"), scale=1, min_width=200, elem_id=f"{prefix}-traces-csv")
+        files = gr.File(label=i18n("traces_csv_files"), file_count="multiple", interactive=False, scale=3,
+                        elem_id=f"{prefix}-traces-csv-files")
+    gr.Markdown(i18n("read_traces_csv"))
+    button.click(traces_csv, last, files, api_name=f"{prefix}_traces_csv")
 
 
 def wire_views(api: str, scale, heatmaps, layer, unit, view, gates, last) -> None:
