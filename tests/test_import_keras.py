@@ -216,6 +216,12 @@ def custom_tanh(x):
     return keras.ops.tanh(x)
 
 
+@keras.saving.register_keras_serializable(package="zoo_tests")
+class Doubler(layers.Layer):
+    def call(self, x):
+        return 2 * x
+
+
 UNSUPPORTED = {  # name: (the model's layers after its Input (5 steps of 2), the refusal)
     "bidirectional": ([layers.Bidirectional(layers.LSTM(3), name="both_ways")], r"'both_ways' \(Bidirectional\).*both ways"),
     "go_backwards": ([layers.LSTM(3, go_backwards=True, name="backwards")], r"'backwards' \(LSTM\) has go_backwards=True"),
@@ -228,6 +234,8 @@ UNSUPPORTED = {  # name: (the model's layers after its Input (5 steps of 2), the
     "masking": ([layers.Masking(name="mask"), layers.LSTM(3)], r"'mask' \(Masking\) is refused"),
     "mixed head": ([layers.LSTM(3), layers.Dense(4, activation="relu"), layers.Dense(4, activation="tanh")],
                    "use relu, tanh; the canonical head has one"),
+    "registered custom layer": ([layers.LSTM(3), Doubler(name="twice")],
+                                r"'twice' \(Doubler\) is a custom layer \(zoo_tests>Doubler\)"),
     "two families": ([layers.LSTM(3, return_sequences=True), layers.GRU(3)], "mix gru, lstm"),
     "multi-label": ([layers.LSTM(3)], r"has 2 unit\(s\) with sigmoid"),
 }
@@ -247,6 +255,21 @@ def test_a_text_vectorization_layer_is_refused_pointing_to_a_vocabulary_file(tmp
     output = layers.Dense(1, activation="sigmoid")(layers.LSTM(2)(layers.Embedding(4, 3)(ids)))
     keras.Model(text, output).save(tmp_path / "text.keras")
     refused(tmp_path / "text.keras", zoo.InputError, r"'words' \(TextVectorization\) is refused.*--vocabulary", tmp_path)
+
+
+def test_a_subclassed_model_is_refused_since_its_file_holds_no_layers(tmp_path):
+    class Mine(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.lstm, self.out = layers.LSTM(3), layers.Dense(1, activation="sigmoid")
+
+        def call(self, x):
+            return self.out(self.lstm(x))
+
+    model = Mine()
+    model(np.zeros((1, 5, 2), np.float32))
+    model.save(tmp_path / "mine.keras")
+    refused(tmp_path / "mine.keras", zoo.InputError, "the model is a 'Mine'.*only Sequential and functional", tmp_path)
 
 
 def test_a_stateful_layer_is_refused(tmp_path):
