@@ -347,7 +347,7 @@ def trained(server, client):
 
 
 def test_train_through_the_api(server, trained):
-    status, curves, results, text_models, series_models = trained
+    status, curves, results, text_models, series_models, learn_models = trained
     assert status == "**numpy-rnn**: done 100%", status
     assert results["headers"] == ["backend", "dataset", "status", "epochs", "test metrics"]
     [row] = results["data"]
@@ -360,10 +360,11 @@ def test_train_through_the_api(server, trained):
     assert [t["name"] for t in fig["data"]] == ["numpy-rnn train", "numpy-rnn validation"]
     assert all(list(plotly_array(t["x"])) == [1, 2] for t in fig["data"])
 
-    # both model lists are refreshed: the text one gains the new checkpoint, after the defaults;
-    # the series one is unchanged (long-dependency is a text data set)
-    for update in (text_models, series_models):
+    # every model list is refreshed: the text one gains the new checkpoint, after the defaults; the
+    # series one is unchanged (long-dependency is a text data set); the Learn tab opens it too
+    for update in (text_models, series_models, learn_models):
         assert update.get("__type__") == "update", update
+    assert TRAINED_ID in [value for _, value in learn_models["choices"]]
     assert [value for _, value in text_models["choices"]] == sorted(TEXT_MODELS + [c.id for c in long_dependency_cards()]) + [TRAINED_ID]
     assert [value for _, value in series_models["choices"]] == sorted(SERIES_MODELS + [f"default/temporal-order-{b}-seed0" for b in BACKENDS])
 
@@ -405,7 +406,7 @@ def test_train_with_the_relu_head(server, client, trained):
     from zoo import Backend, reference
     from zoo.workbench import catalog, compare_series as core_compare_series
 
-    status, _, results, _, series_models = client.predict("sunspots", ["numpy-rnn"], 1, "relu", 0.001, api_name="/train")
+    status, _, results, _, series_models, _ = client.predict("sunspots", ["numpy-rnn"], 1, "relu", 0.001, api_name="/train")
     assert status == "**numpy-rnn**: done 100%", status
     model_id = "trained/sunspots-numpy-rnn-seed0"
     assert model_id in [value for _, value in series_models["choices"]]
@@ -850,13 +851,14 @@ def test_a_plugin_backend_trains_from_the_train_tab(server, client):
     [backends] = [p for p in info["parameters"] if p["parameter_name"] == "backends"]
     offered = set(re.findall(r"'([\w-]+)'", str(backends["python_type"])))
     assert {e.name for e in registry().available_backends()} <= offered and "torch-gru" in offered, offered
-    status, curves, results, text_models, _ = client.predict("long-dependency", ["torch-gru"], 1, "tanh", 0.003,
+    status, curves, results, text_models, _, learn_models = client.predict("long-dependency", ["torch-gru"], 1, "tanh", 0.003,
                                                             api_name="/train")
     assert status == "**torch-gru**: done 100%", status
     [row] = results["data"]
     assert row[:4] == ["torch-gru", "long-dependency", "done", 1], row
     assert [t["name"] for t in figure(curves)["data"]] == ["torch-gru train", "torch-gru validation"]
     assert "trained/long-dependency-torch-gru-seed0" in [value for _, value in text_models["choices"]]
+    assert "trained/long-dependency-torch-gru-seed0" in [value for _, value in learn_models["choices"]]
     assert (server.checkpoints / "long-dependency-torch-gru-seed0.safetensors").is_file()
     # and its gates show in Compare text like an LSTM's: z, r and n of the followed unit
     gru = client.predict("He likes a girl but he likes a boy.", ["trained/long-dependency-torch-gru-seed0"], 0, -1,

@@ -88,10 +88,11 @@ def test_an_imported_model_answers_as_its_own_framework_and_its_equations_add_up
     from zoo.workbench import catalog
 
     model, weights, vocabulary = files
-    message, text_models, _ = client.predict(handle_file(str(weights)), handle_file(str(vocabulary)), "tanh", "binary",
+    message, text_models, _, learn_models = client.predict(handle_file(str(weights)), handle_file(str(vocabulary)), "tanh", "binary",
                                              api_name="/import_model")
     assert "Imported **torch-lstm · imported my_lstm.pt" in message and "PyTorch" in message, message
     [model_id] = [value for _, value in text_models["choices"] if "imported-my_lstm" in value]
+    assert model_id in [value for _, value in learn_models["choices"]]  # the Learn tab opens it too
     answer = {row["backend"]: row for row in client.predict(SENTENCE, [model_id], 0, -1, api_name="/compare_text")[5]}
     assert answer["torch-lstm"]["output"][0] == pytest.approx(own_output(model, SENTENCE), abs=1e-5)
 

@@ -22,15 +22,15 @@ from .i18n import I18N as i18n, language
 from .lab_tab import build_lab_tab
 from .learn_tab import build_learn_tab
 from .train_tab import build_train_tab
-from .views import memory_note, model_choices
+from .views import memory_note, picker_updates
 
 
 def on_page_load(text_task, series_task, request: gr.Request):
-    """Every page load sees the models trained since start-up, whoever trained them, and the tasks'
-    notes in the browser's language."""
+    """Every page load sees the models trained, added or imported since start-up, whoever did it, and the
+    tasks' notes in the browser's language."""
     lang = language(request)
-    return (gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series")),
-            memory_note(text_task, "text", lang) if text_task else "", memory_note(series_task, "series", lang) if series_task else "")
+    return (*picker_updates(), memory_note(text_task, "text", lang) if text_task else "",
+            memory_note(series_task, "series", lang) if series_task else "")
 
 
 def build() -> gr.Blocks:
@@ -39,19 +39,19 @@ def build() -> gr.Blocks:
         gr.Markdown(i18n("app_intro"))
         with gr.Tabs():
             with gr.Tab(i18n("tab_learn"), elem_id="tab-learn"):
-                build_learn_tab(app)
+                learn_model = build_learn_tab(app)
             with gr.Tab(i18n("tab_compare_text")):
                 text_models, text_task, text_task_note = build_compare_text_tab()
             with gr.Tab(i18n("tab_compare_series")):
                 series_models, series_task, series_task_note = build_compare_series_tab()
             with gr.Tab(i18n("tab_train")):
-                build_train_tab([text_models, series_models])
+                build_train_tab([text_models, series_models, learn_model])  # views.PICKERS' order
             with gr.Tab(i18n("tab_lab")):
                 build_lab_tab(app)
             with gr.Tab(i18n("tab_backends")):
                 build_backends_tab()
-        app.load(on_page_load, [text_task, series_task], [text_models, series_models, text_task_note, series_task_note],
-                 api_name=False)
+        app.load(on_page_load, [text_task, series_task], [text_models, series_models, learn_model, text_task_note,
+                                                          series_task_note], api_name=False)
     return app
 
 

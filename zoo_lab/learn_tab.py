@@ -12,6 +12,7 @@ from zoo.workbench import catalog
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
+from .views import model_choices
 
 # The first 28 of the Compare series tab's yearly sunspot numbers: enough for a window of 24, few enough to step through.
 SERIES_INPUT = "5, 11, 16, 23, 36, 58, 29, 20, 10, 8, 3, 0, 0, 2, 11, 27, 47, 63, 60, 39, 28, 26, 22, 11, 21, 40, 78, 122"
@@ -35,10 +36,6 @@ def under(label: str, value: float) -> str:
 
 
 # ----- the models and the input -----
-def model_choices() -> list[tuple[str, str]]:
-    return [(card.label, card.id) for card in learn.learn_cards()]
-
-
 def default_card():
     """The seed's kind of model: the first shipped text LSTM (with the Dense(16) head)."""
     from zoo.checkpoint import read_metadata
@@ -189,10 +186,11 @@ def guide_stop(stop: int):
     return run
 
 
-def build_learn_tab(app: gr.Blocks) -> None:
+def build_learn_tab(app: gr.Blocks) -> gr.Dropdown:
+    """The tab's components, wired; returns its model picker, which the app refreshes with the others."""
     gr.Markdown(i18n("learn_intro"))
     with gr.Row():
-        model = gr.Dropdown(model_choices(), value=default_card().id, label=i18n("learn_model"), elem_id="learn-model", scale=2)
+        model = gr.Dropdown(model_choices(None), value=default_card().id, label=i18n("learn_model"), elem_id="learn-model", scale=2)
         text = gr.Textbox(learn.SHORT_SENTENCE, label=i18n("learn_input"), info=i18n("learn_input_info"),
                           elem_id="learn-input", scale=3)
     with gr.Row(equal_height=True):
@@ -224,3 +222,4 @@ def build_learn_tab(app: gr.Blocks) -> None:
     for k, button in enumerate(stops, start=1):
         button.click(guide_stop(k), None, [*controls, guide_text, guide_plot], api_name=f"learn_guide_{k}").then(
             show, controls, views, api_name=False)
+    return model

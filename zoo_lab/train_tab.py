@@ -17,14 +17,9 @@ from zoo.workbench import TrainingJob, add_checkpoint, import_upload
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
-from .views import model_choices
+from .views import PICKERS, picker_updates
 
 JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs, so Cancel stops only its own
-
-
-def picker_updates() -> tuple:
-    """The Compare tabs' model pickers (text, series) listing every model, the new ones included."""
-    return gr.update(choices=model_choices("text")), gr.update(choices=model_choices("series"))
 
 
 def run_training(dataset, backends, epochs, activation, lr, request: gr.Request):
@@ -40,7 +35,7 @@ def run_training(dataset, backends, epochs, activation, lr, request: gr.Request)
     lang = language(request)
     JOBS[request.session_hash] = jobs
     while not all(job.finished for job in jobs):
-        yield training_status(jobs), training_plot(jobs, lang), training_table(jobs), gr.skip(), gr.skip()
+        yield training_status(jobs), training_plot(jobs, lang), training_table(jobs), *(gr.skip() for _ in PICKERS)
         time.sleep(0.5)
     yield (training_status(jobs), training_plot(jobs, lang), training_table(jobs), *picker_updates())
 
@@ -106,8 +101,8 @@ def run_import_model(upload, vocabulary, head_activation, task, request: gr.Requ
 
 
 def build_train_tab(pickers: list[gr.Dropdown]) -> None:
-    """The tab's components; a finished training or an added checkpoint updates ``pickers``, the
-    Compare tabs' model pickers (text, series)."""
+    """The tab's components; a finished training, an added checkpoint or an imported model updates
+    ``pickers``, every model picker of the lab (views.PICKERS: Compare text, Compare series, Learn)."""
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     with gr.Row():
         dataset = gr.Dropdown(datasets, value="long-dependency", label=i18n("dataset"))

@@ -10,6 +10,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 
+from zoo.learn import learn_cards
 from zoo.workbench import catalog, compare_series, compare_symbols, compare_text, default_ids, tasks
 
 from . import plots
@@ -19,8 +20,19 @@ AUTO_UNIT = -1  # the unit control's "each model's most active unit on this inpu
 
 
 # ----- the models and tasks to choose from -----
-def model_choices(kind: str) -> list[tuple[str, str]]:
-    return [(card.label, card.id) for card in catalog() if card.kind == kind]
+def model_choices(kind: str | None) -> list[tuple[str, str]]:
+    """The models a picker offers: a Compare tab's of ``kind`` ("text", "series"), or with None every model
+    the Learn tab opens (zoo.learn.learn_cards: the catalog's, then the Lab's long-dependency models)."""
+    cards = learn_cards() if kind is None else [card for card in catalog() if card.kind == kind]
+    return [(card.label, card.id) for card in cards]
+
+
+PICKERS = ("text", "series", None)  # the kinds of the model pickers app passes around: Compare text, Compare series, Learn
+
+
+def picker_updates() -> tuple:
+    """Every model picker listing every model, the ones trained, added or imported since start-up included."""
+    return tuple(gr.update(choices=model_choices(kind)) for kind in PICKERS)
 
 
 def task_choices(kind: str) -> list[tuple[str, str]]:
