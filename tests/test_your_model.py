@@ -8,6 +8,8 @@ import pytest
 
 from conftest import recomputed, require_module
 
+pytestmark = pytest.mark.slow  # a served lab and a browser
+
 require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 torch = require_module("torch", "pip install 'rnn-zoo[torch]'")
 from gradio_client import handle_file  # noqa: E402
