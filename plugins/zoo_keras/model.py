@@ -23,7 +23,6 @@ import zoo  # noqa: E402
 from zoo import reference  # noqa: E402
 from zoo.backend import ADAM_BETAS, ADAM_EPSILON  # noqa: E402
 from zoo.family import LSTM  # noqa: E402
-from zoo.intervention import Intervention  # noqa: E402
 
 # The three operations zoo.reference.per_example_loss needs, in TensorFlow.
 TF_OPS = SimpleNamespace(clip=tf.clip_by_value, log=tf.math.log,
@@ -84,7 +83,9 @@ class KerasLSTM(zoo.Backend):
         self._gradients_fn = tf.function(self._compiled_gradients, input_signature=[sequence, tf.TensorSpec([], tf.float32)])
         # Per layer: the forget gate's clamp (below 0: as trained) and a 0/1 mask over its units.
         overrides = [[tf.TensorSpec([], tf.float32)] * len(spec.recurrent), [tf.TensorSpec([n], tf.float32) for n in spec.recurrent]]
-        self._what_if_fn = tf.function(self._compiled_what_if, input_signature=[sequence, *overrides])
+        # One Python path, compiled twice: a plain trace's graph has none of the overrides' per-step ops.
+        self._trace_fn = tf.function(self._compiled_run, input_signature=[sequence])
+        self._what_if_fn = tf.function(self._compiled_run, input_signature=[sequence, *overrides])
 
     # ----- canonical weights -----
     def _variables(self) -> dict:
@@ -113,7 +114,7 @@ class KerasLSTM(zoo.Backend):
         return self._predict_fn(x, lengths).numpy()
 
     def _trace(self, x):
-        return self._what_if(x, Intervention())  # nothing overridden: one compiled run for both
+        return self._layer_traces(*self._trace_fn(x))
 
     def _what_if(self, x, intervention):
         forget = [-1.0] * len(self.spec.recurrent)
@@ -121,14 +122,19 @@ class KerasLSTM(zoo.Backend):
         if intervention.forget is not None:
             forget[intervention.layer] = intervention.forget
         keep[intervention.layer][list(intervention.silence)] = 0.0
-        layers, readout = self._what_if_fn(x, [tf.constant(f, tf.float32) for f in forget], keep)
+        return self._layer_traces(*self._what_if_fn(x, [tf.constant(f, tf.float32) for f in forget], keep))
+
+    @staticmethod
+    def _layer_traces(layers, readout):
         # _scan_layer's quantities come in LSTM.quantities() order: h, c, i, f, g, o
         return [zoo.LayerTrace.of(LSTM, dict(zip(LSTM.quantities(), layer))) for layer in layers], readout.numpy()
 
     def _gradients(self, x, y):
         return self._gradients_fn(x, tf.constant(y, tf.float32)).numpy()
 
-    def _compiled_what_if(self, x, forget, keep):
+    def _compiled_run(self, x, forget=None, keep=None):
+        """Every layer's quantities and the readout at every step; ``forget`` and ``keep`` per layer in a
+        what-if run (None: as trained, and no op of theirs in the graph)."""
         steps = tf.shape(x)[0]
         layers = self._unroll(x, [tf.zeros([steps, units]) for units in self.spec.recurrent], forget, keep)
         return layers, self.net.head(layers[-1][0])
