@@ -133,3 +133,30 @@ def test_the_upload_works_in_the_browser(server, files):
 
 def figure_lines(page):
     return page.evaluate("() => document.querySelector('#text-readout .js-plotly-plot')._fullData.map(t => Array.from(t.y)).flat()")
+
+
+def test_the_notes_keras_model_imports_and_reads_a_csv_of_its_100_features(client, tmp_path):
+    """The notes' LstmModel, built and saved with plain Keras (a few training steps), imported through the
+    lab, then given 24 steps of 100 numbers as a CSV of 100 columns: the lab's answer is Keras's."""
+    keras = require_module("keras", "pip install 'rnn-zoo[tensorflow]'")
+    rng = np.random.default_rng(0)
+    model = keras.Sequential([keras.Input((24, 100)), keras.layers.LSTM(64, return_sequences=True), keras.layers.LSTM(32),
+                              keras.layers.Dense(16, activation="relu"), keras.layers.Dropout(0.5),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    model.fit(rng.normal(size=(32, 24, 100)), rng.integers(0, 2, 32), epochs=1, verbose=0)
+    model.save(tmp_path / "lstm_model.keras")
+    message, _, series_models, _ = client.predict(handle_file(str(tmp_path / "lstm_model.keras")), None, "", "",
+                                                  api_name="/import_model")
+    assert "Imported **keras-lstm · imported lstm_model.keras" in message, message
+    [model_id] = [value for _, value in series_models["choices"] if "imported-lstm_model" in value]
+
+    steps = rng.normal(size=(24, 100)).astype(np.float32)
+    csv = tmp_path / "steps.csv"
+    csv.write_text(",".join(f"f{k}" for k in range(100)) + "\n" + "\n".join(",".join(f"{v:.9g}" for v in row) for row in steps))
+    status, table, *_, summary = client.predict("CSV file", "", handle_file(str(csv)), "*", "sunspots", [model_id], 0, -1,
+                                               api_name="/compare_series")[:6]
+    [row] = summary
+    want = float(model.predict(steps[None], verbose=0)[0, 0])
+    assert row["error"] is None and row["output"][0] == pytest.approx(want, abs=1e-5), (row, want)
+    assert "reads the whole series as one sequence" in table, table

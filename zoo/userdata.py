@@ -43,18 +43,34 @@ def read_csv(source: str | os.PathLike | bytes, *, max_bytes: int | None = None)
     return frame
 
 
+EVERY_COLUMN = "*"  # series_from_csv's column for "every column, one number each per step" (a model of many features)
+
+
 def series_from_csv(source, column: str | None = None, name: str = "csv") -> SeriesDataset:
-    """One numeric column of a CSV as a series: ``column``, or else the first column holding numbers."""
+    """Numeric columns of a CSV as a series: ``column``, or else the first column holding numbers; with
+    EVERY_COLUMN, every column, one feature each (what a model reading many numbers a step needs)."""
     frame = read_csv(source)
-    if column is None:
+    if column == EVERY_COLUMN:
+        columns = [str(c) for c in frame.columns]
+    elif column is None:
         # Mostly numbers is enough to be chosen: a stray word in the column is then reported by its row.
-        column = next((c for c in frame.columns if pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5),
-                      None)
-        if column is None:
+        found = next((c for c in frame.columns if pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.5), None)
+        if found is None:
             raise InputError(f"no column of numbers in this CSV; its columns are {_names(frame.columns)}")
+        columns = [found]
     elif column not in frame.columns:
         raise InputError(f"no column named {column!r}; the CSV has {_names(frame.columns)}")
-    raw = frame[column]
+    else:
+        columns = [column]
+    values = np.stack([_numbers(frame[c], c) for c in columns], axis=1)
+    if len(values) < 3:
+        raise InputError(f"column {columns[0]!r} has {len(values)} value(s); a series needs at least 3")
+    where = f"CSV column {columns[0]!r}" if len(columns) == 1 else f"CSV columns {_names(columns)}"
+    return SeriesDataset(name, values, columns, source=where)
+
+
+def _numbers(raw: pd.Series, column) -> np.ndarray:
+    """One column as float64, or an error naming the first row that is not a finite number."""
     numbers = pd.to_numeric(raw, errors="coerce").to_numpy(np.float64)
     bad = np.flatnonzero(~np.isfinite(numbers))
     if bad.size:
@@ -62,9 +78,7 @@ def series_from_csv(source, column: str | None = None, name: str = "csv") -> Ser
         what = "is empty" if pd.isna(value) else f"is {str(value)[:30]!r}, not a finite number"
         raise InputError(f"row {row} of column {column!r} {what} (rows are counted after the header): "
                          "every value of a series must be a number")
-    if len(numbers) < 3:
-        raise InputError(f"column {column!r} has {len(numbers)} value(s); a series needs at least 3")
-    return SeriesDataset(name, numbers[:, None], [str(column)], source=f"CSV column {column!r}")
+    return numbers
 
 
 def text_from_csv(source, text_column: str, label_column: str, name: str = "csv") -> TextDataset:

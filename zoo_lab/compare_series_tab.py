@@ -72,8 +72,9 @@ def read_series(source, pasted, upload, column, dataset, lang: str):
     return data.values[-200:]  # the most recent steps: the part of the series the models were tested on
 
 
-def csv_columns(upload):
-    from zoo.userdata import read_csv
+def csv_columns(upload, request: gr.Request):
+    """The uploaded CSV's columns to choose from, and "every column" for a model that reads many numbers a step."""
+    from zoo.userdata import EVERY_COLUMN, read_csv
 
     if upload is None:
         return gr.update(choices=[], value=None)
@@ -83,7 +84,8 @@ def csv_columns(upload):
     except ZooError as err:
         raise gr.Error(str(err)) from None
     numeric = [c for c in frame.columns if str(frame[c].dtype) != "object"]
-    return gr.update(choices=list(frame.columns), value=numeric[0] if numeric else None)
+    every = (translate("every_column", language(request), count=len(frame.columns)), EVERY_COLUMN)
+    return gr.update(choices=[every, *((str(c), str(c)) for c in frame.columns)], value=str(numeric[0]) if numeric else None)
 
 
 # ----- the answers -----

@@ -132,6 +132,7 @@ EN = {
     "choose_checkpoint": "Choose a .safetensors checkpoint file first.",
     "checkpoint_added": "Added **{label}** as `{id}`: pick it among the models of {tab}.",
     "whole_series_output": "reads the whole series as one sequence: output {output}",
+    "every_column": "every column ({count}), one number each per step",
     "import_title": "Your own model: a Keras or PyTorch file",
     "import_intro": "A Keras model (`.keras`, or legacy `.h5`) or a PyTorch `state_dict` (`.pt`, `.pth` or `.safetensors`): "
                     "an optional Embedding, then LSTM, GRU or simple RNN layers, then Dense (Linear) layers. Nothing in the file "
@@ -430,6 +431,7 @@ KO = {
     "choose_checkpoint": "먼저 .safetensors 체크포인트 파일을 고르세요.",
     "checkpoint_added": "**{label}**을(를) `{id}`(으)로 추가했습니다: {tab} 탭의 모델 목록에서 고르세요.",
     "whole_series_output": "시계열 전체를 하나의 시퀀스로 읽음: 출력 {output}",
+    "every_column": "모든 열({count}개), 한 스텝에 열마다 수 하나",
     "import_title": "내 모델: Keras 또는 PyTorch 파일",
     "import_intro": "Keras 모델(`.keras` 또는 예전 형식 `.h5`)이나 PyTorch `state_dict`(`.pt`, `.pth`, `.safetensors`): "
                     "Embedding(있어도 없어도 됨), LSTM·GRU·단순 RNN 층, 그다음 Dense(Linear) 층. 파일 안의 어떤 코드도 실행하지 "
