@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CheckpointError
-from .limits import LIMITS, limit, max_bytes
+from .limits import checked_file
 
 FORMAT = "rnn-zoo-checkpoint/1"
 METADATA_KEY = "rnn_zoo"
@@ -47,7 +47,7 @@ def read_metadata(path) -> dict:
     """The JSON header of a checkpoint, without reading its tensors."""
     from safetensors import safe_open
 
-    path = _checked_path(path)
+    path = checked_file(path, "checkpoint_mb", error=CheckpointError, what="checkpoint file")
     try:
         with safe_open(str(path), framework="np") as f:
             raw = (f.metadata() or {}).get(METADATA_KEY)
@@ -80,16 +80,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _checked_path(path) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"no checkpoint file at {path}")
-    size = path.stat().st_size
-    if size > max_bytes("checkpoint_mb"):
-        raise CheckpointError(
-            f"{path.name} is {size / 2**20:.3g} MiB, over the {limit('checkpoint_mb'):g} MiB limit "
-            f"({LIMITS['checkpoint_mb'].env} raises it)"
-        )
-    return path

@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import BackendUnavailable, CheckpointError, InputError, ZooError
 from .family import family
-from .limits import LIMITS, limit, max_bytes
+from .limits import checked_file
 from .plugins import registry, resolve
 from .spec import ModelSpec
 from .text import PAD, UNK
@@ -74,10 +74,8 @@ class ImportResult:
                 "notes": self.notes}
 
 
-def read_model_file(path, *, head_activation: str | None = None, task: str | None = None) -> Imported:
-    """A user's model file through the reader of the installed format that takes its suffix."""
-    path = checked_file(path, "checkpoint_mb")
-    entry = registry().format_for(path)
+def _read_model_file(path: Path, entry, *, head_activation: str | None, task: str | None) -> Imported:
+    """A user's model file through ``entry``'s reader (the installed format that takes its suffix)."""
     reader = resolve(entry.info.reader)
     try:
         return reader(path, head_activation=head_activation, task=task)
@@ -92,7 +90,7 @@ def read_vocabulary(path, vocab_size: int) -> list[str]:
     """Tokens by id from a vocabulary file: one token a line (line k is id k), a JSON object token → id,
     or a JSON list (a Keras TextVectorization ``get_vocabulary()``). Id 0 is padding and id 1 the
     unknown token, as in the zoo and in TextVectorization; words outside the vocabulary read as id 1."""
-    path = checked_file(path, "upload_mb")
+    path = checked_file(path, "upload_mb", error=InputError)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -172,8 +170,9 @@ def import_model(path, out=None, *, vocabulary=None, head_activation: str | None
     write it as a checkpoint (to ``out``, or the per-user cache, where the lab lists it)."""
     from .train import default_checkpoint_dir
 
-    path = Path(path)
-    imported = read_model_file(path, head_activation=head_activation, task=task)
+    path = checked_file(path, "checkpoint_mb", error=InputError)
+    entry = registry().format_for(path)
+    imported = _read_model_file(path, entry, head_activation=head_activation, task=task)
     tokens = read_vocabulary(vocabulary, imported.spec.vocab_size) if vocabulary is not None else None
     if tokens is not None and imported.spec.input != "tokens":
         raise InputError(f"{path.name} reads numbers, not tokens: a vocabulary does not apply")
@@ -183,8 +182,7 @@ def import_model(path, out=None, *, vocabulary=None, head_activation: str | None
         raise CheckpointError(f"{path.name}: {worst} differs from {imported.framework} by {diffs[worst]:.2e}, over "
                               f"{PARITY_TOLERANCE:g}; nothing was written (please report the file's architecture)")
     # The checkpoint names a backend of the file's own framework where there is one: a PyTorch LSTM stays torch's.
-    module = registry().format_for(path).info.module
-    backend = next((name for name in diffs if registry().backend(name).info.module == module), next(iter(diffs)))
+    backend = next((name for name in diffs if registry().backend(name).info.module == entry.info.module), next(iter(diffs)))
     model = registry().create(backend, imported.spec)
     model.set_weights(imported.weights)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip(".-")[:40] or "model"
@@ -205,14 +203,3 @@ def export_model(checkpoint_path, to: str, out) -> list[Path]:
     model = Backend.load(checkpoint_path)
     entry = registry().format(to)
     return list(resolve(entry.info.writer)(model.spec, model.family, model.get_weights(), Path(out)))
-
-
-def checked_file(path, size_limit: str) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"no file at {path}")
-    size = path.stat().st_size
-    if size > max_bytes(size_limit):
-        raise InputError(f"{path.name} is {size / 2**20:.3g} MiB, over the {limit(size_limit):g} MiB limit "
-                         f"({LIMITS[size_limit].env} raises it)")
-    return path

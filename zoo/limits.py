@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ZooError
 
@@ -57,3 +58,13 @@ def describe() -> list[dict]:
     return [{"limit": l.name, "value": l.value(), "unit": l.unit, "env": l.env, "default": l.default, "what": l.what}
             for l in LIMITS.values()]
 
+
+def checked_file(path, name: str, *, error: type[ZooError], what: str = "file") -> Path:
+    """``path`` when it is a file no larger than the limit ``name`` (in MiB), else ``error`` saying which."""
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"no {what} at {path}")
+    size = path.stat().st_size
+    if size > max_bytes(name):
+        raise error(f"{path.name} is {size / 2**20:.3g} MiB, over the {limit(name):g} MiB limit ({LIMITS[name].env} raises it)")
+    return path

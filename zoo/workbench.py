@@ -25,8 +25,8 @@ import numpy as np
 from . import checkpoint
 from .backend import Backend
 from .errors import BackendError, CheckpointError, InputError, ZooError
-from .interchange import ImportResult, checked_file, import_model
-from .limits import LIMITS, limit, max_bytes
+from .interchange import ImportResult, import_model
+from .limits import LIMITS, checked_file, limit, max_bytes
 from .prepare import encode_symbols, encode_tokens, forecast_levels, model_input, symbol_parts, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
 from .text import Vocabulary
@@ -365,7 +365,7 @@ def import_upload(upload: Path, vocabulary: Path | None = None, *, head_activati
                   task: str | None = None) -> tuple[ModelCard, ImportResult]:
     """A user's own Keras or PyTorch file (zoo.interchange): imported into the checkpoint cache under a
     name of ours, after parity with its own framework; the catalog then lists it for every session."""
-    upload = checked_file(upload, "upload_mb")
+    upload = checked_file(upload, "upload_mb", error=InputError)
     digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"
     target = default_checkpoint_dir() / f"imported-{stem}-{digest}.safetensors"
