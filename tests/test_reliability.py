@@ -525,10 +525,13 @@ def send(client, request, crash=None):
 def run_load(server, requests, crash=None) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
-    clients = [Client(server.url, verbose=False) for _ in range(SESSIONS)]  # ten browser sessions
+    # Ten browser sessions. httpx gives a request 5 s by default; on a machine this busy, joining the queue
+    # can take longer, and a late answer is not what this test is about (it checks that answers are right).
+    clients = [Client(server.url, verbose=False, httpx_kwargs={"timeout": 120}) for _ in range(SESSIONS)]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        results = list(pool.map(lambda k: send(clients[k % SESSIONS], requests[k], crash), range(len(requests))))
+        results = list(pool.map(lambda k: send(clients[k % SESSIONS], requests[k], crash if k % 4 == 0 else None),
+                                range(len(requests))))
     wall = time.perf_counter() - started
     latencies = np.array([seconds for seconds, _ in results])
     return {"answers": [answer for _, answer in results], "wall": wall,
@@ -543,6 +546,7 @@ def assert_same_as_alone(answers, expected):
             np.testing.assert_allclose(row["output"], alone[backend], atol=2e-6, err_msg=f"request {k}, {backend}")
 
 
+@pytest.mark.timeout(900)  # three loads of a hundred requests on a busy 2-core machine: a guard against a hang
 def test_load_100_concurrent_compares_then_during_training(server):
     requests = load_requests()
     assert len(requests) == LOAD_REQUESTS
@@ -571,13 +575,17 @@ def test_load_100_concurrent_compares_then_during_training(server):
     assert_same_as_alone(busy["answers"], busy_expected)
     assert set(server.checkpoints.iterdir()) == before  # the cancelled training left no file, whole or half
 
-    # Once more, while a faulty plugin crashes its worker on every text request: the good models give
-    # no error and the numbers the core gives alone.
+    # Once more, while a faulty plugin crashes its worker on every request it is in (every fourth text:
+    # each crash costs a fresh worker's start-up, a second or two here, and they queue for that one
+    # backend): the good models give no error and the numbers the core gives alone.
     crash_requests = [(kind, payload + " crash" if kind == "text" else payload + 0.25) for kind, payload in requests]
     crashing = run_load(server, crash_requests, crash="trained/rotten-tomatoes-aborts-rnn-seed0")
-    for (kind, _), answer in zip(crash_requests, crashing["answers"]):
-        if kind == "text":
+    crashed = 0
+    for answer in crashing["answers"]:
+        if "aborts-rnn" in answer:
             assert "crashed with SIGABRT" in answer.pop("aborts-rnn")["error"]
+            crashed += 1
+    assert crashed == 20
     assert_same_as_alone(crashing["answers"], expected_outputs(crash_requests))
 
     report = {"requests": LOAD_REQUESTS, "sessions": SESSIONS,
