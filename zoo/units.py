@@ -12,7 +12,7 @@ The flow, in three parts so that only the middle one touches a model:
    own preprocessing. No model is loaded.
 2. :func:`split_states` traces every sequence through a model and returns plain arrays: a module-level
    function ``fn(model, x, lengths)``, so it can run in a worker process (zoo.workers) as well as here.
-   :func:`states` computes them once per checkpoint and split and caches them as .npz.
+   :func:`states` computes them once per checkpoint and split and caches them as .npy arrays.
 3. Everything else reads :class:`States` only: rankings, contexts, per-token means, saturation,
    select/match and the per-unit correlation of two models.
 
@@ -21,9 +21,11 @@ without padding, so step ``s`` of the split is one row of every array.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import shutil
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +83,17 @@ def _metadata(checkpoint_path) -> dict:
 def dataset_split(checkpoint_path, dataset: str | None = None, split: str = "test") -> Split:
     """A registered dataset's split, prepared as the checkpoint's training prepared it (its vocabulary or
     scaler, its split seed). ``dataset`` is the checkpoint's own by default. A series is cut into
-    non-overlapping windows of the model's own length, so each step is read once, as in training."""
+    non-overlapping windows of the model's own length, so each step is read once, as in training.
+    Remembered per checkpoint file: preparing the reviews takes seconds, the tab's next question none."""
+    path = Path(checkpoint_path)
+    if not path.is_file():
+        raise InputError(f"no checkpoint at {path}")
+    return _dataset_split(str(path.resolve()), path.stat().st_mtime_ns, dataset, split)
+
+
+@functools.lru_cache(maxsize=16)
+def _dataset_split(checkpoint_path: str, mtime_ns: int, dataset: str | None, split: str) -> Split:
+    # mtime_ns is only part of the memo's key: a checkpoint written again is prepared again
     from .datasets import load_dataset
     from .prepare import prepare
     from .spec import ModelSpec
@@ -269,37 +281,37 @@ def default_cache_dir() -> Path:
     return cache_dir() / "units"
 
 
-_recent: OrderedDict = OrderedDict()  # cache file -> States: the tab's next question about the same split reads no file
+_recent: OrderedDict = OrderedDict()  # cache entry -> States: the tab's next question about the same split reads no file
 RECENT_STATES = 8
 
 
 def states(checkpoint_path, split: Split, *, run=None, progress=None, directory: Path | None = None) -> States:
     """The checkpoint's states over ``split``: from the cache when computed before, else computed now by
     ``run(checkpoint_path, x, lengths)`` (by default: the model loaded in this process, :func:`split_states`)
-    and cached as .npz (never pickle) under the per-user cache."""
+    and cached under the per-user cache. An entry is a directory of plain .npy arrays (never pickle), read
+    memory-mapped: a split of the review models' is 100 MB of states, which then stay in the OS's page cache
+    instead of this process."""
     checkpoint_path = checked_file(checkpoint_path, "checkpoint_mb", error=InputError, what="checkpoint")
     meta = _metadata(checkpoint_path)
-    path = Path(directory or default_cache_dir()) / f"{states_key(checkpoint_path, split)}.npz"
-    name = f"{meta['backend']} on {split.name}"
-    if path in _recent:
-        _recent.move_to_end(path)
-        return _recent[path]
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files if key not in ("starts", "meta")}
-            starts = data["starts"]
-    else:
-        if run is None:
-            arrays = _run_here(checkpoint_path, split, progress)
-        else:
-            arrays = run(checkpoint_path, split.x, split.lengths)
-        starts = np.concatenate([[0], np.cumsum(split.lengths)]).astype(np.int64)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, starts=starts, **arrays)
-        os.replace(tmp, path)  # whole or not at all: a reader never sees half a file
-    found = States(arrays, starts, split.labels, split.discrete, meta["family"], name)
-    _recent[path] = found
+    entry = Path(directory or default_cache_dir()) / states_key(checkpoint_path, split)
+    if entry in _recent:
+        _recent.move_to_end(entry)
+        return _recent[entry]
+    if not entry.is_dir():
+        arrays = _run_here(checkpoint_path, split, progress) if run is None else run(checkpoint_path, split.x, split.lengths)
+        arrays["starts"] = np.concatenate([[0], np.cumsum(split.lengths)]).astype(np.int64)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, value in arrays.items():
+            np.save(tmp / f"{name}.npy", value, allow_pickle=False)
+        try:
+            os.replace(tmp, entry)  # whole or not at all: a reader never sees half an entry
+        except OSError:  # another process cached the same states first: theirs are as good
+            shutil.rmtree(tmp, ignore_errors=True)
+    arrays = {path.stem: np.load(path, mmap_mode="r", allow_pickle=False) for path in sorted(entry.glob("*.npy"))}
+    starts = np.asarray(arrays.pop("starts"))
+    found = States(arrays, starts, split.labels, split.discrete, meta["family"], f"{meta['backend']} on {split.name}")
+    _recent[entry] = found
     while len(_recent) > RECENT_STATES:
         _recent.popitem(last=False)
     return found
