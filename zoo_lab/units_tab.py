@@ -87,7 +87,7 @@ def contexts_html(found: dict, lang: str) -> str:
         for end, heading in headings.items():
             items = "".join(context_html(c, lang) for c in ends[end])
             parts.append(f"<p>{heading}</p><ol>{items}</ol>")
-    return f"<div class='units-contexts'>{''.join(parts)}</div>"
+    return f"<div class='units-contexts' style='column-count: 2'>{''.join(parts)}</div>"  # six quantities: two columns
 
 
 def ranking_rows(found: dict) -> list[list]:
