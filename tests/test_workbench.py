@@ -1,6 +1,5 @@
 """The lab's core: the model catalog, the locked cache, isolation of failing backends, training jobs."""
 import re
-import threading
 
 import numpy as np
 import pytest
@@ -10,7 +9,7 @@ from zoo import checkpoint
 from zoo.plugins import registered_plugin
 from zoo.prepare import encode_text
 from zoo.pretrained import PRETRAINED_DIR
-from zoo.workbench import ModelCache, TrainingJob, catalog, compare_series, compare_symbols, compare_text
+from zoo.workbench import TrainingJob, catalog, compare_series, compare_symbols, compare_text
 from zoo.train import TrainConfig
 
 from zoo_rnn.model import NumpyRNN
@@ -133,26 +132,6 @@ def test_a_checkpoint_of_an_unknown_backend_is_an_error_answer(tmp_path):
     model.save(tmp_path / "ghost.safetensors", meta)
     (answer,) = compare_text("a fine film", catalog((tmp_path,)))
     assert "no backend named 'ghost-rnn'" in answer.error
-
-
-def test_the_cache_loads_each_model_once_however_many_threads_ask(monkeypatch):
-    calls = []
-    real_load = zoo.Backend.load
-
-    def counting_load(cls, path, name=None):
-        calls.append(path)
-        return real_load(path, name=name)
-
-    monkeypatch.setattr(zoo.Backend, "load", classmethod(counting_load))  # a spy: the real load runs
-    cache = ModelCache()
-    path = next(PRETRAINED_DIR.glob("sunspots-torch-lstm*"))
-    got = []
-    threads = [threading.Thread(target=lambda: got.append(cache.get(path))) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(calls) == 1 and len({id(model) for model, _, _ in got}) == 1
 
 
 def test_training_job_runs_in_the_background_and_saves_to_the_user_cache(tmp_path, monkeypatch):

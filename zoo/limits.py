@@ -39,6 +39,8 @@ LIMITS = {limit.name: limit for limit in (
     Limit("checkpoint_mb", "RNN_ZOO_MAX_CHECKPOINT_MB", 256, "MiB", "a checkpoint file read from disk"),
     Limit("backend_seconds", "RNN_ZOO_MAX_BACKEND_SECONDS", 60, "seconds",
           "one model answering one input (loading its framework not counted)"),
+    Limit("backend_mb", "RNN_ZOO_MAX_BACKEND_MB", 2048, "MiB",
+          "the memory of one backend's worker process (its framework, models and answers)"),
     Limit("training_minutes", "RNN_ZOO_MAX_TRAINING_MINUTES", 30, "minutes",
           "one training started from the lab; it then stops and keeps its best epoch"),
     Limit("training_jobs", "RNN_ZOO_MAX_TRAINING_JOBS", 2, "trainings", "trainings running at once; more wait in line"),

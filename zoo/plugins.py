@@ -346,3 +346,15 @@ def registered_plugin(plugin: object, name: str) -> Iterator[Registry]:
     finally:
         del _registered[name]
         registry(reload=True)
+
+
+def registered_in_this_process() -> dict[str, object]:
+    """The plugins registered_plugin has added in this process, by name: what a worker process must
+    register too (zoo.workers), since it starts with only the installed ones."""
+    return dict(_registered)
+
+
+def register_in_this_process(extra_plugins: dict[str, object]) -> None:
+    """In a worker: load ``extra_plugins`` as registered_plugin did in the process that started it."""
+    _registered.update(extra_plugins)
+    registry(reload=True)

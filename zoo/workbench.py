@@ -1,10 +1,9 @@
 """What the lab does, without the lab: find models, run one input through all of them, train in the
 background. The Gradio app (zoo_lab) only turns these results into widgets and plots.
 
-Models live in one process-wide cache, each with its own lock: a framework model is not safe to run
-from two threads at once (PyTorch's train/eval switch, Keras's compiled functions), and a web server
-answers many requests at once. A backend that fails, or whose framework cannot load, gives an error
-result with its reason; the other models still answer.
+Models answer from worker processes, one per backend (zoo.workers), where they stay loaded: a backend
+that fails, hangs, crashes its process or whose framework cannot load gives an error result with its
+reason; the other models still answer, and the server is never at risk.
 """
 from __future__ import annotations
 
@@ -15,26 +14,22 @@ import re
 import shutil
 import threading
 import time
-import traceback
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import checkpoint
-from .backend import Backend
-from .errors import BackendError, CheckpointError, InputError, ZooError
+from . import checkpoint, workers
+from .errors import CheckpointError, InputError, ZooError
 from .interchange import ImportResult, import_model
 from .limits import LIMITS, checked_file, limit, max_bytes
 from .prepare import encode_symbols, encode_tokens, forecast_levels, model_input, symbol_parts, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
 from .text import Vocabulary
 from .trace import Trace
-from .train import TrainConfig, default_checkpoint_dir, train
-
-LOAD_SECONDS = 300  # loading a model (and maybe its framework, cold) is bounded apart from answering
-
+from .train import TrainConfig, default_checkpoint_dir
 
 @dataclass(frozen=True)
 class ModelCard:
@@ -109,33 +104,6 @@ def default_ids(kind: str, dataset: str | None = None) -> list[str]:
     return [card.id for card in catalog() if card.kind == kind and card.pretrained and card.dataset == dataset]
 
 
-class ModelCache:
-    """Loaded models by checkpoint path, each behind its own lock; loading happens once per path."""
-
-    def __init__(self):
-        self._models: dict[Path, tuple[Backend, dict, threading.Lock]] = {}
-        self._lock = threading.Lock()
-        self._loading: dict[Path, threading.Lock] = {}
-        self.stuck: set[Path] = set()  # models still busy with an input that ran over the time limit
-
-    def is_loaded(self, path: Path) -> bool:
-        return Path(path) in self._models
-
-    def get(self, path: Path) -> tuple[Backend, dict, threading.Lock]:
-        path = Path(path)
-        with self._lock:
-            if path in self._models:
-                return self._models[path]
-            loading = self._loading.setdefault(path, threading.Lock())
-        with loading:  # one thread loads, the others wait for it instead of loading again
-            if path not in self._models:
-                model = Backend.load(path)
-                self._models[path] = (model, checkpoint.read_metadata(path), threading.Lock())
-        return self._models[path]
-
-CACHE = ModelCache()
-
-
 @dataclass
 class Answer:
     """One model's answer to one input: the prediction, its trace, or why there is none."""
@@ -155,16 +123,23 @@ _recent_lock = threading.Lock()
 RECENT_ANSWERS = 64
 
 
-def _answer(card: ModelCard, read, input_key) -> Answer:
-    """The card's model's answer to one input: ``read(model, preprocessing)`` returns the Answer's fields
-    (``trace``, and ``forecast`` or ``note`` where there are any). Recent answers are remembered, so
-    re-plotting another unit of the same input recomputes nothing."""
+def _answers(cards: list[ModelCard], read, args: tuple, input_key) -> list[Answer]:
+    """Every card's answer, each model in its own worker process, all at once (a thread waits for
+    each; they end with the request, so nothing piles up)."""
+    with ThreadPoolExecutor(max_workers=max(1, len(cards)), thread_name_prefix="zoo answer") as waiting:
+        return list(waiting.map(lambda card: _answer(card, read, args, input_key), cards))
+
+
+def _answer(card: ModelCard, read, args: tuple, input_key) -> Answer:
+    """The card's model's answer to one input: ``read(model, preprocessing, *args)`` returns the Answer's
+    fields (``trace``, and ``forecast`` or ``note`` where there are any). Recent answers are remembered,
+    so re-plotting another unit of the same input recomputes nothing."""
     key = (input_key, card.path, card.path.stat().st_mtime_ns)
     with _recent_lock:
         if key in _recent:
             _recent.move_to_end(key)
             return dataclasses.replace(_recent[key], loaded_now=False, seconds=0.0)
-    answer = _compute(card, read)
+    answer = _compute(card, read, args)
     if answer.error is None:
         with _recent_lock:
             _recent[key] = answer
@@ -173,50 +148,17 @@ def _answer(card: ModelCard, read, input_key) -> Answer:
     return answer
 
 
-def _compute(card: ModelCard, read) -> Answer:
-    """Run ``read`` on the card's model in a thread of its own, so that a plugin that hangs costs one
-    error message after the time limit instead of a server worker. Python cannot stop a thread: a
-    model that overran stays marked as stuck, and answers at once with that reason, until it returns."""
+def _compute(card: ModelCard, read, args) -> Answer:
+    """``read(model, preprocessing, *args)`` on the card's model, in its backend's worker process
+    (zoo.workers): a plugin that crashes, hangs or runs out of memory costs its own answer, nothing more."""
     started = time.perf_counter()
-    loaded_now = not CACHE.is_loaded(card.path)
-    seconds = limit("backend_seconds")
-    ready, finished = threading.Event(), threading.Event()
-    outcome: dict = {}  # what the thread found: "fields" for an answer, or "error"
-
-    def run():
-        try:
-            model, meta, lock = CACHE.get(card.path)
-            if card.path in CACHE.stuck or not lock.acquire(timeout=seconds):
-                raise BackendError(f"{card.backend} is still busy with an earlier input that ran over the "
-                                   f"{seconds:g} s limit; it answers again once that one returns")
-            ready.set()
-            try:
-                outcome["fields"] = read(model, meta["preprocessing"])
-            finally:
-                lock.release()
-                CACHE.stuck.discard(card.path)
-        except ZooError as err:
-            outcome["error"] = str(err)
-        except Exception as err:  # a broken plugin must not take the other models down with it
-            outcome["error"] = f"{card.backend} failed: {type(err).__name__}: {err}"
-            traceback.print_exc()
-        finally:
-            ready.set()
-            finished.set()
-
-    threading.Thread(target=run, name=f"zoo {card.backend} {card.path.name}", daemon=True).start()
-    if not ready.wait(LOAD_SECONDS):
-        return Answer(card, error=f"{card.backend} did not load within {LOAD_SECONDS} s", loaded_now=loaded_now)
-    if not finished.wait(seconds):
-        CACHE.stuck.add(card.path)
-        return Answer(card, error=f"{card.backend} gave no answer within {seconds:g} s, the limit "
-                                  f"({LIMITS['backend_seconds'].env}); it was left to finish on its own",
-                      seconds=time.perf_counter() - started)
-    elapsed = time.perf_counter() - started
-    if "error" in outcome:
-        return Answer(card, error=outcome["error"], seconds=elapsed, loaded_now=loaded_now)
-    fields = outcome["fields"]
-    return Answer(card, output=fields["trace"].output, **fields, seconds=elapsed, loaded_now=loaded_now)
+    loaded_now = not workers.is_loaded(card.backend, card.path)
+    try:
+        fields = workers.run(card.backend, card.path, read, *args)
+    except ZooError as err:
+        return Answer(card, error=str(err), seconds=time.perf_counter() - started, loaded_now=loaded_now)
+    return Answer(card, output=fields["trace"].output, **fields, seconds=time.perf_counter() - started,
+                  loaded_now=loaded_now)
 
 
 def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
@@ -236,11 +178,13 @@ def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
     if not text_cards:
         raise InputError("none of the chosen models reads text: pick a text model")
 
-    def read(model, state):
-        ids, kept = encode_tokens(tokens, state)
-        return {"trace": model.trace(ids, tokens=kept), "note": unknown_words_note(ids, kept)}
+    return _answers(text_cards, read_text, (tokens,), ("text", text))
 
-    return [_answer(card, read, ("text", text)) for card in text_cards]
+
+# What a worker runs for each kind of input (zoo.workers): module-level, so they travel by name.
+def read_text(model, state, tokens: list[str]) -> dict:
+    ids, kept = encode_tokens(tokens, state)
+    return {"trace": model.trace(ids, tokens=kept), "note": unknown_words_note(ids, kept)}
 
 
 def unknown_words_note(ids: np.ndarray, tokens: list[str]) -> str | None:
@@ -267,23 +211,24 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
     if not series_cards:
         raise InputError("none of the chosen models forecasts a series: pick a series model")
 
-    def read(model, state):
-        if values.shape[1] != model.spec.n_features:
-            raise InputError(f"this model reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
-        labels = [f"{v:g}" for v in values[:, 0]]
-        if state["target"] == "sequence":  # an imported model: the whole series is one input, its answer one output
-            return {"trace": model.trace(model_input(values, state), tokens=labels)}
-        window = state["window"]
-        if len(values) <= window:
-            raise InputError(f"this model needs more than {window} steps (its window)")
-        scaled = model_input(values, state)
-        x, _ = windows(scaled, window)
-        out = model.predict(x)[:, 0]
-        return {"trace": model.trace(scaled, tokens=labels),
-                "forecast": forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out}
-
     key = ("series", values.shape, hashlib.sha1(values.tobytes()).hexdigest())
-    return [_answer(card, read, key) for card in series_cards]
+    return _answers(series_cards, read_series, (values,), key)
+
+
+def read_series(model, state, values: np.ndarray) -> dict:
+    if values.shape[1] != model.spec.n_features:
+        raise InputError(f"this model reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
+    labels = [f"{v:g}" for v in values[:, 0]]
+    if state["target"] == "sequence":  # an imported model: the whole series is one input, its answer one output
+        return {"trace": model.trace(model_input(values, state), tokens=labels)}
+    window = state["window"]
+    if len(values) <= window:
+        raise InputError(f"this model needs more than {window} steps (its window)")
+    scaled = model_input(values, state)
+    x, _ = windows(scaled, window)
+    out = model.predict(x)[:, 0]
+    return {"trace": model.trace(scaled, tokens=labels),
+            "forecast": forecast_levels(out, x[:, -1, 0], state) if state["target"] == "forecast" else out}
 
 
 def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
@@ -296,11 +241,12 @@ def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
     if not symbol_cards:
         raise InputError("none of the chosen models reads a sequence of symbols: pick one of that task's models")
 
-    def read(model, state):
-        steps, symbols = encode_symbols(text, state)
-        return {"trace": model.trace(steps, tokens=symbols)}
+    return _answers(symbol_cards, read_symbols, (text,), ("symbols", text))
 
-    return [_answer(card, read, ("symbols", text)) for card in symbol_cards]
+
+def read_symbols(model, state, text: str) -> dict:
+    steps, symbols = encode_symbols(text, state)
+    return {"trace": model.trace(steps, tokens=symbols)}
 
 
 def check_series_length(steps: int) -> None:
@@ -349,7 +295,7 @@ def add_checkpoint(upload: Path) -> ModelCard:
     if not isinstance(state, dict) or any(key not in state for key in PREPROCESSING_KEYS[kind]):
         raise CheckpointError(f"{upload.name} has weights but no record of its {kind} preprocessing "
                               f"({' and '.join(PREPROCESSING_KEYS[kind])}): the lab reads checkpoints written by `zoo train`")
-    Backend.load(upload)  # the backend must exist here and the tensors must fit its layout
+    workers.run(meta["backend"], upload, fits)  # the backend must exist here and the tensors fit its layout
     digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"
     target = default_checkpoint_dir() / f"uploaded-{stem}-{digest}.safetensors"
@@ -359,6 +305,11 @@ def add_checkpoint(upload: Path) -> ModelCard:
         shutil.copyfile(upload, partial)
         os.replace(partial, target)  # whole or not at all, as checkpoint.write does
     return next(card for card in catalog() if card.path == target)
+
+
+def fits(model, state) -> bool:
+    """What a worker answers for a checkpoint whose model it could build (zoo.workers runs it)."""
+    return True
 
 
 def import_upload(upload: Path, vocabulary: Path | None = None, *, head_activation: str | None = None,
@@ -375,7 +326,8 @@ def import_upload(upload: Path, vocabulary: Path | None = None, *, head_activati
 
 @dataclass
 class TrainingJob:
-    """A training run in a background thread; the UI polls ``progress`` and may ``cancel``."""
+    """A training run in a worker process of its own (zoo.workers.train), watched from a background
+    thread; the UI polls ``progress`` and may ``cancel``, which ends the worker: nothing is saved."""
 
     backend: str
     dataset: str
@@ -391,7 +343,7 @@ class TrainingJob:
 
     def __post_init__(self):
         self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"zoo training {self.backend}", daemon=True)
 
     def start(self) -> "TrainingJob":
         self._thread.start()
@@ -407,33 +359,34 @@ class TrainingJob:
     def finished(self) -> bool:
         return self.status in ("done", "cancelled", "failed")
 
-    def _progress(self, p) -> bool:
+    def _progress(self, p) -> None:
         self.fraction = (p.epoch - 1 + p.step / p.steps) / p.epochs
         if p.epoch_end:
             self.curve.append((p.epoch, p.loss, p.val_loss))
-        return not self._cancel.is_set()
 
     def _run(self) -> None:
         from .spec import ModelSpec
 
+        if self._cancel.is_set():
+            self.status = "cancelled"
+            return
         self.status = "running"
         minutes = self.config.max_minutes or limit("training_minutes")
+        options = {"dataset_params": self.dataset_params, "config": dataclasses.replace(self.config, max_minutes=minutes),
+                   "spec": ModelSpec().replace(**self.spec_changes)}
         try:
-            result = train(self.backend, self.dataset, dataset_params=self.dataset_params,
-                           config=dataclasses.replace(self.config, max_minutes=minutes),
-                           spec=ModelSpec().replace(**self.spec_changes), callback=self._progress)
+            result = workers.train(self.backend, self.dataset, options, self._progress, self._cancel)
         except Exception as err:
-            self.status, self.error = "failed", f"{type(err).__name__}: {err}" if not isinstance(err, ZooError) else str(err)
+            self.status, self.error = "failed", str(err) if isinstance(err, ZooError) else f"{type(err).__name__}: {err}"
             return
         time_limit = f"the {minutes:g}-minute limit ({LIMITS['training_minutes'].env})"
-        if result.history.cancelled:
+        if result is None or result["cancelled"]:
             self.status = "cancelled"
-            if result.out_of_time:
+            if result is not None and result["out_of_time"]:
                 self.note = f"{time_limit} came before the first epoch ended; nothing was saved"
             return
         self.fraction = 1.0
-        self.result = {"checkpoint": str(result.path), "metrics": result.metrics, "epochs": len(result.history.loss),
-                       "seconds": result.history.seconds}
+        self.result = {key: result[key] for key in ("checkpoint", "metrics", "epochs", "seconds")}
         self.status = "done"
-        if result.out_of_time:
+        if result["out_of_time"]:
             self.note = f"stopped at {time_limit}; kept the best epoch so far"

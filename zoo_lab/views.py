@@ -66,9 +66,9 @@ def chosen_cards(ids: list[str], lang: str = "en"):
 
 
 def warming_message(cards, lang: str) -> str | None:
-    from zoo.workbench import CACHE
+    from zoo import workers
 
-    cold = [card for card in cards if not CACHE.is_loaded(card.path)]
+    cold = [card for card in cards if not workers.is_loaded(card.backend, card.path)]
     if not cold:
         return None
     frameworks = sorted({card.backend for card in cold})

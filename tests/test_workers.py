@@ -1,0 +1,216 @@
+"""Backends answer from worker processes (zoo.workers): a backend that aborts, segfaults, exits, hangs
+or allocates without bound costs its own answer, the next request gets a fresh worker, the other
+backends answer as usual, and no thread or process is left behind however often it happens.
+
+The faulty backends are real plugins (registered with the public registered_plugin helper) whose
+models really do these things, in their own processes."""
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo import checkpoint, workers
+from zoo.plugins import registered_plugin
+from zoo.pretrained import PRETRAINED_DIR
+from zoo.train import TrainConfig
+from zoo.prepare import text_tokens
+from zoo.workbench import TrainingJob, catalog, compare_text, read_text
+
+from zoo_rnn.model import NumpyRNN
+
+ANSWER_SECONDS = 4
+BACKEND_MB = 1024
+SOURCE = PRETRAINED_DIR / "rotten-tomatoes-numpy-rnn-seed0.safetensors"
+
+
+class Aborts(NumpyRNN):
+    def _trace(self, x):
+        os.abort()
+
+
+class Segfaults(NumpyRNN):
+    def _trace(self, x):
+        ctypes.string_at(0)  # reads address 0: SIGSEGV, as a bug in a native extension would
+
+
+class Exits(NumpyRNN):
+    def _trace(self, x):
+        os._exit(3)
+
+
+class Hangs(NumpyRNN):
+    def _trace(self, x):
+        time.sleep(3600)
+
+
+class Allocates(NumpyRNN):
+    def _trace(self, x):
+        hoard = []
+        while True:  # a leak without bound: 64 MiB at a time until the OS says no
+            hoard.append(np.ones(2**23))
+
+
+FAULTY = {"aborts-rnn": ("Aborts", "crashed with SIGABRT"), "segfaults-rnn": ("Segfaults", "crashed with SIGSEGV"),
+          "exits-rnn": ("Exits", "exited with status 3"),
+          "hangs-rnn": ("Hangs", f"was killed after {ANSWER_SECONDS} s without an answer"),
+          "allocates-rnn": ("Allocates", f"went over its memory limit of {BACKEND_MB} MiB")}
+
+
+class FaultyPlugin:
+    @zoo.hookimpl
+    def register_backends(self, register):
+        for name, (cls, _) in FAULTY.items():
+            register(zoo.BackendInfo(name=name, family="rnn", framework="NumPy", factory=f"test_workers:{cls}", module="numpy"))
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory):
+    """A checkpoint for each faulty backend (the shipped RNN's weights, said to be theirs), registered."""
+    folder = tmp_path_factory.mktemp("faulty")
+    meta = checkpoint.read_metadata(SOURCE)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RNN_ZOO_MAX_BACKEND_SECONDS", str(ANSWER_SECONDS))
+        env.setenv("RNN_ZOO_MAX_BACKEND_MB", str(BACKEND_MB))
+        with registered_plugin(FaultyPlugin(), "faulty"):
+            for name in FAULTY:
+                NumpyRNN.load(SOURCE, name=name).save(folder / f"{name}.safetensors", meta)
+            yield {card.backend: card for card in catalog((folder,))}
+    workers.shutdown()
+
+
+def good_cards():
+    return [card for card in catalog((PRETRAINED_DIR,)) if card.dataset == "rotten-tomatoes"]
+
+
+def alone(text):
+    """The good models' outputs computed in this process, without any worker."""
+    out = {}
+    for card in good_cards():
+        model = zoo.Backend.load(card.path)
+        out[card.backend] = read_text(model, checkpoint.read_metadata(card.path)["preprocessing"], text_tokens(text))["trace"].output
+    return out
+
+
+@pytest.mark.parametrize("backend", FAULTY)
+def test_a_faulty_backend_costs_its_own_answer_and_the_next_request_gets_a_fresh_worker(faulty, backend):
+    text = f"a gorgeous witty movie {backend}"
+    answers = {a.card.backend: a for a in compare_text(text, good_cards() + [faulty[backend]])}
+    assert FAULTY[backend][1] in answers[backend].error, answers[backend].error
+    expected = alone(text)
+    for name, output in expected.items():
+        assert answers[name].error is None
+        np.testing.assert_allclose(answers[name].output, output, atol=1e-6)
+    # Again, with another input: a fresh worker meets the same fault and says the same.
+    (again,) = compare_text(f"{text} again", [faulty[backend]])
+    assert FAULTY[backend][1] in again.error
+
+
+def test_the_memory_limit_binds_the_worker_not_the_server(faulty):
+    import resource
+
+    assert resource.getrlimit(resource.RLIMIT_DATA)[0] == resource.RLIM_INFINITY
+    big = np.ones(2 * BACKEND_MB * 2**20 // 8)  # twice the workers' limit, here in the server: allowed
+    assert big.nbytes > BACKEND_MB * 2**20
+
+
+def test_a_model_is_loaded_once_per_worker_however_many_threads_ask():
+    card = next(card for card in good_cards() if card.backend == "torch-lstm")
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(workers.run(card.backend, card.path, model_identity)))
+               for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(answers)) == 1 and answers[0][0] != os.getpid()
+
+
+def model_identity(model, state):
+    return os.getpid(), id(model)
+
+
+def children() -> set[int]:
+    """This process's child processes, from /proc (multiprocessing's resource tracker, which lives as
+    long as the process does, aside)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and b"resource_tracker" not in (entry / "cmdline").read_bytes():
+                found.add(int(entry.name))
+    return found
+
+
+def native_threads() -> int:
+    return int(next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def counts():
+    return threading.active_count(), native_threads(), len(children())
+
+
+def settled(baseline, seconds=30):
+    """The counts once they stop moving towards ``baseline`` (pebble restarts a worker in the background)."""
+    deadline = time.monotonic() + seconds
+    while counts() != baseline and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return counts()
+
+
+def test_no_thread_or_process_is_left_after_crashes_hangs_and_cancels(faulty, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    every = good_cards() + list(faulty.values())
+    compare_text("warm every worker up", every)
+    baseline = settled(counts())
+    for round in range(3):
+        answers = compare_text(f"round {round} of faults", every)
+        assert sum(a.error is None for a in answers) == len(good_cards())
+        job = TrainingJob("numpy-rnn", "rotten-tomatoes", TrainConfig(epochs=20), {"embedding_dim": 8}).start()
+        deadline = time.monotonic() + 120
+        while not job.fraction and not job.finished and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert job.status == "running", (job.status, job.error)
+        job.cancel()
+        job.join(60)
+        assert job.status == "cancelled" and not list(tmp_path.rglob("*.safetensors*"))
+    assert settled(baseline) == baseline
+
+
+def test_shutdown_leaves_no_worker(faulty):
+    compare_text("one more", good_cards())
+    assert children()
+    workers.shutdown()
+    assert children() == set()
+
+
+class CrashesInTraining(NumpyRNN):
+    def fit(self, *args, **kwargs):
+        os.abort()
+
+
+class CrashingTrainer:
+    @zoo.hookimpl
+    def register_backends(self, register):
+        register(zoo.BackendInfo(name="crashes-training-rnn", family="rnn", framework="NumPy",
+                                 factory="test_workers:CrashesInTraining", module="numpy"))
+
+
+def test_a_training_that_crashes_fails_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with registered_plugin(CrashingTrainer(), "crashing-trainer"):
+        crashing = TrainingJob("crashes-training-rnn", "sunspots", TrainConfig(epochs=2)).start()
+        good = TrainingJob("numpy-rnn", "sunspots", TrainConfig(epochs=2)).start()
+        crashing.join(120)
+        good.join(120)
+    assert crashing.status == "failed" and "crashes-training-rnn crashed with SIGABRT while it tried to train" in crashing.error
+    assert good.status == "done", good.error
