@@ -167,7 +167,8 @@ def test_browser_compare_opens_its_unit_in_the_units_tab(browser, server):
         page.locator("#text-unit input").click()
         page.get_by_role("option", name="3", exact=True).click()
         page.click("#text-open-units")
-        page.wait_for_function("() => document.querySelector('#units-summary').innerText.includes('unit 3')",
+        # the Units tab's components exist in the page only once it is shown
+        page.wait_for_function("() => document.querySelector('#units-summary')?.innerText.includes('unit 3')",
                                timeout=120_000)
         assert page.get_by_role("tab", name="Units", exact=True).get_attribute("aria-selected") == "true"
         assert page.locator("#units-unit input").input_value() == "3"

@@ -10,8 +10,8 @@ The flow, in three parts so that only the middle one touches a model:
 1. :func:`dataset_split`, :func:`text_split`, :func:`series_split` make a :class:`Split`: the input
    sequences and what was read at every step (a word, a symbol or a value), from the checkpoint's
    own preprocessing. No model is loaded.
-2. :func:`split_states` traces every sequence through a model and returns plain arrays: a module-level
-   function ``fn(model, x, lengths)``, so it can run in a worker process (zoo.workers) as well as here.
+2. :func:`split_states` traces every sequence through a model and returns plain arrays; the lab runs it
+   in the backend's worker process (zoo.workers, through :func:`worker_states`), the CLI here.
    :func:`states` computes them once per checkpoint and split and caches them as .npy arrays.
 3. Everything else reads :class:`States` only: rankings, contexts, per-token means, saturation,
    select/match and the per-unit correlation of two models.
@@ -221,6 +221,12 @@ def split_states(model, x: np.ndarray, lengths: np.ndarray,
         if progress is not None:
             progress(row + 1, len(lengths))
     return out
+
+
+def worker_states(model, preprocessing: dict, x: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`split_states` as zoo.workers runs a function, ``fn(model, preprocessing, *args)``: in the
+    backend's worker process, so the lab never runs plugin code itself (the split is already encoded)."""
+    return split_states(model, x, lengths)
 
 
 @dataclass

@@ -372,7 +372,6 @@ EN = {
     "units_lowest": "lowest",
     "units_where": "sequence {sequence}, steps {step}–{stop}",
     "units_summary": "**{states}**: {steps:,} steps in {sequences:,} sequences. Layer {layer}, unit {unit}.",
-    "units_tracing": "tracing sequence {done} of {total} (once: the states are cached after)",
     "units_correlation": "**Against {states}**, unit by unit over the same steps: Pearson r of h with the same unit, mean "
                          "{mean:.3f}, lowest {min:.3f}; unit {unit}: {r:+.3f}, while its closest other unit reaches "
                          "|r| = {other:.3f}.",
@@ -723,7 +722,6 @@ KO = {
     "units_lowest": "가장 낮은 곳",
     "units_where": "시퀀스 {sequence}, 스텝 {step}–{stop}",
     "units_summary": "**{states}**: 시퀀스 {sequences:,}개, 스텝 {steps:,}개. {layer}층, 유닛 {unit}.",
-    "units_tracing": "시퀀스 {total}개 중 {done}번째 추적 중(한 번만: 그 뒤에는 캐시에서 읽습니다)",
     "units_correlation": "**{states}와 비교**, 같은 스텝에서 유닛별로: 같은 유닛끼리 h의 피어슨 r 평균 {mean:.3f}, 최저 "
                          "{min:.3f}. 유닛 {unit}: {r:+.3f}, 그와 가장 가까운 다른 유닛은 |r| = {other:.3f}.",
     "units_selected": "<mark>{span}</mark>에서 켜지고 주변에서 꺼지는 유닛: <b>{units}</b>. 이 유닛이 모두 켜지는 다른 곳:",

@@ -7,7 +7,7 @@ import html
 
 import gradio as gr
 
-from zoo import ZooError, units
+from zoo import ZooError, units, workers
 from zoo.plugins import registry
 from zoo.workbench import catalog
 
@@ -25,12 +25,12 @@ def unit_models() -> list[tuple[str, str]]:
     return model_choices("text") + model_choices("series")
 
 
-def checkpoint_of(model_id, lang: str):
+def card_of(model_id, lang: str):
     if not model_id:
         raise gr.Error(translate("pick_model", lang))
     for card in catalog():
         if card.id == model_id:
-            return card.path
+            return card
     raise gr.Error(translate("no_such_model", lang, unknown=model_id, known=", ".join(card.id for card in catalog())))
 
 
@@ -59,13 +59,13 @@ def whole(value, label: str, lang: str, low: int | None = None) -> int:
     return number
 
 
-def model_states(model_id, source, dataset, split, texts, upload, column, lang: str, progress=None) -> units.States:
-    """The model's states over the chosen input: cached after the first time (zoo.units.states)."""
-    path = checkpoint_of(model_id, lang)
-    chosen = read_split(path, source, dataset, split, texts, upload, column, lang)
-    report = None if progress is None else (
-        lambda done, total: progress(done / total, desc=translate("units_tracing", lang, done=done, total=total)))
-    return units.states(path, chosen, progress=report)
+def model_states(model_id, source, dataset, split, texts, upload, column, lang: str) -> units.States:
+    """The model's states over the chosen input: cached after the first time (zoo.units.states), traced
+    in the backend's worker process (zoo.workers) so that no plugin code runs in the lab's."""
+    card = card_of(model_id, lang)
+    chosen = read_split(card.path, source, dataset, split, texts, upload, column, lang)
+    return units.states(card.path, chosen, run=lambda path, x, lengths: workers.run(
+        card.backend, path, units.worker_states, x, lengths))
 
 
 # ----- what the views show -----
@@ -108,7 +108,7 @@ def saturation_rows(found: dict) -> list[list]:
 
 
 def explore_units(model, against, source, dataset, split, texts, upload, column, layer, unit, top, window,
-                  request: gr.Request = None, progress=gr.Progress()):
+                  request: gr.Request = None):
     """One unit of one layer across the chosen input: the units ranked by change over time and by how
     strongly they go with the output, the unit's top contexts high and low for h, c and every gate, its
     mean h per token, gate saturation, and (with a second model) how closely the two track unit by unit."""
@@ -119,11 +119,11 @@ def explore_units(model, against, source, dataset, split, texts, upload, column,
     window = whole(window, "units_window", lang, low=0)
     inputs = (source, dataset, split, texts, upload, column)
     try:
-        states = model_states(model, *inputs, lang, progress)
+        states = model_states(model, *inputs, lang)
         found = units.explore(states, layer, None if unit == AUTO_UNIT else unit, top, window)
         note = ""
         if against:
-            others = model_states(against, *inputs, lang, progress)
+            others = model_states(against, *inputs, lang)
             tracked = units.correlation(states, others, layer)
             u = found["unit"]
             note = translate("units_correlation", lang, states=others.name, mean=tracked["mean"], min=tracked["min"],
