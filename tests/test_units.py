@@ -257,3 +257,36 @@ def test_cli_units(text_model, tmp_path):
     empty.write_text("\n\n", encoding="utf-8")
     blank = run_zoo("units", str(path), "--texts", str(empty), env=env)
     assert blank.returncode == 2 and "none of the texts" in blank.stderr
+
+
+def test_the_readme_says_what_the_explorer_measures_on_the_shipped_lstm(tmp_path):
+    """The README's account of the shipped long-dependency LSTM's units is the example's output, figure by figure."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from labserver import ROOT
+
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "units_long_dependency.py")], capture_output=True,
+                         text=True, timeout=600, check=True,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)}).stdout  # its states cached there
+    readme = (ROOT / "README.md").read_text()
+    section = " ".join(readme[readme.index("**What a unit of the shipped long-dependency LSTM does.**"):
+                              readme.index("## The long-range")].split())  # one line: the README wraps anywhere
+    minus = lambda number: number.replace("-", "−")  # noqa: E731  (the README prints a real minus sign)
+    rows = {int(m[0]): m[1:] for m in re.findall(r"^\s+(\d+)\s+([\d.]+)\s+([+-][\d.]+)\s+([+-][\d.]+)\s+([+-][\d.]+)\s+([\d.]+)%",
+                                                  out, re.M)}
+    latch = next(iter(rows))  # the unit that changes most
+    change, r, after_boy, after_girl, forget = rows[latch]
+    assert f"**Unit {latch} is a latch for the first object.**" in section
+    assert f"std over time {change}" in section and f"Pearson r = {minus(r)}" in section
+    assert f"{float(after_boy):+.2f} on average after *boy* and {minus(f'{float(after_girl):+.2f}')} after *girl*" in section
+    assert f"above 0.9 on {float(forget):.0f} % of the steps" in section
+    held = re.search(r"\|r\| > 0.9 with X: (\d+) of (\d+)", out)
+    assert f"{held[1]} of the {held[2]} units carry X" in section
+    selected = re.search(r"units \[([\d, ]+)\]; they are all on in (\d+) other spans, \d+ of them \((\d+)%\).*\((\d+)% of", out)
+    assert f"picks units {' and '.join(selected[1].rsplit(', ', 1))}" in section
+    assert f"of the {selected[2]} other spans where all three are on only {selected[3]} % are in *boy* sentences ({selected[4]} %" in section
+    alone = re.search(r"alone: on \(h >= 0.5\) for 5 steps or more in (\d+) spans, (\d+) of them", out)
+    assert alone[1] == alone[2] and f"in {alone[1]} spans of the split, every one" in section
