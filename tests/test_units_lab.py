@@ -95,6 +95,7 @@ def test_a_series_model_and_your_own_csv(client, tmp_path):
     ({"top": 0}, "How many must be a whole number"),
     ({"model": SERIES, "source": "texts", "texts": "a b c"}, "reads numbers, not text"),
     ({"dataset": "sunspots"}, "sunspots is a series dataset, and this model reads text"),
+    ({"model": "default/temporal-order-torch-lstm-seed0", "dataset": "sunspots"}, "preprocessing \\(sequences\\) cannot read sunspots"),
 ])
 def test_bad_input_is_a_clear_error_and_the_server_keeps_serving(client, change, message):
     with pytest.raises(AppError, match=message):

@@ -94,7 +94,7 @@ def dataset_split(checkpoint_path, dataset: str | None = None, split: str = "tes
 @functools.lru_cache(maxsize=16)
 def _dataset_split(checkpoint_path: str, mtime_ns: int, dataset: str | None, split: str) -> Split:
     # mtime_ns is only part of the memo's key: a checkpoint written again is prepared again
-    from .datasets import load_dataset
+    from .datasets import SequenceDataset, SeriesDataset, TextDataset, load_dataset
     from .prepare import prepare
     from .spec import ModelSpec
     from .train import TrainConfig
@@ -114,6 +114,11 @@ def _dataset_split(checkpoint_path: str, mtime_ns: int, dataset: str | None, spl
     reads_text = meta["spec"]["input"] == "tokens"
     if (loaded.kind == "text") != reads_text:
         raise InputError(f"{name} is a {loaded.kind} dataset, and this model reads {'text' if reads_text else 'numbers'}")
+    # Its fitted preprocessing (a vocabulary, a scaler and window, nothing for ready-made sequences) reads one shape of data only.
+    shapes = {"text": TextDataset, "series": SeriesDataset, "sequences": SequenceDataset}
+    if not isinstance(loaded, shapes.get(state.get("kind"), ())):
+        raise InputError(f"this model's preprocessing ({state.get('kind')}) cannot read {name}, a "
+                         f"{type(loaded).__name__}: explore it on its own dataset, or on your own texts or series")
     prepared = prepare(loaded, spec=ModelSpec.from_dict(meta["spec"]), split_seed=config.split_seed,
                        max_vocab=config.max_vocab, max_length=config.max_length, window=config.window,
                        target=config.target, state=state)
