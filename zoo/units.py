@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,8 +312,8 @@ def states(checkpoint_path, split: Split, *, run=None, progress=None, directory:
     if not entry.is_dir():
         arrays = _run_here(checkpoint_path, split, progress) if run is None else run(checkpoint_path, split.x, split.lengths)
         arrays["starts"] = np.concatenate([[0], np.cumsum(split.lengths)]).astype(np.int64)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))  # one of its own per thread and process
         for name, value in arrays.items():
             np.save(tmp / f"{name}.npy", value, allow_pickle=False)
         try:
