@@ -7,7 +7,8 @@ import sys
 
 from .errors import ZooError
 from .family import FAMILIES
-from .lstmvis import DEFAULT_SEQUENCES, SPLITS
+from .lstmvis import DEFAULT_SEQUENCES
+from .prepare import SPLITS
 from .scaffold import FRAMEWORKS, new_plugin
 from .spec import HEAD_ACTIVATIONS, TASKS
 from .train import TrainConfig

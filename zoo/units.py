@@ -39,8 +39,8 @@ from .errors import InputError
 from .family import family as family_of
 from .limits import checked_file, max_bytes
 from .paths import cache_dir
+from .prepare import SPLITS
 
-SPLITS = ("train", "validation", "test")
 SATURATED = (0.1, 0.9)  # a sigmoid gate below the first is shut, above the second open (Karpathy et al. 2015)
 CONTEXT_WINDOW = 5  # steps shown either side of a context's step
 STATES_VERSION = 1  # raised when what split_states stores changes: old cache files then miss
