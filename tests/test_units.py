@@ -156,8 +156,12 @@ def test_the_states_are_the_traces(text_model, cache):
             np.testing.assert_allclose(states.arrays[name][a:b], value, atol=1e-6)
 
 
-def test_bad_input_is_a_clear_error(text_model, cache, tmp_path):
+def test_bad_input_is_a_clear_error(text_model, cache, tmp_path, monkeypatch):
     path, texts = text_model
+    with monkeypatch.context() as limit:
+        limit.setenv("RNN_ZOO_MAX_UPLOAD_MB", "0.001")  # 1 KiB: the texts are larger
+        with pytest.raises(InputError, match="over the upload limit"):
+            units.text_split(path, texts)
     with pytest.raises(InputError, match="none of the texts"):
         units.text_split(path, ["", "   "])
     with pytest.raises(InputError, match="reads numbers, not text|reads text, not numbers"):
@@ -192,7 +196,7 @@ def series_model(tmp_path_factory):
     return path, values, spikes
 
 
-def test_series_the_planted_unit_and_its_spikes(series_model, cache):
+def test_series_the_planted_unit_and_its_spikes(series_model, cache, monkeypatch):
     path, values, spikes = series_model
     states = units.states(path, units.series_split(path, values))
     assert units.ranking(states, 0)["output"][0]["unit"] == PLANTED
@@ -211,6 +215,9 @@ def test_series_the_planted_unit_and_its_spikes(series_model, cache):
         units.series_split(path, [1.0, np.nan] * 20)
     with pytest.raises(InputError, match="1 number"):
         units.series_split(path, np.zeros((40, 3)))
+    monkeypatch.setenv("RNN_ZOO_MAX_UPLOAD_MB", "0.001")  # 1 KiB: 2,000 numbers are 16 KB
+    with pytest.raises(InputError, match="over the upload limit"):
+        units.series_split(path, values)
 
 
 def test_the_same_weights_in_two_frameworks_track_unit_by_unit(text_model, cache, tmp_path):
