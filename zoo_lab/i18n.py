@@ -355,7 +355,7 @@ EN = {
     "units_read_ranking": "How to read this: *std over time* is how far a unit’s h moves within a sequence, averaged over the "
                           "sequences (a unit that only holds a constant scores 0); *r with output* is the Pearson correlation "
                           "of its h with the model’s output at every step. Below, the unit’s contexts: the step is marked, "
-                          "the numbers say where it is (sequence, steps) for select and match.",
+                          "the numbers say where it is (sequence, steps start:stop, the stop excluded) for select and match.",
     "units_tokens": "Mean h of the unit per token (read at least twice)",
     "units_saturation": "Gate saturation over the whole input: share of steps below 0.1 and above 0.9",
     "units_select_intro": "### Select and match\nChoose a span of one sequence (its number and steps, as the contexts show "
@@ -370,7 +370,7 @@ EN = {
     "units_select": "Select and match",
     "units_highest": "highest",
     "units_lowest": "lowest",
-    "units_where": "sequence {sequence}, steps {step}–{stop}",
+    "units_where": "sequence {sequence}, steps {step}:{stop}",
     "units_summary": "**{states}**: {steps:,} steps in {sequences:,} sequences. Layer {layer}, unit {unit}.",
     "units_correlation": "**Against {states}**, unit by unit over the same steps: Pearson r of h with the same unit, mean "
                          "{mean:.3f}, lowest {min:.3f}; unit {unit}: {r:+.3f}, while its closest other unit reaches "
@@ -706,7 +706,7 @@ KO = {
     "units_ranking": "유닛 순위: 시간에 따른 변화, 출력과의 상관",
     "units_read_ranking": "읽는 법: *std over time*은 한 시퀀스 안에서 유닛의 h가 움직이는 정도를 시퀀스에 걸쳐 평균한 값입니다"
                           "(상수만 유지하는 유닛은 0). *r with output*은 매 스텝 h와 모델 출력의 피어슨 상관입니다. 아래는 그 "
-                          "유닛의 문맥입니다. 표시된 단어가 그 스텝이고, 괄호 안의 숫자(시퀀스, 스텝)는 선택과 매칭에 씁니다.",
+                          "유닛의 문맥입니다. 표시된 단어가 그 스텝이고, 괄호 안의 숫자(시퀀스, 스텝 시작:끝, 끝은 제외)는 선택과 매칭에 씁니다.",
     "units_tokens": "토큰별 유닛의 평균 h(두 번 이상 나온 토큰)",
     "units_saturation": "입력 전체에서 게이트 포화: 0.1 미만과 0.9 초과인 스텝의 비율",
     "units_select_intro": "### 선택과 매칭\n한 시퀀스의 구간(문맥에 나온 시퀀스 번호와 스텝)과 문턱값을 고르세요. 구간 전체에서 "
@@ -720,7 +720,7 @@ KO = {
     "units_select": "선택과 매칭",
     "units_highest": "가장 높은 곳",
     "units_lowest": "가장 낮은 곳",
-    "units_where": "시퀀스 {sequence}, 스텝 {step}–{stop}",
+    "units_where": "시퀀스 {sequence}, 스텝 {step}:{stop}",
     "units_summary": "**{states}**: 시퀀스 {sequences:,}개, 스텝 {steps:,}개. {layer}층, 유닛 {unit}.",
     "units_correlation": "**{states}와 비교**, 같은 스텝에서 유닛별로: 같은 유닛끼리 h의 피어슨 r 평균 {mean:.3f}, 최저 "
                          "{min:.3f}. 유닛 {unit}: {r:+.3f}, 그와 가장 가까운 다른 유닛은 |r| = {other:.3f}.",
