@@ -37,6 +37,42 @@ class LabServer:
     def log_tail(self, chars: int = 6000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
 
+    def children(self) -> set[int]:
+        return children(self.proc.pid)
+
+    def threads(self) -> int:
+        return threads(self.proc.pid)
+
+
+def children(pid: int) -> set[int]:
+    """The child processes of ``pid``, from /proc; multiprocessing's resource tracker, which lives as
+    long as its parent, aside."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid and b"resource_tracker" not in (entry / "cmdline").read_bytes():
+                found.add(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue  # it ended while we looked
+    return found
+
+
+def threads(pid: int) -> int:
+    """How many threads process ``pid`` has, from /proc (native threads: Python's and the frameworks')."""
+    status = (Path("/proc") / str(pid) / "status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be read
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -10,7 +10,6 @@ import ctypes
 import os
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +22,7 @@ from zoo.train import TrainConfig
 from zoo.prepare import text_tokens
 from zoo.workbench import TrainingJob, catalog, compare_text, read_text
 
+from labserver import children, threads
 from zoo_rnn.model import NumpyRNN
 
 ANSWER_SECONDS = 4
@@ -53,8 +53,8 @@ class Hangs(NumpyRNN):
 class Allocates(NumpyRNN):
     def _trace(self, x):
         hoard = []
-        while True:  # a leak without bound: 64 MiB at a time until the OS says no
-            hoard.append(np.ones(2**23))
+        while True:  # a leak without bound: 64 MiB more address space at a time until the OS says no
+            hoard.append(np.empty(2**23))
 
 
 FAULTY = {"aborts-rnn": ("Aborts", "crashed with SIGABRT"), "segfaults-rnn": ("Segfaults", "crashed with SIGSEGV"),
@@ -136,27 +136,12 @@ def model_identity(model, state):
     return os.getpid(), id(model)
 
 
-def children() -> set[int]:
-    """This process's child processes, from /proc (multiprocessing's resource tracker, which lives as
-    long as the process does, aside)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and b"resource_tracker" not in (entry / "cmdline").read_bytes():
-                found.add(int(entry.name))
-    return found
-
-
 def native_threads() -> int:
-    return int(next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("Threads:")).split()[1])
+    return threads(os.getpid())
 
 
 def counts():
-    return threading.active_count(), native_threads(), len(children())
+    return threading.active_count(), native_threads(), len(children(os.getpid()))
 
 
 def settled(baseline, seconds=30):
@@ -188,9 +173,9 @@ def test_no_thread_or_process_is_left_after_crashes_hangs_and_cancels(faulty, tm
 
 def test_shutdown_leaves_no_worker(faulty):
     compare_text("one more", good_cards())
-    assert children()
+    assert children(os.getpid())
     workers.shutdown()
-    assert children() == set()
+    assert children(os.getpid()) == set()
 
 
 class CrashesInTraining(NumpyRNN):

@@ -10,9 +10,11 @@ in gr.State, which deep-copies); frameworks load on the first compare that needs
 from __future__ import annotations
 
 import argparse
+import signal
 
 import gradio as gr
 
+from zoo import workers
 from zoo.limits import max_bytes
 
 from .backends_tab import build_backends_tab
@@ -58,11 +60,21 @@ def build() -> gr.Blocks:
     return app
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the RNN Zoo lab.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     args = parser.parse_args(argv)
-    build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share,
-                                                      max_file_size=max_bytes("upload_mb"), i18n=i18n)
+    # A service manager stops the lab with SIGTERM: treated as Ctrl-C, Gradio closes its server and the
+    # backends' worker processes are ended with it instead of being left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share,
+                                                          max_file_size=max_bytes("upload_mb"), i18n=i18n)
+    finally:
+        workers.shutdown()
