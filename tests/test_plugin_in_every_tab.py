@@ -1,6 +1,6 @@
 """A throwaway backend plugin, installed through the public entry-point path as a third party's would be,
 is first-class in every tab of the served lab: the Train tab offers and trains it, its model joins the
-Compare pickers and answers there, the Lab tab's sweep, gradients and what-if offer it, and the Backends
+Compare pickers and answers there, the Units tab explores it, the Lab tab's sweep, gradients and what-if offer it, and the Backends
 tab lists it; a blocked plugin shows as blocked with its reason. The Backends tab's tables are the rows
 `zoo backends --json` and `zoo plugins --json` print.
 """
@@ -66,6 +66,15 @@ def test_the_train_tab_trains_it_and_its_model_joins_the_compare_pickers(client)
     assert model in [value for _, value in text_models["choices"]], text_models
     *_, summary, _ = client.predict("He likes a girl but he likes a boy.", [model], 0, -1, api_name="/compare_text")
     assert [(a["backend"], a["error"]) for a in summary] == [("throwaway-rnn", None)], summary
+
+
+def test_the_units_tab_explores_its_model(client):
+    """After the training above: the plugin's model across its test split, a plain RNN's h only (no gates)."""
+    *_, numbers = client.predict("trained/long-dependency-throwaway-rnn-seed0", None, "dataset", "own", "test", "", None,
+                                 "", 0, -1, 3, 5, api_name="/units_explore")
+    assert numbers["states"].startswith("throwaway-rnn on long-dependency, test split"), numbers["states"]
+    assert list(numbers["contexts"]) == ["h"] and numbers["saturation"] == []
+    assert len(numbers["contexts"]["h"]["highest"]) == 3
 
 
 def test_the_lab_tab_offers_it_for_the_sweep_the_gradients_and_what_if(client):

@@ -7,7 +7,8 @@ import sys
 
 from .errors import ZooError
 from .family import FAMILIES
-from .lstmvis import DEFAULT_SEQUENCES, SPLITS
+from .lstmvis import DEFAULT_SEQUENCES
+from .prepare import SPLITS
 from .scaffold import FRAMEWORKS, new_plugin
 from .spec import HEAD_ACTIVATIONS, TASKS
 from .train import TrainConfig
@@ -53,6 +54,29 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"--lstmvis: at most this many of the split's sequences, the first ones (default {DEFAULT_SEQUENCES})")
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
     p.set_defaults(run=cmd_trace)
+
+    p = commands.add_parser("units", help="what each unit does across a dataset split or your own texts or series: "
+                                          "rankings, top contexts, per-token means, gate saturation")
+    p.add_argument("checkpoint", help="a checkpoint file, or a lab model id such as default/long-dependency-torch-lstm-seed0")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--dataset", help="a registered dataset (default: the checkpoint's own)")
+    source.add_argument("--texts", metavar="FILE", help="your own texts, one a line (UTF-8)")
+    source.add_argument("--csv", metavar="FILE", help="your own series: a CSV column of numbers (see --column)")
+    p.add_argument("--column", help="--csv: the column (default: the first of numbers)")
+    p.add_argument("--split", choices=SPLITS, default="test", help="--dataset: the split (default test)")
+    p.add_argument("--layer", type=int, default=0)
+    p.add_argument("--unit", type=int, help="the unit to show (default: the one that changes most over time)")
+    p.add_argument("--top", type=int, default=5, help="how many units, contexts and tokens to list (default 5)")
+    p.add_argument("--window", type=int, default=5, help="steps shown either side of a context's step (default 5)")
+    p.add_argument("--select", metavar="SEQUENCE:START:STOP", help="LSTMVis's select and match: the units on over "
+                                                                   "steps START to STOP-1 of a sequence and off around "
+                                                                   "them, then the other spans where they are so too")
+    p.add_argument("--threshold", type=float, default=0.5, help="--select: h at or above it is on (default 0.5)")
+    p.add_argument("--margin", type=int, default=1, help="--select: steps either side that must be off (default 1)")
+    p.add_argument("--against", metavar="CHECKPOINT", help="a second model on the same input: how closely its "
+                                                           "units track this one's, unit by unit")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_units)
 
     p = commands.add_parser("datasets", help="list registered datasets")
     p.add_argument("--json", action="store_true", help="print a JSON list")
@@ -276,6 +300,110 @@ def _model_for_trace(args):
         return model_input(values[:, None], state), [f"{v:g}" for v in values]
 
     return model, encode
+
+
+def cmd_units(args) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import units
+
+    if args.top < 1 or args.window < 0:
+        raise _input_error("--top must be at least 1 and --window at least 0")
+    paths = [units.checkpoint_path(name) for name in (args.checkpoint, *([args.against] if args.against else []))]
+    columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} sequences"),
+               TimeElapsedColumn()]
+    found = []
+    with Progress(*columns, transient=True) as bar:
+        for path in paths:
+            split = _units_split(args, path)
+            task = bar.add_task(f"states of {path.stem}", total=len(split.lengths))
+            found.append(units.states(path, split, progress=lambda done, total: bar.update(task, completed=done)))
+            bar.update(task, completed=len(split.lengths))
+    result = units.explore(found[0], args.layer, args.unit, args.top, args.window)
+    if args.against:
+        result["against"] = {"states": found[1].name, **units.correlation(found[0], found[1], args.layer)}
+    if args.select:
+        result["select"] = _select_and_match(found[0], args)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    _units_tables(result, args.top)
+    return 0
+
+
+def _select_and_match(states, args) -> dict:
+    from . import units
+
+    try:
+        sequence, start, stop = (int(part) for part in args.select.split(":"))
+    except ValueError:
+        raise _input_error(f"--select takes SEQUENCE:START:STOP, three whole numbers, not {args.select!r}") from None
+    selected = units.select(states, sequence, start, stop, args.threshold, args.layer, margin=args.margin)
+    matches = units.match(states, selected, args.threshold, args.layer, stop - start, k=args.top,
+                          exclude=(sequence, start), window=args.window) if selected else []
+    return {"sequence": sequence, "start": start, "stop": stop, "threshold": args.threshold, "margin": args.margin,
+            "span": states.context(int(states.starts[sequence]) + start, int(states.starts[sequence]) + stop, args.window),
+            "units": selected, "matches": matches}
+
+
+def _units_split(args, path):
+    from pathlib import Path
+
+    from . import units
+    from .errors import InputError
+    from .limits import checked_file
+    from .userdata import series_from_csv
+
+    if args.texts:
+        text = checked_file(args.texts, "upload_mb", error=InputError, what="texts file").read_bytes()
+        try:
+            return units.text_split(path, text.decode("utf-8-sig").splitlines())
+        except UnicodeDecodeError:
+            raise _input_error(f"{args.texts} is not UTF-8 text: save it as UTF-8") from None
+    if args.csv:
+        return units.series_split(path, series_from_csv(Path(args.csv), column=args.column).values)
+    return units.dataset_split(path, args.dataset, args.split)
+
+
+def _units_tables(result: dict, top: int) -> None:
+    from rich.markup import escape  # a context's [step] is text, not a rich style
+
+    from .units import SATURATED
+    def shown(context) -> str:
+        return " ".join([*context["before"], f"[{' '.join(context['span'])}]", *context["after"]])
+
+    unit, layer = result["unit"], result["layer"]
+    print(f"{result['states']}: {result['steps']:,} steps in {result['sequences']:,} sequences")
+    ranked = result["ranking"]
+    _table(f"Layer {layer}: units that change most over time, and that go most with the output", [
+        {"rank": k + 1, "unit (change)": by_change["unit"], "std over time": f"{by_change['change']:.3f}",
+         "unit (output)": by_output["unit"], "r with output": f"{by_output['output_r']:+.3f}"}
+        for k, (by_change, by_output) in enumerate(zip(ranked["change"], ranked["output"]))],
+        ["rank", "unit (change)", "std over time", "unit (output)", "r with output"])
+    rows = [{"quantity": quantity, "end": end, "value": f"{c['value']:+.3f}", "context": escape(shown(c))}
+            for quantity, ends in result["contexts"].items() for end in ("highest", "lowest") for c in ends[end]]
+    _table(f"Layer {layer}, unit {unit}: its top {top} contexts, [the step]", rows, ["quantity", "end", "value", "context"])
+    if result["tokens"]:
+        tokens = result["tokens"]
+        _table(f"Layer {layer}, unit {unit}: mean h per token (read at least twice)", [
+            {"highest": f"{hi['token']} {hi['mean']:+.3f} ({hi['count']}x)", "lowest": f"{lo['token']} {lo['mean']:+.3f} ({lo['count']}x)"}
+            for hi, lo in zip(tokens["highest"], tokens["lowest"])], ["highest", "lowest"])
+    if result["saturation"]:
+        _table(f"Gate saturation over the split: share of steps below {SATURATED[0]:g} and above {SATURATED[1]:g}", [
+            {"gate": row["gate"], "layer below": f"{row['below']:.1%}", "layer above": f"{row['above']:.1%}",
+             f"unit {unit} below": f"{row['unit_below']:.1%}", f"unit {unit} above": f"{row['unit_above']:.1%}"}
+            for row in result["saturation"]], ["gate", "layer below", "layer above", f"unit {unit} below", f"unit {unit} above"])
+    if "select" in result:
+        chosen = result["select"]
+        print(f"select {shown(chosen['span'])} (h >= {chosen['threshold']:g} over it, below within "
+              f"{chosen['margin']} step(s) around): units {', '.join(map(str, chosen['units'])) or 'none'}")
+        _table("Match: where those units are all on, as long a span first", [
+            {"mean h": f"{m['mean']:+.3f}", "context": escape(shown(m)), "where": f"{m['sequence']}:{m['step']}:{m['step'] + m['steps']}"}
+            for m in chosen["matches"]], ["mean h", "context", "where"])
+    if "against" in result:
+        against = result["against"]
+        print(f"against {against['states']}: per-unit r of h, mean {against['mean']:.3f}, lowest {against['min']:.3f}; "
+              f"unit {unit}: {against['units'][unit]:+.3f} (its best other unit: {against['best_other'][unit]:.3f})")
 
 
 def cmd_datasets(args) -> int:
@@ -570,7 +698,7 @@ def _table(title: str, rows: list[dict], columns: list[str]) -> None:
     table = Table(title=title)
     columns = [c for c in columns if any(row.get(c) not in (None, "") for row in rows)]  # no all-blank columns
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column not in ("reason", "source", "what"), min_width=len(column))
+        table.add_column(column, overflow="fold", no_wrap=column not in ("reason", "source", "what", "context"), min_width=len(column))
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     Console().print(table)

@@ -31,6 +31,7 @@ from .intervention import Intervention
 from .prepare import Prepared, encode_text, prepare
 from .spec import ModelSpec
 from .trace import LayerTrace, Trace
+from .units import saturated_shares
 
 DEFAULT_LAGS = (5, 10, 20, 50, 100, 200)
 SPEC = ModelSpec(recurrent=(32,), head=(), dropout=0.0, embedding_dim=16)  # one layer, as in the classic experiments
@@ -222,11 +223,11 @@ def forget_memory(trace) -> np.ndarray:
 
 
 def saturation(traces, gates=tuple(g for g in LSTM.gates if LSTM.activation(g) == "sigmoid")) -> list[dict]:
-    """Share of each gate's values below 0.1 and above 0.9, per layer, over a set of traces."""
+    """Share of each gate's values below 0.1 and above 0.9, per layer, over a set of traces (every unit
+    has as many steps, so the layer's share is the mean of its units' shares, zoo.units.saturated_shares)."""
     rows = []
     for k in range(len(traces[0].layers)):
         for gate in gates:
-            values = np.concatenate([t.layers[k].gates[gate].ravel() for t in traces])
-            rows.append({"layer": k, "gate": gate, "below_0.1": float(np.mean(values < 0.1)),
-                         "above_0.9": float(np.mean(values > 0.9))})
+            below, above = saturated_shares(np.concatenate([t.layers[k].gates[gate] for t in traces]))
+            rows.append({"layer": k, "gate": gate, "below_0.1": float(below.mean()), "above_0.9": float(above.mean())})
     return rows

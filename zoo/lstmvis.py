@@ -26,12 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .prepare import SPLITS
 
 STATES_FILE = "states.h5"
 WORDS_FILE = "words.h5"
 DICTIONARY_FILE = "words.dict"
 CONFIG_FILE = "lstm.yml"
-SPLITS = ("train", "validation", "test")
 DEFAULT_SEQUENCES = 500  # the split's first ones: a project stays a few megabytes
 
 

@@ -21,7 +21,8 @@ from .sequences import SequenceData
 from .spec import ModelSpec
 from .text import Vocabulary, tokenize
 
-SPLIT = (0.7, 0.15, 0.15)  # train, validation, test
+SPLITS = ("train", "validation", "test")  # the names of a Prepared's splits
+SPLIT = (0.7, 0.15, 0.15)  # their shares
 SERIES_TASKS = {"forecast": "regression", "updown": "binary"}
 SYMBOL_SEPARATORS = re.compile(r"[\s,;]+")  # a sequence of symbols typed like a series of numbers
 
@@ -102,7 +103,7 @@ def _prepare_text(dataset: TextDataset, base: ModelSpec, split_seed: int, max_vo
         state = {"kind": "text", "vocabulary": vocabulary.tokens, "max_length": max_length, "classes": dataset.classes}
     vocabulary = Vocabulary(state["vocabulary"][2:])
     splits, raw = [], {}
-    for name, part in zip(("train", "validation", "test"), parts):
+    for name, part in zip(SPLITS, parts):
         rows = keep[part]
         x, lengths = encode_texts([tokenized[i] for i in rows], vocabulary, state["max_length"])
         splits.append(SequenceData(x, dataset.labels[rows], lengths))
@@ -146,7 +147,7 @@ def _prepare_series(dataset: SeriesDataset, base: ModelSpec, window: int, target
     else:
         y_all = series_targets(values, predicted, target)
     splits, raw = [], {}
-    for name, lo, hi in zip(("train", "validation", "test"), bounds, bounds[1:]):
+    for name, lo, hi in zip(SPLITS, bounds, bounds[1:]):
         splits.append(SequenceData(scaled[predicted[lo:hi, None] - window + np.arange(window)].astype(np.float32),
                                    y_all[lo:hi].astype(np.float32)))
         raw[name] = {"windows": x_all[lo:hi], "targets": series_targets(values, predicted[lo:hi], target)}
@@ -183,7 +184,7 @@ def forecast_levels(change: np.ndarray, last_scaled: np.ndarray, state: dict) ->
 def _prepare_sequences(dataset: SequenceDataset, base: ModelSpec, split_seed: int) -> Prepared:
     parts = split_indices(len(dataset), split_seed)
     splits = [SequenceData(dataset.x[p].astype(np.float32), dataset.y[p]) for p in parts]
-    raw = {name: {"windows": dataset.x[p], "targets": dataset.y[p]} for name, p in zip(("train", "validation", "test"), parts)}
+    raw = {name: {"windows": dataset.x[p], "targets": dataset.y[p]} for name, p in zip(SPLITS, parts)}
     classes = {"n_classes": max(len(dataset.classes), 2)} if dataset.classes else {}
     spec = base.replace(input="features", n_features=dataset.x.shape[2], task=dataset.task, **classes)
     state = {"kind": "sequences", **({"classes": dataset.classes} if dataset.classes else {}),

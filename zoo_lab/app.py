@@ -1,10 +1,10 @@
 """The RNN Zoo lab: the same input through every model, side by side, down to every gate.
 
 This module only composes the tabs, each built by a module of its own (learn_tab, compare_text_tab,
-compare_series_tab, train_tab, lab_tab, backends_tab; the Compare tabs' shared views are in views),
+compare_series_tab, units_tab, train_tab, lab_tab, backends_tab; the Compare tabs' shared views are in views),
 and wires what crosses tabs: a model trained or added in the Train tab joins the Compare tabs' pickers,
-and every page load lists the models trained since start-up. UI only: every number comes from the core
-(zoo.workbench, zoo.learn, zoo.long_range, zoo.tables). Models stay in the workbench's process-wide cache (never
+a Compare tab's followed unit opens in the Units tab, and every page load lists the models trained since start-up. UI only: every number comes from the core
+(zoo.workbench, zoo.learn, zoo.long_range, zoo.units, zoo.tables). Models stay in the workbench's process-wide cache (never
 in gr.State, which deep-copies); frameworks load on the first compare that needs them.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .i18n import I18N as i18n, language
 from .lab_tab import build_lab_tab
 from .learn_tab import build_learn_tab
 from .train_tab import build_train_tab
+from .units_tab import TAB_ID as UNITS_TAB, build_units_tab
 from .views import memory_note, picker_updates
 
 
@@ -39,13 +40,15 @@ def build() -> gr.Blocks:
     # Uploads are only needed for the request that sent them: clear them out every hour.
     with gr.Blocks(title="RNN Zoo", delete_cache=(3600, 3600)) as app:
         gr.Markdown(i18n("app_intro"))
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab(i18n("tab_learn"), elem_id="tab-learn"):
                 learn_model = build_learn_tab(app)
             with gr.Tab(i18n("tab_compare_text")):
-                text_models, text_task, text_task_note = build_compare_text_tab()
+                text_models, text_task, text_task_note, text_unit = build_compare_text_tab()
             with gr.Tab(i18n("tab_compare_series")):
-                series_models, series_task, series_task_note = build_compare_series_tab()
+                series_models, series_task, series_task_note, series_unit = build_compare_series_tab()
+            with gr.Tab(i18n("tab_units"), id=UNITS_TAB, elem_id="tab-units"):
+                build_units_tab(app, tabs, [text_unit, series_unit])
             with gr.Tab(i18n("tab_train")):
                 build_train_tab([text_models, series_models, learn_model])  # views.PICKERS' order
             with gr.Tab(i18n("tab_lab")):

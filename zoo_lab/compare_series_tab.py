@@ -144,7 +144,7 @@ def series_table(values, answers, lang: str) -> str:
 
 def build_compare_series_tab():
     """The tab's components; returns the model picker and the task with its note, which the app
-    refreshes on page load and after training."""
+    refreshes on page load and after training, and the followed unit with its button for the Units tab."""
     series_sets = [e.name for e in registry().datasets if e.status == "available" and e.info.kind == "series"
                    and e.name not in ("adding-problem", "temporal-order")]
     task, task_note = task_picker("series")
@@ -166,7 +166,7 @@ def build_compare_series_tab():
     table = gr.Markdown(elem_id="series-metrics")
     forecast = gr.Plot(label=i18n("forecast_plot"), elem_id="series-forecast")
     gr.Markdown(i18n("read_forecast"))
-    scale, heatmaps, layer, unit, view, gates, numbers, last = state_views("series")
+    scale, heatmaps, layer, unit, view, gates, numbers, last, open_units = state_views("series")
     trace_downloads("series", last)
     upload.change(csv_columns, upload, column, api_name=False)
     inputs = [source, text, upload, column, dataset, models, layer, unit, scale, view]
@@ -175,4 +175,4 @@ def build_compare_series_tab():
     wire_views("series", scale, heatmaps, layer, unit, view, gates, last)
     task.input(choose_series_task, task, [models, task_note, text, source], api_name="choose_series_task")
     draw.click(draw_series_example, task, [text, source], api_name="draw_series_example")
-    return models, task, task_note
+    return models, task, task_note, (open_units, models, layer, unit)

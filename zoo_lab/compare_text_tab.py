@@ -69,7 +69,7 @@ def choose_text_task(dataset, request: gr.Request):
 
 def build_compare_text_tab():
     """The tab's components; returns the model picker and the task with its note, which the app
-    refreshes on page load and after training."""
+    refreshes on page load and after training, and the followed unit with its button for the Units tab."""
     task, task_note = task_picker("text")
     first_examples = text_examples(task.value or "long-dependency")
     with gr.Row(equal_height=True):
@@ -82,7 +82,7 @@ def build_compare_text_tab():
     gr.Markdown(i18n("read_predictions"))
     readout = gr.Plot(label=i18n("readout_plot"), elem_id="text-readout")
     gr.Markdown(i18n("read_readout"))
-    scale, heatmaps, layer, unit, view, gates, numbers, last = state_views("text")
+    scale, heatmaps, layer, unit, view, gates, numbers, last, open_units = state_views("text")
     trace_downloads("text", last)
     inputs = [text, models, layer, unit, scale, view]
     outputs = [status, table, readout, heatmaps, gates, numbers, layer, last]
@@ -90,4 +90,4 @@ def build_compare_text_tab():
     text.submit(run_compare_text, inputs, outputs, api_name=False)
     wire_views("text", scale, heatmaps, layer, unit, view, gates, last)
     task.input(choose_text_task, task, [models, task_note, examples_box.dataset, text], api_name="choose_text_task")
-    return models, task, task_note
+    return models, task, task_note, (open_units, models, layer, unit)

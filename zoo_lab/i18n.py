@@ -322,6 +322,65 @@ EN = {
     "plot_kept": "∏ f since the word",
     "plot_head_title": "Head pre-activations z and what relu and tanh make of them",
     "plot_unit": "unit of the Dense(16) head",
+    # ----- the Units tab (zoo.units) -----
+    "tab_units": "Units",
+    "open_in_units": "Open this unit in the Units tab",
+    "units_intro": "## What each unit does across a whole dataset\nEvery other view shows one input at a time. Here a model "
+                   "runs over a whole dataset split, or your own texts or series: every sequence is traced once and cached, "
+                   "the units of a layer are ranked by how much they change over time and by how strongly they go with the "
+                   "output, and for one unit you see where it is highest and lowest, for h, c and every gate (Karpathy, "
+                   "Johnson and Fei-Fei 2015). Below, select a span to find the units that are on over it and off around it, "
+                   "and where else in the data they do the same (LSTMVis).",
+    "units_model": "Model",
+    "units_against": "Compare unit by unit with (optional): a model of the same input",
+    "units_source": "Run it over",
+    "units_source_dataset": "a dataset split",
+    "units_source_texts": "your texts",
+    "units_source_csv": "your series (CSV)",
+    "units_dataset": "Dataset",
+    "units_own_dataset": "the one it was trained on",
+    "units_split": "Split",
+    "units_split_train": "train",
+    "units_split_validation": "validation",
+    "units_split_test": "test",
+    "units_texts": "Your texts, one a line",
+    "units_csv": "CSV file of numbers",
+    "units_column": "Column (empty: the first of numbers)",
+    "units_layer": "Layer",
+    "units_unit": "Unit (−1: the one that changes most)",
+    "units_top": "How many",
+    "units_window": "Steps shown either side",
+    "units_explore": "Explore",
+    "units_ranking": "Units ranked: by change over time, and by correlation with the output",
+    "units_read_ranking": "How to read this: *std over time* is how far a unit’s h moves within a sequence, averaged over the "
+                          "sequences (a unit that only holds a constant scores 0); *r with output* is the Pearson correlation "
+                          "of its h with the model’s output at every step. Below, the unit’s contexts: the step is marked, "
+                          "the numbers say where it is (sequence, steps start:stop, the stop excluded) for select and match.",
+    "units_tokens": "Mean h of the unit per token (read at least twice)",
+    "units_saturation": "Gate saturation over the whole input: share of steps below 0.1 and above 0.9",
+    "units_select_intro": "### Select and match\nChoose a span of one sequence (its number and steps, as the contexts show "
+                          "them) and a threshold: the units whose h is at or above it over the whole span and below it "
+                          "just around it are selected, then the other spans of the data where all of them are on are "
+                          "listed, those as long as the selection first.",
+    "units_sequence": "Sequence",
+    "units_start": "First step",
+    "units_stop": "Stop (one past the last step)",
+    "units_threshold": "Threshold (h at or above is on)",
+    "units_margin": "Steps around that must be off",
+    "units_select": "Select and match",
+    "units_highest": "highest",
+    "units_lowest": "lowest",
+    "units_where": "sequence {sequence}, steps {step}:{stop}",
+    "units_summary": "**{states}**: {steps:,} steps in {sequences:,} sequences. Layer {layer}, unit {unit}.",
+    "units_correlation": "**Against {states}**, unit by unit over the same steps: Pearson r of h with the same unit, mean "
+                         "{mean:.3f}, lowest {min:.3f}; unit {unit}: {r:+.3f}, while its closest other unit reaches "
+                         "|r| = {other:.3f}.",
+    "units_selected": "Units on over <mark>{span}</mark> and off around it: <b>{units}</b>. Where else they are all on:",
+    "units_selected_none": "No unit is on over the whole span and off around it at this threshold: lower the threshold, "
+                           "shorten the span, or ask for fewer steps off around it.",
+    "units_no_matches": "nowhere else in the data",
+    "units_explore_first": "Explore first: select and match work on the states explored last.",
+    "units_whole_number": "{name} must be a whole number (at least its smallest allowed value), got {value}",
 }
 
 KO = {
@@ -616,6 +675,61 @@ KO = {
     "plot_kept": "그 단어 이후의 ∏ f",
     "plot_head_title": "출력층 활성화 전 값 z와 relu, tanh를 거친 값",
     "plot_unit": "Dense(16) 출력층의 유닛",
+    # ----- 유닛 탭 (zoo.units) -----
+    "tab_units": "유닛",
+    "open_in_units": "이 유닛을 유닛 탭에서 열기",
+    "units_intro": "## 데이터셋 전체에서 각 유닛이 하는 일\n다른 화면은 입력을 하나씩 보여 줍니다. 여기서는 모델이 데이터셋 "
+                   "분할 전체(또는 직접 넣은 텍스트나 시계열)를 읽습니다. 시퀀스마다 한 번 추적해 캐시에 두고, 한 층의 유닛을 "
+                   "시간에 따라 얼마나 변하는지와 출력과 얼마나 강하게 함께 움직이는지로 순위를 매깁니다. 한 유닛에 대해서는 "
+                   "h, c와 모든 게이트가 가장 높고 낮은 문맥을 보여 줍니다(Karpathy, Johnson, Fei-Fei 2015). 아래에서 구간을 "
+                   "고르면 그 구간에서 켜지고 주변에서 꺼지는 유닛과, 데이터의 다른 곳에서 같은 모양을 보이는 구간을 찾습니다(LSTMVis).",
+    "units_model": "모델",
+    "units_against": "유닛별로 비교할 모델(선택): 같은 입력을 읽는 모델",
+    "units_source": "읽힐 데이터",
+    "units_source_dataset": "데이터셋 분할",
+    "units_source_texts": "직접 넣은 텍스트",
+    "units_source_csv": "직접 넣은 시계열(CSV)",
+    "units_dataset": "데이터셋",
+    "units_own_dataset": "모델이 학습한 데이터셋",
+    "units_split": "분할",
+    "units_split_train": "훈련",
+    "units_split_validation": "검증",
+    "units_split_test": "테스트",
+    "units_texts": "텍스트, 한 줄에 하나씩",
+    "units_csv": "숫자가 담긴 CSV 파일",
+    "units_column": "열(비우면 숫자가 있는 첫 열)",
+    "units_layer": "층",
+    "units_unit": "유닛(−1: 가장 많이 변하는 유닛)",
+    "units_top": "개수",
+    "units_window": "양쪽에 보여 줄 스텝 수",
+    "units_explore": "살펴보기",
+    "units_ranking": "유닛 순위: 시간에 따른 변화, 출력과의 상관",
+    "units_read_ranking": "읽는 법: *std over time*은 한 시퀀스 안에서 유닛의 h가 움직이는 정도를 시퀀스에 걸쳐 평균한 값입니다"
+                          "(상수만 유지하는 유닛은 0). *r with output*은 매 스텝 h와 모델 출력의 피어슨 상관입니다. 아래는 그 "
+                          "유닛의 문맥입니다. 표시된 단어가 그 스텝이고, 괄호 안의 숫자(시퀀스, 스텝 시작:끝, 끝은 제외)는 선택과 매칭에 씁니다.",
+    "units_tokens": "토큰별 유닛의 평균 h(두 번 이상 나온 토큰)",
+    "units_saturation": "입력 전체에서 게이트 포화: 0.1 미만과 0.9 초과인 스텝의 비율",
+    "units_select_intro": "### 선택과 매칭\n한 시퀀스의 구간(문맥에 나온 시퀀스 번호와 스텝)과 문턱값을 고르세요. 구간 전체에서 "
+                          "h가 문턱값 이상이고 바로 주변에서는 그보다 낮은 유닛이 선택되고, 그 유닛이 모두 켜지는 데이터의 다른 "
+                          "구간이 선택과 길이가 같은 것부터 나열됩니다.",
+    "units_sequence": "시퀀스",
+    "units_start": "첫 스텝",
+    "units_stop": "끝(마지막 스텝 다음)",
+    "units_threshold": "문턱값(h가 이 값 이상이면 켜짐)",
+    "units_margin": "주변에서 꺼져 있어야 할 스텝 수",
+    "units_select": "선택과 매칭",
+    "units_highest": "가장 높은 곳",
+    "units_lowest": "가장 낮은 곳",
+    "units_where": "시퀀스 {sequence}, 스텝 {step}:{stop}",
+    "units_summary": "**{states}**: 시퀀스 {sequences:,}개, 스텝 {steps:,}개. {layer}층, 유닛 {unit}.",
+    "units_correlation": "**{states}와 비교**, 같은 스텝에서 유닛별로: 같은 유닛끼리 h의 피어슨 r 평균 {mean:.3f}, 최저 "
+                         "{min:.3f}. 유닛 {unit}: {r:+.3f}, 그와 가장 가까운 다른 유닛은 |r| = {other:.3f}.",
+    "units_selected": "<mark>{span}</mark>에서 켜지고 주변에서 꺼지는 유닛: <b>{units}</b>. 이 유닛이 모두 켜지는 다른 곳:",
+    "units_selected_none": "이 문턱값에서는 구간 전체에서 켜지고 주변에서 꺼지는 유닛이 없습니다: 문턱값을 낮추거나, 구간을 "
+                           "줄이거나, 주변에서 꺼져 있어야 할 스텝 수를 줄이세요.",
+    "units_no_matches": "데이터의 다른 곳에는 없습니다",
+    "units_explore_first": "먼저 살펴보기를 누르세요: 선택과 매칭은 마지막으로 살펴본 상태에서 동작합니다.",
+    "units_whole_number": "{name}은(는) 정수여야 합니다(허용되는 최솟값 이상). 받은 값: {value}",
 }
 
 I18N = gr.I18n(en=EN, ko=KO)

@@ -215,7 +215,8 @@ def task_picker(kind: str):
 
 
 def state_views(prefix: str):
-    """Hidden-state heatmaps, the unit to follow, its gates and the raw numbers: the same for text and series."""
+    """Hidden-state heatmaps, the unit to follow (and a button to open it in the Units tab), its gates and the
+    raw numbers: the same for text and series."""
     scale = gr.Radio([(i18n("scale_shared"), "shared"), (i18n("scale_layer"), "layer")], value="shared",
                      label=i18n("heatmap_scale"), elem_id=f"{prefix}-scale")
     heatmaps = gr.Plot(label=i18n("hidden_states"), elem_id=f"{prefix}-heatmaps")
@@ -228,12 +229,14 @@ def state_views(prefix: str):
                            label=i18n("follow_unit"), scale=2, elem_id=f"{prefix}-unit")
         view = gr.Radio([(i18n("view_unit"), "unit"), (i18n("view_all"), "all")], value="unit",
                         label=i18n("gates_view"), scale=3, elem_id=f"{prefix}-view")
+        # The app wires it to the Units tab: what this unit does across the whole dataset (zoo_lab.units_tab).
+        open_units = gr.Button(i18n("open_in_units"), scale=1, min_width=160, elem_id=f"{prefix}-open-units")
     gates = gr.Plot(label=i18n("gates_plot"), elem_id=f"{prefix}-gates")
     gr.Markdown(i18n("read_gates"))
     with gr.Accordion(i18n("raw_numbers"), open=False):
         numbers = gr.JSON()
     last = gr.State(None)  # what the shown views were computed from: redraws reuse it
-    return scale, heatmaps, layer, unit, view, gates, numbers, last
+    return scale, heatmaps, layer, unit, view, gates, numbers, last, open_units
 
 
 def trace_downloads(prefix: str, last) -> None:
