@@ -199,3 +199,28 @@ def test_a_training_that_crashes_fails_alone(tmp_path, monkeypatch):
         good.join(120)
     assert crashing.status == "failed" and "crashes-training-rnn crashed with SIGABRT while it tried to train" in crashing.error
     assert good.status == "done", good.error
+
+
+def aborting_reader(path, head_activation=None, task=None):
+    os.abort()  # as a native decoder might on a hostile file
+
+
+class AbortingFormat:
+    @zoo.hookimpl
+    def register_formats(self, register):
+        register(zoo.FormatInfo(name="aborts", framework="NumPy", suffixes=(".boom",), reader="test_workers:aborting_reader",
+                                writer="test_workers:aborting_reader", module="numpy"))
+
+
+def test_a_format_reader_that_crashes_fails_the_import_alone(tmp_path, monkeypatch):
+    from zoo.workbench import import_upload
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    upload = tmp_path / "model.boom"
+    upload.write_bytes(b"not really a model")
+    with registered_plugin(AbortingFormat(), "aborting-format"):
+        with pytest.raises(zoo.BackendError, match="model.boom crashed with SIGABRT while it tried to import it"):
+            import_upload(upload)
+    assert [answer.card.backend for answer in compare_text("still answering", good_cards()) if answer.error is None] == \
+        [card.backend for card in good_cards()]
+    assert not list(tmp_path.rglob("*.safetensors"))

@@ -320,7 +320,9 @@ def import_upload(upload: Path, vocabulary: Path | None = None, *, head_activati
     digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"
     target = default_checkpoint_dir() / f"imported-{stem}-{digest}.safetensors"
-    result = import_model(upload, target, vocabulary=vocabulary, head_activation=head_activation, task=task)
+    # In a worker of its own: the format's reader and every backend's parity run on a stranger's file.
+    result = workers.isolated(upload.name, "import it", import_model, upload, target, vocabulary=vocabulary,
+                              head_activation=head_activation, task=task)
     return next(card for card in catalog() if card.path == target), result
 
 

@@ -68,11 +68,11 @@ def _answer(path: str, mtime: int, fn, args) -> object:
     return _running(fn, model, preprocessing, *args)
 
 
-def _running(fn, *args):
+def _running(fn, *args, **kwargs):
     """``fn(*args)``, where running out of memory is a MemoryError however a plugin phrased it, so the
     server knows to replace this worker."""
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except Exception as err:
         if _out_of_memory(err):
             raise MemoryError(str(err)) from None
@@ -148,7 +148,7 @@ def _wait(backend: str, future, seconds: float, what: str, answering: bool = Tru
         return future.result()
     except TimeoutError:
         _forget(backend, answering)
-        why = f"without an answer ({LIMITS['backend_seconds'].env})" if what == "answer" else "loading its model"
+        why = f"without an answer ({LIMITS['backend_seconds'].env})" if what == "answer" else f"trying to {what}"
         raise BackendError(f"{backend} was killed after {seconds:g} s {why}{then}") from None
     except ProcessExpired as err:
         _forget(backend, answering)
@@ -196,6 +196,25 @@ def _forget(backend: str, answering: bool) -> None:
 def _restart(backend: str) -> None:
     with _lock:
         _stop(backend)
+
+
+# ----- one-off work: a worker of its own, ended after -----
+def isolated(name: str, what: str, fn, *args, seconds: float = LOAD_SECONDS, **kwargs):
+    """``fn(*args, **kwargs)`` in a fresh worker process of its own, ended afterwards: for one-off work that runs
+    plugin code on a person's file (importing a model: its format's reader, then parity in every backend
+    of its family). Errors say how ``name``'s worker ended while it tried to ``what``."""
+    from pebble import ProcessPool
+
+    from . import plugins
+
+    pool = ProcessPool(max_workers=1, initializer=_start, context=multiprocessing.get_context("spawn"),
+                       initargs=(plugins.registered_in_this_process(), limit("backend_mb")))
+    try:
+        future = pool.schedule(_running, args=(fn, *args), kwargs=kwargs, timeout=seconds)
+        return _wait(name, future, seconds, what, answering=False)
+    finally:
+        pool.stop()
+        pool.join()
 
 
 # ----- trainings: one worker each, ended by Cancel -----
