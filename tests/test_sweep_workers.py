@@ -1,6 +1,7 @@
 """Where the lab's cells train (zoo.fanout): in this process, on local worker processes, on a real Ray
 cluster. A cell's result and weights are the same bit for bit wherever it ran; a cancel keeps what
 finished; a worker that dies is reported. Tiny budgets: each cell is a few batches."""
+import importlib.util
 import json
 import multiprocessing
 import threading
@@ -11,7 +12,7 @@ import pytest
 from zoo import fanout, long_range
 from zoo.backend import Backend
 
-from conftest import install_plugins, parse_json, require_module, run_python, run_zoo
+from conftest import install_plugins, missing, parse_json, run_python, run_zoo
 
 BACKENDS = ("numpy-rnn", "torch-lstm", "keras-lstm")
 TINY = long_range.Budget("long-dependency", "lag", "accuracy", 0.5, n=200, epochs=1, batch_size=32, lr=3e-3)
@@ -151,10 +152,12 @@ def test_a_sweep_on_a_real_ray_cluster_is_the_in_process_sweep(tmp_path, tiny):
     """Two Ray nodes of one CPU each on this machine (`ray start`, no dashboard, a temp dir), a tiny
     multi-seed sweep as Ray tasks, every score and weight compared with the in-process run; the cluster
     is stopped however the test ends."""
-    ray = require_module("ray", "pip install 'rnn-zoo[ray]'")
+    if importlib.util.find_spec("ray") is None:
+        missing("ray is not installed: pip install 'rnn-zoo[ray]'")
     here = in_process_sweep(tmp_path / "here")
-    (tmp_path / "ray").mkdir()
-    with fanout.local_ray_cluster(tmp_path / "ray", node_cpus=(1, 1)) as address:
+    with fanout.local_ray_cluster(node_cpus=(1, 1)) as address:
+        import ray  # only now: Ray reads the cluster's token when it is first imported
+
         try:
             seen = []
             out = long_range.sweep(BACKENDS, ["long-dependency"], [5], [0, 1], cache_dir=tmp_path / "on-ray", ray=address,

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,36 +181,39 @@ def _ray_outcome(ray, ref):
 
 
 @contextlib.contextmanager
-def local_ray_cluster(temp_dir: Path, node_cpus=(1, 1), port: int = 0):
+def local_ray_cluster(node_cpus=(1, 1)):
     """A Ray cluster of ``len(node_cpus)`` nodes on this machine, each a `ray start` of that many CPUs,
     for trying ``--ray`` and for the tests and bench/sweep_scale.py; yields its address and stops every
     node on exit, whatever happened. Ray binds every interface and has no switch for loopback only, so
     the cluster demands a fresh random token (Ray's token authentication): it is in os.environ for the
-    block (this process and its children connect with it) and removed after."""
+    block (this process and its children connect with it) and removed after. Its files go to a temporary
+    directory of a short name (Ray's socket paths must fit in 107 bytes), removed after."""
     ray_cli = str(Path(sys.executable).with_name("ray"))
-    port = port or _free_port()
+    port = _free_port()
     address = f"127.0.0.1:{port}"
     auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
     env = {**os.environ, **auth, "RAY_USAGE_STATS_ENABLED": "0"}
     common = ["--block", "--disable-usage-stats", "--node-ip-address", "127.0.0.1"]
     nodes = []
-    try:
-        for k, cpus in enumerate(node_cpus):
-            role = ["--head", "--port", str(port), "--include-dashboard=false", "--temp-dir", str(temp_dir)] if k == 0 else ["--address", address]
-            # --block keeps the node's processes under this one, in a session of its own: ending it ends them.
-            with open(Path(temp_dir) / f"node{k}.log", "wb") as log:
-                nodes.append(subprocess.Popen([ray_cli, "start", *role, "--num-cpus", str(cpus), *common], env=env,
-                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-            _wait_for_nodes(ray_cli, address, env, k + 1, nodes)
-        saved = {name: os.environ.get(name) for name in auth}
-        os.environ.update(auth)
+    with tempfile.TemporaryDirectory(prefix="zoo-ray-", dir="/tmp") as temp_dir:
         try:
-            yield address
+            for k, cpus in enumerate(node_cpus):
+                role = (["--head", "--port", str(port), "--include-dashboard=false", "--temp-dir", temp_dir] if k == 0
+                        else ["--address", address])
+                # --block keeps the node's processes under this one, in a session of its own: ending it ends them.
+                with open(Path(temp_dir) / f"node{k}.log", "wb") as log:
+                    nodes.append(subprocess.Popen([ray_cli, "start", *role, "--num-cpus", str(cpus), *common], env=env,
+                                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+                _wait_for_nodes(ray_cli, address, env, k + 1, nodes, Path(temp_dir))
+            saved = {name: os.environ.get(name) for name in auth}
+            os.environ.update(auth)
+            try:
+                yield address
+            finally:
+                for name, value in saved.items():
+                    os.environ.pop(name) if value is None else os.environ.__setitem__(name, value)
         finally:
-            for name, value in saved.items():
-                os.environ.pop(name) if value is None else os.environ.__setitem__(name, value)
-    finally:
-        _stop(nodes)
+            _stop(nodes)
 
 
 def _free_port() -> int:
@@ -218,11 +222,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_nodes(ray_cli: str, address: str, env: dict, count: int, nodes, timeout: float = 120) -> None:
+def _wait_for_nodes(ray_cli: str, address: str, env: dict, count: int, nodes, logs: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(node.poll() is not None for node in nodes):
-            raise RuntimeError(f"a Ray node exited with code {[n.returncode for n in nodes]}")
+            tail = "".join((logs / f"node{k}.log").read_text(errors="replace")[-1500:] for k in range(len(nodes)))
+            raise RuntimeError(f"a Ray node exited with code {[n.returncode for n in nodes]}:\n{tail}")
         status = subprocess.run([ray_cli, "status", "--address", address], env=env, capture_output=True, text=True)
         if status.returncode == 0 and status.stdout.count(" node_") >= count:
             return
