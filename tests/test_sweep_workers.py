@@ -63,6 +63,22 @@ def test_a_cell_is_the_same_in_process_and_on_the_local_pool(tmp_path, tiny):
     assert again.results == pool.results
 
 
+def test_a_process_whose_tensorflow_runs_on_more_threads_trains_its_cells_in_a_worker(tmp_path):
+    """TensorFlow's thread pools cannot change once it ran (a lab server has): one worker then trains in
+    a fresh worker process rather than here on other threads, and the cell is the same as ever."""
+    code = (f"import json, multiprocessing\nimport tensorflow as tf\nfrom zoo import long_range, threads\n{TINY_SOURCE}\n"
+            "tf.constant(1.0) + 1  # TensorFlow starts on its default threads\n"
+            "held = threads.can_hold(long_range.CELL_THREADS)\n"
+            "children = []\n"
+            f"out = long_range.sweep(['keras-lstm'], ['long-dependency'], [5], [0], cache_dir={str(tmp_path / 'busy')!r}, workers=1,\n"
+            "                       progress=lambda s: children.append(len(multiprocessing.active_children())))\n"
+            "print(json.dumps({'held': held, 'children': max(children), 'results': out.results}))\n")
+    busy = json.loads(run_python(code).stdout)
+    assert busy["held"] is False and busy["children"] == 1
+    here = in_process_sweep(tmp_path / "here", backends=("keras-lstm",), seeds=(0,))
+    assert_same_cells(here, tmp_path / "here", busy["results"], tmp_path / "busy")
+
+
 def test_zoo_lab_json_carries_every_seed_and_the_spread(tmp_path):
     out = parse_json(run_zoo("lab", "--backends", "numpy-rnn", "--tasks", "long-dependency", "--lags", "5", "--seeds", "3,4",
                              "--workers", "2", "--cache-dir", str(tmp_path), "--json", env={"XDG_CACHE_HOME": str(tmp_path)}))
