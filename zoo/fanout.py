@@ -53,6 +53,8 @@ def run(work: Callable, items: Iterable, *, workers: int, threads: int, ray: str
     """``work`` over ``items``: on Ray when ``ray`` is an address (see ray_address), else on ``workers``
     local processes; one worker means this process, when it can hold its frameworks to ``threads``."""
     items = list(items)
+    if not items:
+        return  # nothing to train: no pool to start, no cluster to join
     if ray is not None:
         yield from _on_ray(work, items, ray, threads, cancel)
     elif workers == 1 and thread_limits.can_hold(threads):
