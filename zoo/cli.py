@@ -28,11 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("parity", help="check every backend against the NumPy reference (one set of weights)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--steps", type=int, default=50, help="sequence length (default 50)")
-    p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds, one training each (default 0,1,2: the tables show mean ± spread)")
-    p.add_argument("--workers", type=int, help="local worker processes (default: one per core; 1 trains in this process)")
-    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
-                   help="run the cells as Ray tasks: on the cluster at ADDRESS, else RAY_ADDRESS's, else a local Ray instance "
-                        "(RAY_ADDRESS set means --ray); needs pip install 'rnn-zoo[ray]'")
+    p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=cmd_parity)
 
     p = commands.add_parser("trace", help="trace one input, or a text dataset's split for LSTMVis, through a trained "

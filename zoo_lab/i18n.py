@@ -163,7 +163,7 @@ EN = {
     "lab_show_cached": "Show cached results",
     "lab_run_sweep": "Run the sweep (trains what is not cached)",
     "lab_sweep_plot": "Score against lag",
-    "lab_read_sweep": "How to read this: each small open point is one seed's model, trained from that seed's weights with the same "
+    "lab_read_sweep": "How to read this: each small open point is one seed’s model, trained from that seed’s weights with the same "
                       "budget at one lag; the line joins the means over the seeds and its bars show ± their spread (the standard "
                       "deviation). A curve that falls to the dotted line has forgotten (the accuracy of guessing — a coin, or one in four for temporal-order — "
                       "or the MSE of always guessing 1).",
