@@ -40,4 +40,4 @@ quick-test: $(STAMP)
 # Retrains the default models shipped in zoo/pretrained/ (seeded: the same weights again).
 pretrained: $(STAMP)
 	$(VENV)/bin/zoo pretrain
-	$(VENV)/bin/zoo lab --backends keras-lstm,torch-lstm,numpy-rnn --cache-dir zoo/pretrained/lab
+	$(VENV)/bin/zoo lab --backends keras-lstm,torch-lstm,numpy-rnn --seeds 0,1,2 --cache-dir zoo/pretrained/lab

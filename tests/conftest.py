@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("torch", "tensorflow", "keras", "jax")
+HEAVY = ("torch", "tensorflow", "keras", "jax", "ray")
 
 # ----- no silent skips under CI -----
 # With CI set (to anything but "", "0", "false" or "no"), a test that would skip because a piece of a

@@ -1,9 +1,11 @@
-"""The lab's headline, asserted: on long-dependency the plain RNN falls to chance from lag 20 on while
-both LSTMs stay at 100 % up to lag 100 (README, "The long-range dependency lab"; at 200 only torch-lstm
-does, which the README table states and the table test holds).
+"""The lab's headline, asserted on the mean over the shipped seeds (0, 1 and 2): on long-dependency the
+plain RNN is at chance from lag 50 on while both LSTMs stay at 100 % up to lag 100 (README, "The
+long-range dependency lab"; at lag 20 one seed of the plain RNN solved it, and at 200 the LSTMs differ,
+which the README table states and the table test holds).
 
-"At chance" is read as the README's own table reads it (0.493 to 0.524 on 450 test sentences): within
-three standard errors of a coin, 0.5 ± 3·sqrt(0.25 / n_test) ≈ ±0.071. "100 %" is exactly 1.0.
+"At chance" is read as the README's own table reads it (0.47 to 0.53 on 450 test sentences): within
+three standard errors of a coin for one seed, 0.5 ± 3·sqrt(0.25 / n_test) ≈ ±0.071. "100 %" is exactly
+1.0, so every seed scored it.
 """
 import math
 import re
@@ -17,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TASK = "long-dependency"
 LSTMS = ("keras-lstm", "torch-lstm")
 RNN = "numpy-rnn"
-FROM_LAG = 20  # "falls to chance from lag 20 on"
+FROM_LAG = 50  # "at chance from lag 50 on"
 UP_TO_LAG = 100  # "both LSTMs stay at 100 % up to lag 100"
+RNN_SOLVES_UP_TO = 10  # "the plain RNN solves lags 5 and 10 too"
 
 
 def chance_band(lag: int) -> float:
@@ -26,10 +29,14 @@ def chance_band(lag: int) -> float:
     return 3 * math.sqrt(0.25 / n_test)
 
 
-def shipped(backend: str, lag: int) -> dict:
-    found = long_range.cached_result(backend, TASK, lag, 0, cache_dir=long_range.SHIPPED_DIR)
-    assert found is not None, f"no shipped result for {backend} at lag {lag}"
+def shipped(backend: str, lag: int, seed: int = 0) -> dict:
+    found = long_range.cached_result(backend, TASK, lag, seed, cache_dir=long_range.SHIPPED_DIR)
+    assert found is not None, f"no shipped result for {backend} at lag {lag}, seed {seed}"
     return found[0]
+
+
+def shipped_mean(backend: str, lag: int) -> float:
+    return sum(shipped(backend, lag, seed)["score"] for seed in long_range.DEFAULT_SEEDS) / len(long_range.DEFAULT_SEEDS)
 
 
 def assert_headline(scores: dict, lags) -> None:
@@ -39,12 +46,13 @@ def assert_headline(scores: dict, lags) -> None:
                 assert scores[lstm, lag] == 1.0, (lstm, lag, scores[lstm, lag])
         if lag >= FROM_LAG:
             assert abs(scores[RNN, lag] - 0.5) <= chance_band(lag), (lag, scores[RNN, lag])
-        else:
-            assert scores[RNN, lag] >= 0.9, (lag, scores[RNN, lag])  # short lags: the RNN solves them too
+        elif lag <= RNN_SOLVES_UP_TO:
+            assert scores[RNN, lag] >= 0.9, (lag, scores[RNN, lag])
 
 
 def test_the_shipped_sweep_shows_the_headline():
-    scores = {(b, lag): shipped(b, lag)["score"] for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS}
+    assert long_range.DEFAULT_SEEDS == (0, 1, 2)
+    scores = {(b, lag): shipped_mean(b, lag) for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS}
     assert max(long_range.DEFAULT_LAGS) == 200
     assert_headline(scores, long_range.DEFAULT_LAGS)
 
@@ -57,7 +65,7 @@ def readme_table() -> dict:
     table = {}
     for row in rows:
         lag, *values = [cell.strip() for cell in row.strip("|").split("|")]
-        table.update({(b, int(lag)): float(v) for b, v in zip(backends, values)})
+        table.update({(b, int(lag)): float(v.split("±")[0]) for b, v in zip(backends, values)})  # "mean ± spread"
     return table
 
 
@@ -65,9 +73,10 @@ def test_the_readme_table_is_the_shipped_results():
     table = readme_table()
     assert set(table) == {(b, lag) for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS}
     for (backend, lag), value in table.items():
-        assert value == round(shipped(backend, lag)["score"], 3), (backend, lag)
+        assert value == round(shipped_mean(backend, lag), 3), (backend, lag)
     steps = int(re.search(r"([\d,]+) steps of batch 32", (ROOT / "README.md").read_text()).group(1).replace(",", ""))
-    assert all(shipped(b, lag)["steps"] == steps for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS)
+    assert all(shipped(b, lag, seed)["steps"] == steps for b in (*LSTMS, RNN) for lag in long_range.DEFAULT_LAGS
+               for seed in long_range.DEFAULT_SEEDS)
 
 
 @pytest.mark.slow

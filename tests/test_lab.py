@@ -589,24 +589,52 @@ def test_browser_lab_tab_shows_every_view_on_arrival(page):
 
 # ----- 9. the long-range lab (the default sweep ships with the package, so nothing trains here) -----
 def test_lab_results_show_the_shipped_sweep(client):
-    figure, table, status = client.predict(["keras-lstm", "torch-lstm", "numpy-rnn"], ["long-dependency"], "5, 20, 200",
+    figure, table, status = client.predict(["keras-lstm", "torch-lstm", "numpy-rnn"], ["long-dependency"], "5, 20, 200", "0, 1, 2",
                                            api_name="/lab_results")
-    rows = {(row[2], row[1]): row for row in table["data"]}
-    assert len(rows) == 9 and "9 cached results" in status
-    assert all(row[0] == "long-dependency" and row[4] == "accuracy" for row in rows.values())
-    lines = [t for t in json.loads(figure["plot"])["data"] if t.get("mode") == "lines+markers"]
+    rows = {(row[2], row[1], row[3]): row for row in table["data"]}
+    assert len(rows) == 27 and "27 cached results" in status  # three backends, three lags, three seeds
+    assert all(row[0] == "long-dependency" and row[5] == "accuracy" for row in rows.values())
+    traces = json.loads(figure["plot"])["data"]
+    lines = [t for t in traces if t.get("mode") == "lines+markers"]
     assert sorted(t["name"] for t in lines) == ["keras-lstm", "numpy-rnn", "torch-lstm"]
+    # each line is the mean over the seeds, and every seed's own point is drawn beside it
+    for line in lines:
+        scores = {lag: [rows[line["name"], lag, seed][4] for seed in (0, 1, 2)] for lag in (5, 20, 200)}
+        np.testing.assert_allclose(plotly_array(line["y"]), [np.mean(scores[lag]) for lag in (5, 20, 200)], atol=1e-4)
+        points = next(t for t in traces if t["name"] == f"{line['name']} · seeds")
+        assert len(plotly_array(points["y"])) == 9
 
 
 def test_lab_results_show_the_series_tasks_that_separate(client):
     figure, table, status = client.predict(["keras-lstm", "torch-lstm", "numpy-rnn"], ["adding-problem", "temporal-order"],
-                                           "100", api_name="/lab_results")
+                                           "100", "0", api_name="/lab_results")
     rows = {(row[0], row[2]): row for row in table["data"]}
     assert len(rows) == 6 and "6 cached results" in status
-    assert {rows["temporal-order", b][4] for b in ("keras-lstm", "torch-lstm", "numpy-rnn")} == {"accuracy"}
-    assert min(rows["temporal-order", b][3] for b in ("keras-lstm", "torch-lstm")) >= 0.95 > rows["temporal-order", "numpy-rnn"][3]
-    assert max(rows["adding-problem", b][3] for b in ("keras-lstm", "torch-lstm")) <= 0.05 < rows["adding-problem", "numpy-rnn"][3]
+    assert {rows["temporal-order", b][5] for b in ("keras-lstm", "torch-lstm", "numpy-rnn")} == {"accuracy"}
+    assert min(rows["temporal-order", b][4] for b in ("keras-lstm", "torch-lstm")) >= 0.95 > rows["temporal-order", "numpy-rnn"][4]
+    assert max(rows["adding-problem", b][4] for b in ("keras-lstm", "torch-lstm")) <= 0.05 < rows["adding-problem", "numpy-rnn"][4]
     assert json.loads(figure["plot"])["layout"]["annotations"][0]["text"] == "adding-problem"  # one panel per task
+
+
+def test_lab_sweep_trains_on_the_workers_and_a_cancel_keeps_what_finished(client, server):
+    """A sweep run from the tab trains on the server's worker processes into its cache, seeds and all; the
+    Cancel button stops a longer one after its first cell and the finished cells are kept and shown."""
+    import time
+
+    cache = server.cache / "rnn-zoo" / "lab"
+    figure, table, status = client.predict(["numpy-rnn"], ["long-dependency"], "5", "7, 8", 2, "local", "", api_name="/lab_sweep")
+    assert sorted(row[3] for row in table["data"]) == [7, 8] and "2 results" in status
+    assert len(list(cache.glob("*.json"))) == 2
+
+    # seed 9: none of these cells ships, so every one trains here
+    job = client.submit(["numpy-rnn"], ["long-dependency"], "6, 7, 8, 9, 10, 11, 12, 13", "9", 1, "local", "", api_name="/lab_sweep")
+    deadline = time.monotonic() + 120
+    while len(list(cache.glob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    client.predict(api_name="/lab_cancel")
+    figure, table, status = job.result(timeout=120)
+    assert "Cancelled" in status, status
+    assert 1 <= len(table["data"]) < 8 and len(list(cache.glob("*.json"))) == 2 + len(table["data"])
 
 
 def core_lab_model(backend: str, lag: int, sentence: str):

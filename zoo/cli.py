@@ -148,8 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backends", help="comma-separated (default: every available lstm, gru and rnn backend)")
     p.add_argument("--tasks", help="comma-separated (default: long-dependency,adding-problem,temporal-order)")
     p.add_argument("--lags", default="5,10,20,50,100,200", help="comma-separated lags (default 5,10,20,50,100,200)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--gradients", type=int, metavar="LAG", help="also measure ‖∂L/∂h_t‖ at this lag, at init and trained")
+    p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds, one training each (default 0,1,2: the tables show mean ± spread)")
+    p.add_argument("--workers", type=int, help="local worker processes (default: one per core; 1 trains in this process)")
+    p.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                   help="run the cells as Ray tasks: on the cluster at ADDRESS, else RAY_ADDRESS's, else a local Ray instance "
+                        "(RAY_ADDRESS set means --ray); needs pip install 'rnn-zoo[ray]'")
+    p.add_argument("--gradients", type=int, metavar="LAG", help="also measure ‖∂L/∂h_t‖ at this lag, at init and trained (first seed)")
     p.add_argument("--cache-dir", help="where results and trained weights go (default: the per-user cache)")
     p.add_argument("--json", action="store_true", help="print one JSON object with a `results` list")
     p.add_argument("--markdown", action="store_true", help="print Markdown tables: the scores per task, then the seconds per cell")
@@ -560,16 +564,19 @@ def cmd_new_plugin(args) -> int:
 
 
 def lab_markdown(results: list[dict], backends: list[str], tasks: list[str], lags: list[int]) -> str:
-    """The README's lab tables: each task's score per lag and backend, then every cell's seconds."""
+    """The README's lab tables: each task's score per lag and backend (mean ± spread over the seeds),
+    then every cell's seconds (the mean over the seeds)."""
     from . import long_range
 
-    cell = {(r["task"], r["lag"], r["backend"]): r for r in results}
+    cell = long_range.over_seeds(results)
     digits = {"accuracy": 3, "mse": 4}
     parts = []
     for task_name in tasks:
+        d = digits[long_range.TASKS[task_name].metric]
         rows = [f"| lag | {' | '.join(backends)} |", "|---|" + "---|" * len(backends)]
         for lag in lags:
-            scores = [f"{cell[task_name, lag, b]['score']:.{digits[long_range.TASKS[task_name].metric]}f}" for b in backends]
+            stats = [cell[task_name, lag, b] for b in backends]
+            scores = [f"{s['mean']:.{d}f}" + (f" ± {s['spread']:.{d}f}" if len(s["seeds"]) > 1 else "") for s in stats]
             rows.append(f"| {lag} | {' | '.join(scores)} |")
         parts.append(f"{task_name}, test {long_range.TASKS[task_name].metric}:\n\n" + "\n".join(rows))
     header = [f"{t}: {b}" for t in tasks for b in backends]
@@ -581,10 +588,20 @@ def lab_markdown(results: list[dict], backends: list[str], tasks: list[str], lag
     return "\n\n".join(parts)
 
 
+def sweep_line(state) -> str:
+    """One line for a sweep's progress (the CLI's bar), from a long_range.SweepProgress."""
+    return f"lab sweep: {state.done} trained · {state.running} running · {state.cached} cached" + (
+        f" · {state.failed} failed" if state.failed else "")
+
+
 def cmd_lab(args) -> int:
+    import os
+    import signal
+    import threading
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import long_range
+    from . import fanout, long_range
     from .plugins import registry
 
     backends = _names(args.backends) if args.backends else [e.name for e in registry().available_backends()]
@@ -594,25 +611,53 @@ def cmd_lab(args) -> int:
         raise _input_error(f"unknown task(s) {unknown}; the lab has {sorted(long_range.TASKS)}")
     try:
         lags = [int(v) for v in _names(args.lags)]
+        seeds = list(dict.fromkeys(int(v) for v in _names(args.seeds)))
     except ValueError:
-        raise _input_error("--lags takes whole numbers separated by commas") from None
+        raise _input_error("--lags and --seeds take whole numbers separated by commas") from None
+    if not seeds:
+        raise _input_error("--seeds takes at least one seed")
+    workers = args.workers or os.cpu_count() or 1
+    if workers < 1:
+        raise _input_error("--workers takes 1 or more")
+    ray = fanout.ray_address(args.ray)
+    if ray is not None:
+        fanout.connect_ray(ray)  # a missing Ray or an unreachable cluster is said before anything runs
+    cancel = threading.Event()
+    # Ctrl-C stops every running cell; the cells that finished are kept (in the cache, and printed below).
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     columns = [TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn()]
-    with Progress(*columns, transient=args.json) as bar:
-        task = bar.add_task("lab sweep", total=len(backends) * len(tasks) * len(lags))
+    try:
+        with Progress(*columns, transient=args.json) as bar:
+            task = bar.add_task("lab sweep", total=len(backends) * len(tasks) * len(lags) * len(seeds))
 
-        def report(done, total, result):
-            bar.update(task, completed=done, description=f"{result['task']} lag {result['lag']} {result['backend']}")
+            def report(state):
+                bar.update(task, completed=state.finished, description=sweep_line(state))
 
-        results = long_range.sweep(backends, tasks, lags, seed=args.seed, cache_dir=args.cache_dir, progress=report)
+            outcome = long_range.sweep(backends, tasks, lags, seeds, cache_dir=args.cache_dir, workers=workers, ray=ray,
+                                       progress=report, cancel=cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    results = outcome.results
+    for failure in outcome.failed:
+        print(f"failed: {failure['backend']} on {failure['task']} at lag {failure['lag']}, seed {failure['seed']}: "
+              f"{failure['error']}", file=sys.stderr)
+    if outcome.cancelled:
+        print(f"cancelled: {len(results)} finished cells kept", file=sys.stderr)
+    status = 1 if outcome.failed or outcome.cancelled else 0
+    stats = long_range.over_seeds(results)
     out = {"budget": {name: {**vars(b), "steps": b.steps} for name, b in long_range.TASKS.items() if name in tasks},
            "spec": long_range.SPEC.to_dict(), "forget_bias": long_range.FORGET_BIAS, "clip_norm": long_range.CLIP_NORM,
-           "results": [{k: v for k, v in r.items() if k != "val_loss"} for r in results]}
-    if args.gradients is not None:
-        out["gradients"] = {task_name: long_range.vanishing_gradients(backends, task_name, args.gradients, args.seed, args.cache_dir)
+           "seeds": seeds, "results": [{k: v for k, v in r.items() if k != "val_loss"} for r in results],
+           "over_seeds": [{"task": t, "lag": lag, "backend": b, **s} for (t, lag, b), s in stats.items()],
+           "failed": outcome.failed, "cancelled": outcome.cancelled}
+    if args.gradients is not None and not status:
+        out["gradients"] = {task_name: long_range.vanishing_gradients(backends, task_name, args.gradients, seeds[0], args.cache_dir)
                             for task_name in tasks}
     if args.json:
         print(json.dumps(out, indent=2))
-        return 0
+        return status
+    if status:
+        return status
     if args.markdown:
         print(lab_markdown(results, backends, tasks, lags))
         return 0
@@ -620,12 +665,13 @@ def cmd_lab(args) -> int:
         rows = []
         for lag in lags:
             row = {"lag": lag}
-            for r in results:
-                if r["task"] == task_name and r["lag"] == lag:
-                    row[r["backend"]] = f"{r['score']:.3f}"
+            for b in backends:
+                s = stats[task_name, lag, b]
+                row[b] = f"{s['mean']:.3f}" + (f" ± {s['spread']:.3f}" if len(seeds) > 1 else "")
             rows.append(row)
         b = long_range.TASKS[task_name]
-        _table(f"{task_name}: test {b.metric} (chance {b.chance:.3f}), {b.steps} steps each", rows, ["lag", *backends])
+        _table(f"{task_name}: test {b.metric} (chance {b.chance:.3f}), {b.steps} steps each, seeds {','.join(map(str, seeds))}",
+               rows, ["lag", *backends])
     if args.gradients is not None:
         rows = [{"task": t, "backend": name, "stage": stage, "first/last": f"{p[stage]['first_to_last']:.3g}"}
                 for t, per in out["gradients"].items() for name, p in per.items() for stage in ("init", "trained")]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,10 @@ from typing import Callable
 
 import numpy as np
 
-from . import __version__, checkpoint
+from . import __version__, checkpoint, fanout, threads
 from .backend import Backend
 from .datasets import load_dataset
+from .errors import ZooError
 from .family import LSTM
 from .paths import cache_dir
 from .plugins import registry
@@ -84,15 +86,39 @@ def default_cache_dir() -> Path:
 TRAINING_VERSION = 2
 
 
+DEFAULT_SEEDS = (0, 1, 2)  # the shipped sweep's: every table shows the mean and spread over them
+CELL_THREADS = 1  # every framework's threads while a cell trains, wherever it trains (zoo.threads)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One training of a sweep, with everything it depends on: whichever process trains it (this one, a
+    local worker, a Ray node) receives the budget with it and trains the same thing."""
+
+    backend: str
+    task: str
+    lag: int
+    seed: int
+    budget: Budget
+
+    @property
+    def key(self) -> str:
+        config = {"backend": self.backend, "task": self.task, "lag": self.lag, "seed": self.seed,
+                  "budget": dataclasses.asdict(self.budget), "spec": SPEC.to_dict(), "clip_norm": CLIP_NORM,
+                  "forget_bias": FORGET_BIAS, "zoo": __version__, "training": TRAINING_VERSION}
+        return hashlib.sha1(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def cell(backend: str, task: str, lag: int, seed: int) -> Cell:
+    return Cell(backend, task, lag, seed, TASKS[task])
+
+
 def cell_key(backend: str, task: str, lag: int, seed: int) -> str:
-    config = {"backend": backend, "task": task, "lag": lag, "seed": seed, "budget": dataclasses.asdict(TASKS[task]),
-              "spec": SPEC.to_dict(), "clip_norm": CLIP_NORM, "forget_bias": FORGET_BIAS, "zoo": __version__,
-              "training": TRAINING_VERSION}
-    return hashlib.sha1(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+    return cell(backend, task, lag, seed).key
 
 
-def task_data(task: str, lag: int, seed: int) -> Prepared:
-    budget = TASKS[task]
+def task_data(task: str, lag: int, seed: int, budget: Budget | None = None) -> Prepared:
+    budget = budget or TASKS[task]
     dataset = load_dataset(budget.dataset, n=budget.n, seed=seed, **{budget.lag_param: lag})
     return prepare(dataset, spec=SPEC, max_length=10_000)
 
@@ -113,56 +139,144 @@ def score(model: Backend, prepared: Prepared, metric: str) -> float:
 def cached_result(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> tuple[dict, Path] | None:
     """A cell's result and its directory if it was computed before: in ``cache_dir``, or else in the
     per-user cache or among the shipped results of the default sweep (``zoo lab`` reproduces those)."""
-    key = cell_key(backend, task, lag, seed)
+    return _cached(cell(backend, task, lag, seed), cache_dir)
+
+
+def _cached(c: Cell, cache_dir: Path | None) -> tuple[dict, Path] | None:
     for directory in [Path(cache_dir)] if cache_dir else [default_cache_dir(), SHIPPED_DIR]:
-        if (directory / f"{key}.json").is_file():
-            return json.loads((directory / f"{key}.json").read_text()), directory
+        if (directory / f"{c.key}.json").is_file():
+            return json.loads((directory / f"{c.key}.json").read_text()), directory
     return None
+
+
+class Cancelled(Exception):
+    """A cell's training was stopped before its end: it has no result."""
+
+
+def train_cell(c: Cell, cancel=None) -> tuple[dict, bytes]:
+    """Train one cell on CELL_THREADS threads and score it: its result and its checkpoint's bytes. It
+    writes no cache (the sweep stores what comes back), so it runs the same in any process or node.
+    Setting ``cancel`` (a threading.Event) stops it after the current batch with :class:`Cancelled`."""
+    with threads.held(CELL_THREADS):
+        prepared = task_data(c.task, c.lag, c.seed, c.budget)
+        model = fresh_model(c.backend, prepared, c.seed)
+        started = time.perf_counter()
+        steps_run = []  # one entry per optimiser step: fit reports after every batch it trained on
+
+        def count_steps(progress):
+            if not progress.epoch_end:
+                steps_run.append(progress.step)
+            return not (cancel is not None and cancel.is_set())
+
+        budget = c.budget
+        history = model.fit(prepared.train, prepared.validation, epochs=budget.epochs, batch_size=budget.batch_size,
+                            lr=budget.lr, seed=c.seed, clip_norm=CLIP_NORM, callback=count_steps)
+        if history.cancelled:
+            raise Cancelled(c.key)
+        result = {
+            "backend": c.backend, "task": c.task, "lag": c.lag, "seed": c.seed, "metric": budget.metric,
+            "score": score(model, prepared, budget.metric), "chance": budget.chance, "steps": len(steps_run),
+            "seconds": round(time.perf_counter() - started, 2), "val_loss": history.val_loss, "key": c.key,
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            path = model.save(Path(tmp) / "cell.safetensors", {"lab": result, "preprocessing": prepared.state})
+            return result, path.read_bytes()
+
+
+def store(result: dict, weights: bytes, cache_dir: Path) -> None:
+    """Keep a trained cell in ``cache_dir``: its checkpoint, then its result, which appears only once the
+    weights are safely on disk (a result file means a complete cell)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / f"{result['key']}.safetensors").write_bytes(weights)
+    result_path = cache_dir / f"{result['key']}.json"
+    tmp = result_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result))
+    tmp.replace(result_path)
+
+
+@dataclass
+class SweepProgress:
+    """Where a sweep is: of ``total`` cells, ``cached`` were found computed, ``done`` trained here,
+    ``failed`` failed and ``running`` are training now. ``last`` is the result that just came in."""
+
+    total: int
+    cached: int = 0
+    done: int = 0
+    running: int = 0
+    failed: int = 0
+    last: dict | None = None
+
+    @property
+    def finished(self) -> int:
+        return self.cached + self.done + self.failed
+
+
+@dataclass
+class Sweep:
+    """A sweep's outcome: the results (in cell order), the cells that failed (each with its ``error``),
+    and whether it was cancelled (what finished before is kept, here and in the cache)."""
+
+    results: list[dict]
+    failed: list[dict]
+    cancelled: bool
+
+
+def sweep(backends, tasks=tuple(TASKS), lags=DEFAULT_LAGS, seeds=(0,), cache_dir: Path | None = None,
+          workers: int = 1, ray: str | None = None, progress: Callable[[SweepProgress], None] | None = None,
+          cancel=None) -> Sweep:
+    """Every (task, lag, seed, backend) cell: the cached ones at once, the rest trained on ``workers``
+    local processes (1: this process) or, when ``ray`` is an address (zoo.fanout.ray_address), as Ray tasks.
+    ``progress`` hears of every change; setting ``cancel`` stops the running cells and keeps the finished."""
+    cells = [cell(b, t, lag, s) for t in tasks for lag in lags for s in seeds for b in backends]
+    state = SweepProgress(total=len(cells))
+    found, todo, failed = {}, [], []
+    for c in cells:
+        hit = _cached(c, cache_dir)
+        if hit is None:
+            todo.append(c)
+        else:
+            found[c], state.cached = hit[0], state.cached + 1
+    if progress is not None:
+        progress(state)
+    target = Path(cache_dir or default_cache_dir())
+    for event, c, outcome in fanout.run(train_cell, todo, workers=workers, threads=CELL_THREADS, ray=ray, cancel=cancel):
+        if event == "started":
+            state.running += 1
+        elif isinstance(outcome, fanout.Failed):
+            state.running, state.failed = state.running - 1, state.failed + 1
+            failed.append({"backend": c.backend, "task": c.task, "lag": c.lag, "seed": c.seed, "key": c.key, "error": outcome.error})
+        else:
+            result, weights = outcome
+            store(result, weights, target)
+            found[c], state.last = result, result
+            state.running, state.done = state.running - 1, state.done + 1
+        if progress is not None:
+            progress(state)
+    cancelled = cancel is not None and cancel.is_set()
+    return Sweep([found[c] for c in cells if c in found], failed, cancelled)
 
 
 def run_cell(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> dict:
     """Train (or fetch from the cache) one backend on one task at one lag; returns its result."""
-    found = cached_result(backend, task, lag, seed, cache_dir)
-    if found is not None:
-        return found[0]
-    cache_dir = Path(cache_dir or default_cache_dir())
-    key = cell_key(backend, task, lag, seed)
-    result_path = cache_dir / f"{key}.json"
-    budget = TASKS[task]
-    prepared = task_data(task, lag, seed)
-    model = fresh_model(backend, prepared, seed)
-    started = time.perf_counter()
-    steps_run = []  # one entry per optimiser step: fit reports after every batch it trained on
-
-    def count_steps(progress):
-        if not progress.epoch_end:
-            steps_run.append(progress.step)
-
-    history = model.fit(prepared.train, prepared.validation, epochs=budget.epochs, batch_size=budget.batch_size,
-                        lr=budget.lr, seed=seed, clip_norm=CLIP_NORM, callback=count_steps)
-    result = {
-        "backend": backend, "task": task, "lag": lag, "seed": seed, "metric": budget.metric,
-        "score": score(model, prepared, budget.metric), "chance": budget.chance, "steps": len(steps_run),
-        "seconds": round(time.perf_counter() - started, 2), "val_loss": history.val_loss, "key": key,
-    }
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    model.save(cache_dir / f"{key}.safetensors", {"lab": result, "preprocessing": prepared.state})
-    tmp = result_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result))
-    tmp.replace(result_path)  # the result appears only once its weights are safely on disk
-    return result
+    outcome = sweep([backend], [task], [lag], [seed], cache_dir)
+    if outcome.failed:
+        raise ZooError(f"{backend} on {task} at lag {lag}, seed {seed}: {outcome.failed[0]['error']}")
+    return outcome.results[0]
 
 
-def sweep(backends, tasks=tuple(TASKS), lags=DEFAULT_LAGS, seed: int = 0, cache_dir: Path | None = None,
-          progress: Callable[[int, int, dict], None] | None = None) -> list[dict]:
-    """Every (task, lag, backend) cell, cached ones first so a rerun reports at once."""
-    cells = [(b, t, lag) for t in tasks for lag in lags for b in backends]
-    results = []
-    for done, (backend, task, lag) in enumerate(cells, start=1):
-        results.append(run_cell(backend, task, lag, seed, cache_dir))
-        if progress is not None:
-            progress(done, len(cells), results[-1])
-    return results
+def over_seeds(results: list[dict]) -> dict[tuple[str, int, str], dict]:
+    """Per (task, lag, backend): the seeds, their scores, the mean and the spread (the standard deviation
+    over the seeds, 0 for one), and the mean seconds."""
+    groups: dict[tuple[str, int, str], list[dict]] = {}
+    for r in results:
+        groups.setdefault((r["task"], r["lag"], r["backend"]), []).append(r)
+    out = {}
+    for key, rows in groups.items():
+        scores = np.array([r["score"] for r in rows])
+        out[key] = {"seeds": [r["seed"] for r in rows], "scores": scores.tolist(), "mean": float(scores.mean()),
+                    "spread": float(scores.std(ddof=1)) if len(rows) > 1 else 0.0,
+                    "seconds": float(np.mean([r["seconds"] for r in rows]))}
+    return out
 
 
 def trained_model(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> Backend:

@@ -3,10 +3,12 @@ vanish, the forget gates that keep c, and what happens when you clamp or silence
 from __future__ import annotations
 
 import functools
+import os
+import threading
 
 import gradio as gr
 
-from zoo import ZooError, long_range
+from zoo import ZooError, fanout, long_range
 from zoo.family import family
 from zoo.intervention import Intervention
 from zoo.plugins import registry
@@ -27,47 +29,77 @@ def all_backends() -> list[str]:
     return [e.name for e in registry().available_backends()]
 
 
-def shown_results(backends, tasks, lags) -> list[dict]:
-    found = [long_range.cached_result(b, t, int(lag)) for t in tasks for lag in lags for b in backends]
+def shown_results(backends, tasks, lags, seeds) -> list[dict]:
+    found = [long_range.cached_result(b, t, int(lag), seed) for t in tasks for lag in lags for seed in seeds for b in backends]
     return [f[0] for f in found if f is not None]
 
 
-def parse_lags(text: str, lang: str) -> list[int]:
+def parse_numbers(text: str, error_key: str, lang: str) -> list[int]:
     try:
-        lags = sorted({int(v) for v in text.replace(",", " ").split()})
+        return sorted({int(v) for v in text.replace(",", " ").split()})
     except ValueError:
-        raise gr.Error(translate("lab_lags_whole", lang)) from None
+        raise gr.Error(translate(error_key, lang)) from None
+
+
+def parse_lags(text: str, lang: str) -> list[int]:
+    lags = parse_numbers(text, "lab_lags_whole", lang)
     if not lags or lags[0] < 1 or lags[-1] > 1000:
         raise gr.Error(translate("lab_lags_range", lang))
     return lags
 
 
+def parse_seeds(text: str, lang: str) -> list[int]:
+    seeds = parse_numbers(text, "lab_seeds_whole", lang)
+    if not seeds or seeds[0] < 0:
+        raise gr.Error(translate("lab_seeds_whole", lang))
+    return seeds
+
+
 def results_table(results) -> list[list]:
-    return [[r["task"], r["lag"], r["backend"], round(r["score"], 4), r["metric"], r["steps"], r["seconds"]] for r in results]
+    return [[r["task"], r["lag"], r["backend"], r["seed"], round(r["score"], 4), r["metric"], r["steps"], r["seconds"]]
+            for r in results]
 
 
-def show_sweep(backends, tasks, lags_text, request: gr.Request):
+def show_sweep(backends, tasks, lags_text, seeds_text, request: gr.Request):
     lang = language(request)
-    results = shown_results(backends or [], tasks or [], parse_lags(lags_text, lang))
+    results = shown_results(backends or [], tasks or [], parse_lags(lags_text, lang), parse_seeds(seeds_text, lang))
     return plots.sweep(results, lang), results_table(results), translate("lab_cached_shown", lang, count=len(results))
 
 
-def run_sweep(backends, tasks, lags_text, request: gr.Request, progress=gr.Progress()):
+# A running sweep's cancel flag, per browser session: the Cancel button sets it, the sweep stops its running cells.
+CANCELS: dict[str, threading.Event] = {}
+
+
+def run_sweep(backends, tasks, lags_text, seeds_text, workers, where, address, request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     if not backends or not tasks:
         raise gr.Error(translate("lab_pick_backend_task", lang))
-    lags = parse_lags(lags_text, lang)
-    total = len(backends) * len(tasks) * len(lags)
+    lags, seeds = parse_lags(lags_text, lang), parse_seeds(seeds_text, lang)
+    cancel = CANCELS[request.session_hash] = threading.Event()
 
-    def report(done, _, result):
-        progress(done / total, desc=translate("lab_cell_done", lang, task=result["task"], lag=result["lag"],
-                                              backend=result["backend"]))
+    def report(state):
+        progress(state.finished / state.total, desc=translate("lab_sweep_progress", lang, done=state.done, running=state.running,
+                                                              cached=state.cached, failed=state.failed))
 
     try:
-        results = long_range.sweep(backends, tasks, lags, progress=report)
+        outcome = long_range.sweep(backends, tasks, lags, seeds, workers=int(workers), progress=report, cancel=cancel,
+                                   ray=(address or "").strip() if where == "ray" else None)
     except ZooError as err:
         raise gr.Error(str(err)) from None
-    return plots.sweep(results, lang), results_table(results), translate("lab_results_done", lang, count=len(results))
+    finally:
+        CANCELS.pop(request.session_hash, None)
+    status = [translate("lab_results_done", lang, count=len(outcome.results))]
+    if outcome.cancelled:
+        status.append(translate("lab_cancelled", lang, count=len(outcome.results)))
+    if outcome.failed:
+        cells = "; ".join(translate("lab_failed_cell", lang, **f) for f in outcome.failed)
+        status.append(translate("lab_failed", lang, count=len(outcome.failed), cells=cells))
+    return plots.sweep(outcome.results, lang), results_table(outcome.results), " ".join(status)
+
+
+def cancel_sweep(request: gr.Request) -> None:
+    if request.session_hash in CANCELS:
+        CANCELS[request.session_hash].set()
 
 
 @functools.lru_cache(maxsize=16)
@@ -130,16 +162,26 @@ def build_lab_tab(app: gr.Blocks) -> None:
             sweep_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
             sweep_tasks = gr.CheckboxGroup(list(long_range.TASKS), value=list(long_range.TASKS), label=i18n("lab_tasks"))
             sweep_lags = gr.Textbox(", ".join(map(str, long_range.DEFAULT_LAGS)), label=i18n("lab_lags"))
+            sweep_seeds = gr.Textbox(", ".join(map(str, long_range.DEFAULT_SEEDS)), label=i18n("lab_seeds"))
+        with gr.Row():
+            cores = os.cpu_count() or 1
+            sweep_workers = gr.Slider(1, max(cores, 2), value=cores, step=1, label=i18n("lab_workers"))
+            sweep_where = gr.Radio([(i18n("lab_where_local"), "local"), (i18n("lab_where_ray"), "ray")],
+                                   value="local" if fanout.ray_address(None) is None else "ray", label=i18n("lab_where"))
+            sweep_address = gr.Textbox("", label=i18n("lab_ray_address"))
         with gr.Row():
             show = gr.Button(i18n("lab_show_cached"))
             run = gr.Button(i18n("lab_run_sweep"), variant="primary")
+            stop = gr.Button(i18n("lab_cancel"), variant="stop")
         sweep_status = gr.Markdown()
         sweep_plot = gr.Plot(label=i18n("lab_sweep_plot"), elem_id="lab-sweep")
         gr.Markdown(i18n("lab_read_sweep"))
-        sweep_table = gr.Dataframe(headers=["task", "lag", "backend", "score", "metric", "steps", "seconds"], label=i18n("results"))
-        inputs = [sweep_backends, sweep_tasks, sweep_lags]
-        show.click(show_sweep, inputs, [sweep_plot, sweep_table, sweep_status], api_name="lab_results")
-        run.click(run_sweep, inputs, [sweep_plot, sweep_table, sweep_status], api_name="lab_sweep")
+        sweep_table = gr.Dataframe(headers=["task", "lag", "backend", "seed", "score", "metric", "steps", "seconds"], label=i18n("results"))
+        shown = [sweep_backends, sweep_tasks, sweep_lags, sweep_seeds]
+        show.click(show_sweep, shown, [sweep_plot, sweep_table, sweep_status], api_name="lab_results")
+        run.click(run_sweep, [*shown, sweep_workers, sweep_where, sweep_address], [sweep_plot, sweep_table, sweep_status],
+                  api_name="lab_sweep")
+        stop.click(cancel_sweep, None, None, api_name="lab_cancel")
     with gr.Accordion(i18n("lab_gradients"), open=True):
         with gr.Row():
             grad_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
@@ -182,7 +224,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
     def first_views(request: gr.Request):
         """Every view filled in on arrival, from the shipped results and models with the tab's own
         defaults (the sweep reads files; the rest trace shipped models, once per process)."""
-        views = show_sweep(sweep_backends.value, sweep_tasks.value, sweep_lags.value, request)
+        views = show_sweep(sweep_backends.value, sweep_tasks.value, sweep_lags.value, sweep_seeds.value, request)
         views += run_gradients(grad_backends.value, grad_task.value, grad_lag.value, request)
         if lstms:
             views += run_memory(memory_backend.value, memory_lag.value, memory_text.value, request)

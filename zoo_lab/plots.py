@@ -212,20 +212,33 @@ def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray,
 
 
 def sweep(results: list[dict], lang: str = "en") -> go.Figure:
-    """Score against lag, one line per backend, one panel per task, with the score of knowing nothing."""
+    """Score against lag, one panel per task, with the score of knowing nothing: per backend a line
+    through the mean over the seeds with bars of ± the spread, and every seed's own point beside it."""
+    from zoo.long_range import over_seeds
+
     tasks = list(dict.fromkeys(r["task"] for r in results))
     if not tasks:
         return empty(translate("plot_no_results", lang))
     fig = make_subplots(rows=1, cols=len(tasks), subplot_titles=tasks, horizontal_spacing=0.1)
     backends = list(dict.fromkeys(r["backend"] for r in results))
+    stats = over_seeds(results)
     for col, task in enumerate(tasks, start=1):
         rows = [r for r in results if r["task"] == task]
         for k, backend in enumerate(backends):
-            mine = sorted((r["lag"], r["score"]) for r in rows if r["backend"] == backend)
-            if mine:
-                fig.add_trace(go.Scatter(x=[m[0] for m in mine], y=[m[1] for m in mine], name=backend, legendgroup=backend,
-                                         showlegend=col == 1, mode="lines+markers", line={"color": COLOURS[k % len(COLOURS)]}),
-                              row=1, col=col)
+            colour = COLOURS[k % len(COLOURS)]
+            mine = sorted((lag, s) for (t, lag, b), s in stats.items() if t == task and b == backend)
+            if not mine:
+                continue
+            fig.add_trace(go.Scatter(x=[lag for lag, _ in mine], y=[s["mean"] for _, s in mine], name=backend, legendgroup=backend,
+                                     showlegend=col == 1, mode="lines+markers", line={"color": colour},
+                                     error_y={"type": "data", "array": [s["spread"] for _, s in mine], "visible": True},
+                                     hovertemplate=translate("plot_mean_spread", lang) + f"<extra>{backend}</extra>",
+                                     customdata=[[s["spread"], len(s["seeds"])] for _, s in mine]), row=1, col=col)
+            seeds = [r for r in rows if r["backend"] == backend]
+            fig.add_trace(go.Scatter(x=[r["lag"] for r in seeds], y=[r["score"] for r in seeds], name=f"{backend} · seeds",
+                                     legendgroup=backend, showlegend=False, mode="markers", text=[r["seed"] for r in seeds],
+                                     marker={"color": colour, "size": 6, "opacity": 0.45, "symbol": "circle-open"},
+                                     hovertemplate=translate("plot_seed_point", lang) + f"<extra>{backend}</extra>"), row=1, col=col)
         fig.add_hline(y=rows[0]["chance"], line_dash="dot", line_color="grey", row=1, col=col,
                       annotation_text=translate("plot_chance" if rows[0]["metric"] == "accuracy" else "plot_guess_one", lang))
         lags = sorted({r["lag"] for r in rows})  # label the lags run, not plotly's log-axis minor ticks ("2" for 20)

@@ -1,0 +1,252 @@
+"""Where a sweep's independent jobs run: in this process, on local worker processes, or as Ray tasks.
+
+Every place calls the same ``work(item)``, which must hold its frameworks to ``threads`` threads itself
+(zoo.threads) and return its whole outcome (nothing is written where it ran), so a job's answer is the
+same wherever it ran and lands wherever the caller keeps answers. ``run`` yields what happens as it
+happens: ``("started", item, None)`` and ``("finished", item, outcome)``, where outcome is the job's
+return value or a :class:`Failed`. Setting ``cancel`` (a threading.Event) stops every running job —
+their processes are ended — and ``run`` returns after yielding the jobs that had finished.
+
+Ray is imported only when asked for, so ``import zoo`` never loads it.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import threads as thread_limits
+from .errors import InputError
+
+POLL_SECONDS = 0.5  # how often a waiting sweep looks at its cancel flag
+RAY_INSTALL = "pip install 'rnn-zoo[ray]'"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A job that raised, or whose process died under it."""
+
+    error: str
+
+
+def ray_address(choice: str | None) -> str | None:
+    """Where to run: None for local processes, else a Ray address ("" for RAY_ADDRESS or a local Ray
+    instance). ``choice`` is what the user asked for (None: nothing); RAY_ADDRESS alone also means Ray."""
+    if choice is not None:
+        return choice
+    return os.environ.get("RAY_ADDRESS") or None
+
+
+def run(work: Callable, items: Iterable, *, workers: int, threads: int, ray: str | None = None,
+        cancel=None) -> Iterator[tuple[str, object, object]]:
+    """``work`` over ``items``: on Ray when ``ray`` is an address (see ray_address), else on ``workers``
+    local processes; one worker means this process, when it can hold its frameworks to ``threads``."""
+    items = list(items)
+    if not items:
+        return  # nothing to train: no pool to start, no cluster to join
+    if ray is not None:
+        yield from _on_ray(work, items, ray, threads, cancel)
+    elif workers == 1 and thread_limits.can_hold(threads):
+        yield from _in_process(work, items, cancel)
+    else:
+        yield from _on_pool(work, items, max(1, workers), cancel)
+
+
+def _failure(err: BaseException) -> Failed:
+    return Failed(f"{type(err).__name__}: {err}")
+
+
+def _in_process(work, items, cancel):
+    for item in items:
+        if cancel is not None and cancel.is_set():
+            return
+        yield "started", item, None
+        try:
+            outcome = work(item, cancel=cancel)
+        except Exception as err:  # noqa: BLE001 — reported as the job's failure, as a worker's would be
+            outcome = _failure(err)
+        if cancel is not None and cancel.is_set():
+            return  # a job cut short by the cancel is not an answer
+        yield "finished", item, outcome
+
+
+def _window(items, slots: int, submit, wait, cancel):
+    """At most ``slots`` jobs in flight (so "started" means running, and a cancel has little to stop);
+    ``wait(handles)`` returns the (handle, outcome) pairs that finished within POLL_SECONDS."""
+    queue, running = list(items), {}
+    while queue or running:
+        while queue and len(running) < slots:
+            item = queue.pop(0)
+            running[submit(item)] = item
+            yield "started", item, None
+        finished = wait(list(running))
+        cancelled = cancel is not None and cancel.is_set()
+        for handle, outcome in finished:
+            item = running.pop(handle)
+            if not (cancelled and isinstance(outcome, Failed)):  # a job killed by the cancel is not a failure
+                yield "finished", item, outcome
+        if cancelled:
+            return
+
+
+def _on_pool(work, items, workers: int, cancel):
+    import pebble
+
+    # spawn: each worker is a fresh interpreter, so no framework's threads or state are copied from this one
+    pool = pebble.ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn"))
+    futures = []
+
+    def submit(item):
+        futures.append(pool.schedule(work, args=(item,)))
+        return futures[-1]
+
+    def wait(handles):
+        done, _ = concurrent.futures.wait(handles, timeout=POLL_SECONDS, return_when=concurrent.futures.FIRST_COMPLETED)
+        return [(f, _outcome(f)) for f in done]
+
+    try:
+        yield from _window(items, workers, submit, wait, cancel)
+    finally:
+        for future in futures:
+            future.cancel()  # pebble ends the process of a running one
+        pool.stop()
+        pool.join()
+
+
+def _outcome(future):
+    import pebble
+
+    try:
+        return future.result()
+    except pebble.ProcessExpired as err:
+        return Failed(f"its worker process died (exit code {err.exitcode})")
+    except Exception as err:  # noqa: BLE001
+        return _failure(err)
+
+
+def connect_ray(address: str):
+    """Ray, connected to ``address`` (or RAY_ADDRESS), or to a local instance started here on 127.0.0.1."""
+    try:
+        import ray
+    except ImportError:
+        raise InputError(f"running on Ray needs Ray: {RAY_INSTALL}") from None
+    if not ray.is_initialized():
+        address = address or os.environ.get("RAY_ADDRESS")
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
+    return ray
+
+
+def _on_ray(work, items, address: str, threads: int, cancel):
+    ray = connect_ray(address)
+    # Each task asks for the CPUs its frameworks are held to, so Ray never places more on a node than it
+    # has cores; no retries, so a job whose worker died is reported failed as on the local pool.
+    remote = ray.remote(num_cpus=threads, max_retries=0)(work)
+    slots = max(1, int(ray.cluster_resources().get("CPU", 1)) // threads)
+    refs = []
+
+    def submit(item):
+        refs.append(remote.remote(item))
+        return refs[-1]
+
+    def wait(handles):
+        done, _ = ray.wait(handles, num_returns=1, timeout=POLL_SECONDS)
+        return [(ref, _ray_outcome(ray, ref)) for ref in done]
+
+    try:
+        yield from _window(items, slots, submit, wait, cancel)
+    finally:
+        for ref in refs:
+            ray.cancel(ref, force=True)  # ends the worker of a running task; a no-op on a finished one
+
+
+def _ray_outcome(ray, ref):
+    try:
+        return ray.get(ref)
+    except ray.exceptions.WorkerCrashedError:
+        return Failed("its Ray worker process died")
+    except Exception as err:  # noqa: BLE001
+        return _failure(err)
+
+
+@contextlib.contextmanager
+def local_ray_cluster(node_cpus=(1, 1)):
+    """A Ray cluster of ``len(node_cpus)`` nodes on this machine, each a `ray start` of that many CPUs,
+    for trying ``--ray`` and for the tests and bench/sweep_scale.py; yields its address and stops every
+    node on exit, whatever happened. Ray binds every interface and has no switch for loopback only, so
+    the cluster demands a fresh random token (Ray's token authentication): it is in os.environ for the
+    block (this process and its children connect with it) and removed after. Its files go to a temporary
+    directory of a short name (Ray's socket paths must fit in 107 bytes), removed after."""
+    ray_cli = str(Path(sys.executable).with_name("ray"))
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
+    env = {**os.environ, **auth, "RAY_USAGE_STATS_ENABLED": "0"}
+    common = ["--block", "--disable-usage-stats", "--node-ip-address", "127.0.0.1"]
+    nodes = []
+    with tempfile.TemporaryDirectory(prefix="zoo-ray-", dir="/tmp") as temp_dir:
+        try:
+            for k, cpus in enumerate(node_cpus):
+                role = (["--head", "--port", str(port), "--include-dashboard=false", "--temp-dir", temp_dir] if k == 0
+                        else ["--address", address])
+                # --block keeps the node's processes under this one, in a session of its own: ending it ends them.
+                with open(Path(temp_dir) / f"node{k}.log", "wb") as log:
+                    nodes.append(subprocess.Popen([ray_cli, "start", *role, "--num-cpus", str(cpus), *common], env=env,
+                                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+                _wait_for_nodes(ray_cli, address, env, k + 1, nodes, Path(temp_dir))
+            saved = {name: os.environ.get(name) for name in auth}
+            os.environ.update(auth)
+            try:
+                yield address
+            finally:
+                for name, value in saved.items():
+                    os.environ.pop(name) if value is None else os.environ.__setitem__(name, value)
+        finally:
+            _stop(nodes)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_nodes(ray_cli: str, address: str, env: dict, count: int, nodes, logs: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(node.poll() is not None for node in nodes):
+            tail = "".join((logs / f"node{k}.log").read_text(errors="replace")[-1500:] for k in range(len(nodes)))
+            raise RuntimeError(f"a Ray node exited with code {[n.returncode for n in nodes]}:\n{tail}")
+        status = subprocess.run([ray_cli, "status", "--address", address], env=env, capture_output=True, text=True)
+        if status.returncode == 0 and status.stdout.count(" node_") >= count:
+            return
+        time.sleep(1)
+    raise RuntimeError(f"the Ray cluster at {address} did not show {count} node(s) within {timeout} s")
+
+
+def _stop(nodes: list[subprocess.Popen], grace: float = 10) -> None:
+    """SIGTERM to every node's session, then SIGKILL to whatever is left after ``grace`` seconds (Ray
+    would otherwise drain for up to 30 s; a sweep's results are already back by then)."""
+    for node in nodes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(node.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for node in nodes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            node.wait(max(0.0, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(node.pid, signal.SIGKILL)
+        node.wait()
