@@ -894,3 +894,15 @@ def test_a_plugin_backend_trains_from_the_train_tab(server, client):
     titles = [a["text"] for a in figure(gru)["layout"]["annotations"]]
     assert titles == ["update gate z", "reset gate r", "candidate n"], titles
     assert {trace_model(t).split(",")[0] for t in figure(gru)["data"]} == {"torch-gru"}
+
+
+def test_lab_gradients_are_the_cores(client):
+    """The served profiles come from the backends' workers; the core computes them here, in-process."""
+    from zoo import long_range
+
+    figure_json, table = client.predict(["numpy-rnn", "torch-lstm"], "long-dependency", 20, api_name="/lab_gradients")
+    core = long_range.vanishing_gradients(["numpy-rnn", "torch-lstm"], "long-dependency", 20)
+    shown = {(row[0], row[1]): row[2] for row in table["data"]}
+    for backend, profiles in core.items():
+        for stage, profile in profiles.items():
+            assert shown[(backend, stage)] == f"{profile['first_to_last']:.3g}"

@@ -279,18 +279,37 @@ def over_seeds(results: list[dict]) -> dict[tuple[str, int, str], dict]:
     return out
 
 
-def trained_model(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> Backend:
+def cell_checkpoint(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> Path:
+    """The checkpoint of a cell's trained model (the cell trained first if no cache has it)."""
     run_cell(backend, task, lag, seed, cache_dir)
     result, directory = cached_result(backend, task, lag, seed, cache_dir)
-    return Backend.load(directory / f"{result['key']}.safetensors")
+    return directory / f"{result['key']}.safetensors"
+
+
+def trained_model(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> Backend:
+    return Backend.load(cell_checkpoint(backend, task, lag, seed, cache_dir))
 
 
 def trained_text_model(backend: str, lag: int, text: str, seed: int = 0, cache_dir: Path | None = None):
     """The long-dependency cell's trained model, and ``text`` as its (ids, tokens) under the cell's vocabulary."""
-    model = trained_model(backend, "long-dependency", lag, seed, cache_dir)
-    result, directory = cached_result(backend, "long-dependency", lag, seed, cache_dir)
-    state = checkpoint.read_metadata(directory / f"{result['key']}.safetensors")["preprocessing"]
-    return model, encode_text(text, state)
+    path = cell_checkpoint(backend, "long-dependency", lag, seed, cache_dir)
+    return Backend.load(path), encode_text(text, checkpoint.read_metadata(path)["preprocessing"])
+
+
+# What a worker runs for the Lab tab's views on a long-dependency cell (zoo.workers: fn(model, preprocessing, ...)).
+def memory_view(model: Backend, state: dict, text: str, lag: int) -> tuple[Trace, list[dict]]:
+    """``text``'s trace, and the gates' saturation over the task's probe sequences."""
+    ids, tokens = encode_text(text, state)
+    probes = probe_sequences(task_data("long-dependency", lag, 0))
+    return model.trace(ids, tokens=tokens), saturation([model.trace(x) for x, _ in probes])
+
+
+def what_if_view(model: Backend, state: dict, text: str, intervention: Intervention) -> tuple[Trace, Trace, Trace] | None:
+    """:func:`what_if` on ``text``; None for a backend that cannot intervene."""
+    if "what-if" not in model.capabilities:
+        return None
+    ids, tokens = encode_text(text, state)
+    return what_if(model, ids, intervention, tokens)
 
 
 def what_if(model: Backend, x, intervention: Intervention, tokens: list[str] | None = None) -> tuple[Trace, Trace, Trace]:
@@ -318,17 +337,21 @@ def gradient_profile(model: Backend, probes) -> np.ndarray:
 
 
 def vanishing_gradients(backends, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> dict:
-    """Per backend, ‖∂L/∂h_t‖ against t at initialisation and after training, and the ratio of the
-    first step's norm to the last step's (how much of the error signal reaches the start)."""
+    """Per backend, :func:`gradient_view` of its trained cell."""
+    return {backend: gradient_view(trained_model(backend, task, lag, seed, cache_dir), {}, task, lag, seed)
+            for backend in backends}
+
+
+def gradient_view(model: Backend, state: dict, task: str, lag: int, seed: int = 0) -> dict:
+    """‖∂L/∂h_t‖ against t for a fresh model of ``model``'s backend (its initialisation) and for ``model``
+    as trained, and the ratio of the first step's norm to the last step's (how much of the error signal
+    reaches the start). ``state`` is unused: a worker passes every function the model's preprocessing."""
     prepared = task_data(task, lag, seed)
     probes = probe_sequences(prepared)
-    out = {}
-    for backend in backends:
-        profiles = {"init": gradient_profile(fresh_model(backend, prepared, seed), probes),
-                    "trained": gradient_profile(trained_model(backend, task, lag, seed, cache_dir), probes)}
-        out[backend] = {name: {"norms": p.tolist(), "first_to_last": float(p[0] / p[-1]) if p[-1] > 0 else None}
-                        for name, p in profiles.items()}
-    return out
+    profiles = {"init": gradient_profile(fresh_model(model.name, prepared, seed), probes),
+                "trained": gradient_profile(model, probes)}
+    return {name: {"norms": p.tolist(), "first_to_last": float(p[0] / p[-1]) if p[-1] > 0 else None}
+            for name, p in profiles.items()}
 
 
 def forget_memory(trace) -> np.ndarray:

@@ -8,7 +8,7 @@ import threading
 
 import gradio as gr
 
-from zoo import ZooError, fanout, long_range
+from zoo import ZooError, fanout, long_range, workers
 from zoo.family import family
 from zoo.intervention import Intervention
 from zoo.plugins import registry
@@ -105,44 +105,47 @@ def cancel_sweep(request: gr.Request) -> None:
 @functools.lru_cache(maxsize=16)
 def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
     """Seeded and deterministic for cached cells: computed once per process for each choice."""
-    return long_range.vanishing_gradients(list(backends), task, lag)
+    return {backend: workers.run(backend, long_range.cell_checkpoint(backend, task, lag), long_range.gradient_view, task, lag)
+            for backend in backends}
 
 
 def run_gradients(backends, task, lag, request: gr.Request):
     if not backends:
         raise gr.Error(translate("lab_pick_backend", language(request)))
-    profiles = gradient_profiles(tuple(backends), task, int(lag))
+    try:
+        profiles = gradient_profiles(tuple(backends), task, int(lag))
+    except ZooError as err:
+        raise gr.Error(str(err)) from None
     ratios = [[b, stage, f"{p[stage]['first_to_last']:.3g}" if p[stage]["first_to_last"] is not None else "0"]
               for b, p in profiles.items() for stage in ("init", "trained")]
     return plots.gradient_norms(profiles, language(request)), ratios
 
 
 def run_memory(backend, lag, sentence, request: gr.Request):
-    try:
-        model, (ids, tokens) = long_range.trained_text_model(backend, int(lag), sentence)
+    try:  # the model runs in its backend's worker process (zoo.workers), as in every other tab
+        path = long_range.cell_checkpoint(backend, "long-dependency", int(lag))
+        trace, stats = workers.run(backend, path, long_range.memory_view, sentence, int(lag))
     except ZooError as err:
         raise gr.Error(str(err)) from None
-    trace = model.trace(ids, tokens=tokens)
-    probes = long_range.probe_sequences(long_range.task_data("long-dependency", int(lag), 0))
-    stats = long_range.saturation([model.trace(x) for x, _ in probes])
     table = [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in stats]
     return plots.forget_memory(long_range.forget_memory(trace), trace, language(request)), table
 
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     lang = language(request)
+    intervention = {
+        "forget gate clamped to 0": Intervention(layer=0, forget=0.0),
+        "forget gate clamped to 1": Intervention(layer=0, forget=1.0),
+        "one unit silenced": Intervention(layer=0, silence=(int(unit),)),
+    }[change]
     try:
-        model, (ids, tokens) = long_range.trained_text_model(backend, int(lag), sentence)
-        if "what-if" not in model.capabilities:
-            raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
-        intervention = {
-            "forget gate clamped to 0": Intervention(layer=0, forget=0.0),
-            "forget gate clamped to 1": Intervention(layer=0, forget=1.0),
-            "one unit silenced": Intervention(layer=0, silence=(int(unit),)),
-        }[change]
-        before, after, change_in_h = long_range.what_if(model, ids, intervention, tokens)
+        path = long_range.cell_checkpoint(backend, "long-dependency", int(lag))
+        answered = workers.run(backend, path, long_range.what_if_view, sentence, intervention)
     except ZooError as err:
         raise gr.Error(str(err)) from None
+    if answered is None:
+        raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
+    before, after, change_in_h = answered
     classes = ("changed", "same")
     summary = translate("lab_what_if_summary", lang, before=classes[int(before.output[0] >= 0.5)], p_before=before.output[0],
                         change=translate(CHANGES[change], lang), after=classes[int(after.output[0] >= 0.5)], p_after=after.output[0])
