@@ -122,6 +122,38 @@ def register_backends(register):
 '''
 
 
+CRASHING_MODELS = '''
+import ctypes
+import os
+import time
+
+import numpy as np
+from zoo_rnn.model import NumpyRNN
+
+class Aborts(NumpyRNN):
+    def _trace(self, x):
+        os.abort()
+
+class Segfaults(NumpyRNN):
+    def _trace(self, x):
+        ctypes.string_at(0)  # reads address 0: SIGSEGV, as a bug in a native extension would
+
+class Exits(NumpyRNN):
+    def _trace(self, x):
+        os._exit(3)
+
+class Hangs(NumpyRNN):
+    def _trace(self, x):
+        time.sleep(3600)
+
+class Allocates(NumpyRNN):
+    def _trace(self, x):
+        hoard = []
+        while True:  # a leak without bound: 64 MiB more address space at a time until the OS says no
+            hoard.append(np.empty(2**23))
+'''  # backends whose models end, stall or outgrow their own process, for the tests of zoo.workers
+
+
 def install_plugins(folder: Path, modules: dict[str, str], entry_points: list[str] | None = None, name: str = "zoo-fake-plugins") -> dict:
     """Install throwaway plugins through the real entry-point mechanism: the modules' sources, and a
     .dist-info folder declaring ``entry_points`` (every module by default) in the ``rnn_zoo`` group. Returns

@@ -185,3 +185,13 @@ def choose_file(page, elem_id: str, path) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"the page never showed {name} in #{elem_id}: it shows {zone.inner_text()!r}")
         time.sleep(0.2)
+
+
+def open_page(browser, server: LabServer, locale: str = "en-US"):
+    """A new browser context in ``locale`` with the lab open; ``page.errors`` collects the page's script errors."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    page.goto(server.url, wait_until="domcontentloaded")
+    return context, page

@@ -26,7 +26,7 @@ from conftest import parse_json, require_module, run_zoo  # noqa: E402
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
-from labserver import ROOT, chromium, figure, plotly_array, serve_lab  # noqa: E402
+from labserver import ROOT, chromium, figure, open_page, plotly_array, serve_lab  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -786,11 +786,7 @@ def test_learn_guided_path_measures_what_it_says(client):
 
 
 def learn_page(browser, server, locale: str):
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(server.url, wait_until="domcontentloaded")
+    context, page = open_page(browser, server, locale)
     page.wait_for_selector("#learn-equations .katex", timeout=90_000)
     return context, page
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import install_plugins, require_module  # noqa: E402
+from conftest import CRASHING_MODELS, install_plugins, require_module  # noqa: E402
 
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
@@ -57,13 +57,7 @@ def register_backends(register):
     register(backend("exits-rnn", "zoo_faulty_models:Exits"))
     register(backend("allocates-rnn", "zoo_faulty_models:Allocates"))
 '''
-FAULTY_MODELS = '''
-import ctypes
-import os
-import time
-import numpy as np
-from zoo_rnn.model import NumpyRNN
-
+FAULTY_MODELS = CRASHING_MODELS + '''
 class RaisesInPredict(NumpyRNN):
     def _trace(self, x):
         raise RuntimeError("boom: a bug in the plugin")
@@ -75,28 +69,6 @@ class WrongShape(NumpyRNN):
         layers, readout = super()._trace(x)
         layers[0].h = layers[0].h[:, :3]
         return layers, readout
-
-class Hangs(NumpyRNN):
-    def _trace(self, x):
-        time.sleep(3600)
-
-class Aborts(NumpyRNN):
-    def _trace(self, x):
-        os.abort()
-
-class Segfaults(NumpyRNN):
-    def _trace(self, x):
-        ctypes.string_at(0)
-
-class Exits(NumpyRNN):
-    def _trace(self, x):
-        os._exit(3)
-
-class Allocates(NumpyRNN):
-    def _trace(self, x):
-        hoard = []
-        while True:
-            hoard.append(np.empty(2**23))
 '''
 FAULTY_BROKEN = 'raise ImportError("libfaulty.so.1: cannot open shared object file")\n'
 FAILS_TO_IMPORT = 'raise RuntimeError("this plugin is broken on purpose")\n'

@@ -10,7 +10,7 @@ from conftest import require_module
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
-from labserver import ROOT, chromium, serve_lab  # noqa: E402
+from labserver import ROOT, chromium, open_page, serve_lab  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -118,13 +118,6 @@ def browser():
         yield launched
 
 
-def open_page(browser, server, locale: str):
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    page.goto(server.url, wait_until="domcontentloaded")
-    return context, page
 
 
 @pytest.mark.parametrize("locale, tab, words, absent", [

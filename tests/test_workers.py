@@ -6,7 +6,6 @@ The faulty backends are real plugins (registered with the public registered_plug
 models really do these things, in their own processes."""
 from __future__ import annotations
 
-import ctypes
 import os
 import threading
 import time
@@ -22,39 +21,13 @@ from zoo.train import TrainConfig
 from zoo.prepare import text_tokens
 from zoo.workbench import TrainingJob, catalog, compare_text, read_text
 
+from conftest import CRASHING_MODELS
 from labserver import children, threads
 from zoo_rnn.model import NumpyRNN
 
 ANSWER_SECONDS = 4
 BACKEND_MB = 1024
 SOURCE = PRETRAINED_DIR / "rotten-tomatoes-numpy-rnn-seed0.safetensors"
-
-
-class Aborts(NumpyRNN):
-    def _trace(self, x):
-        os.abort()
-
-
-class Segfaults(NumpyRNN):
-    def _trace(self, x):
-        ctypes.string_at(0)  # reads address 0: SIGSEGV, as a bug in a native extension would
-
-
-class Exits(NumpyRNN):
-    def _trace(self, x):
-        os._exit(3)
-
-
-class Hangs(NumpyRNN):
-    def _trace(self, x):
-        time.sleep(3600)
-
-
-class Allocates(NumpyRNN):
-    def _trace(self, x):
-        hoard = []
-        while True:  # a leak without bound: 64 MiB more address space at a time until the OS says no
-            hoard.append(np.empty(2**23))
 
 
 FAULTY = {"aborts-rnn": ("Aborts", "crashed with SIGABRT"), "segfaults-rnn": ("Segfaults", "crashed with SIGSEGV"),
@@ -67,15 +40,18 @@ class FaultyPlugin:
     @zoo.hookimpl
     def register_backends(self, register):
         for name, (cls, _) in FAULTY.items():
-            register(zoo.BackendInfo(name=name, family="rnn", framework="NumPy", factory=f"test_workers:{cls}", module="numpy"))
+            register(zoo.BackendInfo(name=name, family="rnn", framework="NumPy", factory=f"zoo_crashing_models:{cls}",
+                                     module="numpy"))
 
 
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory):
     """A checkpoint for each faulty backend (the shipped RNN's weights, said to be theirs), registered."""
     folder = tmp_path_factory.mktemp("faulty")
+    (folder / "zoo_crashing_models.py").write_text(CRASHING_MODELS)
     meta = checkpoint.read_metadata(SOURCE)
     with pytest.MonkeyPatch.context() as env:
+        env.syspath_prepend(str(folder))  # spawned workers start with this process's sys.path
         env.setenv("RNN_ZOO_MAX_BACKEND_SECONDS", str(ANSWER_SECONDS))
         env.setenv("RNN_ZOO_MAX_BACKEND_MB", str(BACKEND_MB))
         with registered_plugin(FaultyPlugin(), "faulty"):
