@@ -49,15 +49,16 @@ def ray_address(choice: str | None) -> str | None:
 
 
 def run(work: Callable, items: Iterable, *, workers: int, threads: int, ray: str | None = None,
-        cancel=None) -> Iterator[tuple[str, object, object]]:
+        cancel=None, isolated: bool = False) -> Iterator[tuple[str, object, object]]:
     """``work`` over ``items``: on Ray when ``ray`` is an address (see ray_address), else on ``workers``
-    local processes; one worker means this process, when it can hold its frameworks to ``threads``."""
+    local processes; one worker means this process, when it can hold its frameworks to ``threads`` and
+    the caller is not ``isolated`` (a server, which runs no plugin code of its own: zoo.workers)."""
     items = list(items)
     if not items:
         return  # nothing to train: no pool to start, no cluster to join
     if ray is not None:
         yield from _on_ray(work, items, ray, threads, cancel)
-    elif workers == 1 and thread_limits.can_hold(threads):
+    elif workers == 1 and not isolated and thread_limits.can_hold(threads):
         yield from _in_process(work, items, cancel)
     else:
         yield from _on_pool(work, items, max(1, workers), cancel)

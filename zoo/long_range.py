@@ -223,9 +223,10 @@ class Sweep:
 
 def sweep(backends, tasks=tuple(TASKS), lags=DEFAULT_LAGS, seeds=(0,), cache_dir: Path | None = None,
           workers: int = 1, ray: str | None = None, progress: Callable[[SweepProgress], None] | None = None,
-          cancel=None) -> Sweep:
+          cancel=None, isolated: bool = False) -> Sweep:
     """Every (task, lag, seed, backend) cell: the cached ones at once, the rest trained on ``workers``
-    local processes (1: this process) or, when ``ray`` is an address (zoo.fanout.ray_address), as Ray tasks.
+    local processes (1: this process, unless ``isolated``) or, when ``ray`` is an address
+    (zoo.fanout.ray_address), as Ray tasks.
     ``progress`` hears of every change; setting ``cancel`` stops the running cells and keeps the finished."""
     cells = [cell(b, t, lag, s) for t in tasks for lag in lags for s in seeds for b in backends]
     state = SweepProgress(total=len(cells))
@@ -239,7 +240,8 @@ def sweep(backends, tasks=tuple(TASKS), lags=DEFAULT_LAGS, seeds=(0,), cache_dir
     if progress is not None:
         progress(state)
     target = Path(cache_dir or default_cache_dir())
-    for event, c, outcome in fanout.run(train_cell, todo, workers=workers, threads=CELL_THREADS, ray=ray, cancel=cancel):
+    for event, c, outcome in fanout.run(train_cell, todo, workers=workers, threads=CELL_THREADS, ray=ray, cancel=cancel,
+                                         isolated=isolated):
         if event == "started":
             state.running += 1
         elif isinstance(outcome, fanout.Failed):
@@ -256,9 +258,10 @@ def sweep(backends, tasks=tuple(TASKS), lags=DEFAULT_LAGS, seeds=(0,), cache_dir
     return Sweep([found[c] for c in cells if c in found], failed, cancelled)
 
 
-def run_cell(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> dict:
+def run_cell(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None,
+             isolated: bool = False) -> dict:
     """Train (or fetch from the cache) one backend on one task at one lag; returns its result."""
-    outcome = sweep([backend], [task], [lag], [seed], cache_dir)
+    outcome = sweep([backend], [task], [lag], [seed], cache_dir, isolated=isolated)
     if outcome.failed:
         raise ZooError(f"{backend} on {task} at lag {lag}, seed {seed}: {outcome.failed[0]['error']}")
     return outcome.results[0]
@@ -279,9 +282,10 @@ def over_seeds(results: list[dict]) -> dict[tuple[str, int, str], dict]:
     return out
 
 
-def cell_checkpoint(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None) -> Path:
+def cell_checkpoint(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path | None = None,
+                    isolated: bool = False) -> Path:
     """The checkpoint of a cell's trained model (the cell trained first if no cache has it)."""
-    run_cell(backend, task, lag, seed, cache_dir)
+    run_cell(backend, task, lag, seed, cache_dir, isolated)
     result, directory = cached_result(backend, task, lag, seed, cache_dir)
     return directory / f"{result['key']}.safetensors"
 

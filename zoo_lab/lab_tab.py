@@ -70,7 +70,7 @@ def show_sweep(backends, tasks, lags_text, seeds_text, request: gr.Request):
 CANCELS: dict[str, threading.Event] = {}
 
 
-def run_sweep(backends, tasks, lags_text, seeds_text, workers, where, address, request: gr.Request, progress=gr.Progress()):
+def run_sweep(backends, tasks, lags_text, seeds_text, worker_count, where, address, request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     if not backends or not tasks:
         raise gr.Error(translate("lab_pick_backend_task", lang))
@@ -82,8 +82,9 @@ def run_sweep(backends, tasks, lags_text, seeds_text, workers, where, address, r
                                                               cached=state.cached, failed=state.failed))
 
     try:
-        outcome = long_range.sweep(backends, tasks, lags, seeds, workers=int(workers), progress=report, cancel=cancel,
-                                   ray=(address or "").strip() if where == "ray" else None)
+        # isolated: even one worker is a process of its own, so no cell's plugin code trains in the server
+        outcome = long_range.sweep(backends, tasks, lags, seeds, workers=int(worker_count), progress=report, cancel=cancel,
+                                   ray=(address or "").strip() if where == "ray" else None, isolated=True)
     except ZooError as err:
         raise gr.Error(str(err)) from None
     finally:
@@ -105,7 +106,7 @@ def cancel_sweep(request: gr.Request) -> None:
 @functools.lru_cache(maxsize=16)
 def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
     """Seeded and deterministic for cached cells: computed once per process for each choice."""
-    return {backend: workers.run(backend, long_range.cell_checkpoint(backend, task, lag), long_range.gradient_view, task, lag)
+    return {backend: workers.run(backend, long_range.cell_checkpoint(backend, task, lag, isolated=True), long_range.gradient_view, task, lag)
             for backend in backends}
 
 
@@ -123,7 +124,7 @@ def run_gradients(backends, task, lag, request: gr.Request):
 
 def run_memory(backend, lag, sentence, request: gr.Request):
     try:  # the model runs in its backend's worker process (zoo.workers), as in every other tab
-        path = long_range.cell_checkpoint(backend, "long-dependency", int(lag))
+        path = long_range.cell_checkpoint(backend, "long-dependency", int(lag), isolated=True)
         trace, stats = workers.run(backend, path, long_range.memory_view, sentence, int(lag))
     except ZooError as err:
         raise gr.Error(str(err)) from None
@@ -139,7 +140,7 @@ def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
         "one unit silenced": Intervention(layer=0, silence=(int(unit),)),
     }[change]
     try:
-        path = long_range.cell_checkpoint(backend, "long-dependency", int(lag))
+        path = long_range.cell_checkpoint(backend, "long-dependency", int(lag), isolated=True)
         answered = workers.run(backend, path, long_range.what_if_view, sentence, intervention)
     except ZooError as err:
         raise gr.Error(str(err)) from None
