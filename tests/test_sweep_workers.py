@@ -97,6 +97,7 @@ def test_cancel_stops_the_running_cells_and_keeps_the_finished(tmp_path, monkeyp
     monkeypatch.setitem(long_range.TASKS, "long-dependency", long_range.Budget("long-dependency", "lag", "accuracy", 0.5,
                                                                              n=1000, epochs=3, batch_size=32, lr=3e-3))
     cancel = threading.Event()
+    before = set(multiprocessing.active_children())  # other tests' backend workers (zoo.workers) may be alive
 
     def progress(state):
         if state.done >= 1 and state.running >= 1:  # one cell kept, another one training
@@ -109,7 +110,7 @@ def test_cancel_stops_the_running_cells_and_keeps_the_finished(tmp_path, monkeyp
     kept = {p.stem for p in tmp_path.glob("*.json")}
     assert kept == {r["key"] for r in out.results}  # what finished is kept, nothing else was written
     assert {p.stem for p in tmp_path.glob("*.safetensors")} == kept and not list(tmp_path.glob("*.tmp"))
-    assert multiprocessing.active_children() == []  # no worker left running
+    assert set(multiprocessing.active_children()) <= before  # no sweep worker left running
 
 
 DYING_PLUGIN = '''

@@ -52,13 +52,18 @@ def faulty(tmp_path_factory):
     meta = checkpoint.read_metadata(SOURCE)
     with pytest.MonkeyPatch.context() as env:
         env.syspath_prepend(str(folder))  # spawned workers start with this process's sys.path
-        env.setenv("RNN_ZOO_MAX_BACKEND_SECONDS", str(ANSWER_SECONDS))
-        env.setenv("RNN_ZOO_MAX_BACKEND_MB", str(BACKEND_MB))
+        env.setenv("RNN_ZOO_MAX_BACKEND_MB", str(BACKEND_MB))  # read as each worker starts
         with registered_plugin(FaultyPlugin(), "faulty"):
             for name in FAULTY:
                 NumpyRNN.load(SOURCE, name=name).save(folder / f"{name}.safetensors", meta)
+            # The good models' first answers, in the workers that know this plugin, under the usual limit:
+            # Keras builds its graph then, which can take longer than the tests' tight limit.
+            compare_text(WARM_UP, good_cards())
             yield {card.backend: card for card in catalog((folder,))}
     workers.shutdown()
+
+
+WARM_UP = "the good models answer first of all"
 
 
 def good_cards():
@@ -75,8 +80,9 @@ def alone(text):
 
 
 @pytest.mark.parametrize("backend", FAULTY)
-def test_a_faulty_backend_costs_its_own_answer_and_the_next_request_gets_a_fresh_worker(faulty, backend):
-    text = f"a gorgeous witty movie {backend}"
+def test_a_faulty_backend_costs_its_own_answer_and_the_next_request_gets_a_fresh_worker(faulty, backend, monkeypatch):
+    monkeypatch.setenv("RNN_ZOO_MAX_BACKEND_SECONDS", str(ANSWER_SECONDS))  # read at every request: the hang's wait
+    text = f"a gorgeous witty movie {backend} now"
     answers = {a.card.backend: a for a in compare_text(text, good_cards() + [faulty[backend]])}
     assert FAULTY[backend][1] in answers[backend].error, answers[backend].error
     expected = alone(text)
@@ -84,7 +90,7 @@ def test_a_faulty_backend_costs_its_own_answer_and_the_next_request_gets_a_fresh
         assert answers[name].error is None
         np.testing.assert_allclose(answers[name].output, output, atol=1e-6)
     # Again, with another input: a fresh worker meets the same fault and says the same.
-    (again,) = compare_text(f"{text} again", [faulty[backend]])
+    (again,) = compare_text(f"a gorgeous witty movie {backend} again", [faulty[backend]])
     assert FAULTY[backend][1] in again.error
 
 
@@ -131,12 +137,13 @@ def settled(baseline, seconds=60):
 @pytest.mark.slow
 def test_no_thread_or_process_is_left_after_crashes_hangs_and_cancels(faulty, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("RNN_ZOO_MAX_BACKEND_SECONDS", str(ANSWER_SECONDS))
     every = good_cards() + list(faulty.values())
-    compare_text("warm every worker up", every)
+    compare_text("now warm every worker up here", every)
     time.sleep(5)  # the hung worker's replacement is starting
     baseline, names = counts(), sorted(t.name for t in threading.enumerate())
     for round in range(3):
-        answers = compare_text(f"round {round} of faults", every)
+        answers = compare_text(f"round {round} of faults comes now", every)
         assert sum(a.error is None for a in answers) == len(good_cards())
         job = TrainingJob("numpy-rnn", "rotten-tomatoes", TrainConfig(epochs=20), {"embedding_dim": 8}).start()
         deadline = time.monotonic() + 120
