@@ -133,6 +133,13 @@ def show_log_on_failure(request, server: LabServer):
 
 
 # ----- reading what the API returns -----
+def page_control(client, elem_id: str) -> dict:
+    """A control's properties as the page received them (its value, its choices), found by its elem_id:
+    the page's own events are not documented API, so their defaults are read where the page reads them."""
+    [props] = [c["props"] for c in client.config["components"] if c.get("props", {}).get("elem_id") == elem_id]
+    return props
+
+
 def plotly_array(value) -> np.ndarray:
     """A plotly JSON array, plain or typed (``{"dtype", "bdata", "shape"}``), as a NumPy array."""
     if isinstance(value, dict) and "bdata" in value:
