@@ -81,8 +81,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT):
-    """Start the lab with HOME and XDG_CACHE_HOME under ``base``, wait until it answers, stop it after."""
+def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT, args: tuple[str, ...] = ()):
+    """Start the lab (demo.py with ``args``) with HOME and XDG_CACHE_HOME under ``base``, wait until it
+    answers, stop it after."""
     home, cache = base / "home", base / "cache"
     home.mkdir(exist_ok=True)
     cache.mkdir(exist_ok=True)
@@ -95,7 +96,7 @@ def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT):
     full_env = {**inherited, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
                 "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "demo.py"), "--host", "127.0.0.1", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, str(ROOT / "demo.py"), "--host", "127.0.0.1", "--port", str(port), *args],
                                 cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     lab = LabServer(proc, url, log, cache)
     try:

@@ -176,3 +176,15 @@ def test_the_readme_agent_example_runs(server):
     lines = run.stdout.splitlines()
     assert sorted(line.split()[0] for line in lines) == ["keras-lstm", "numpy-rnn", "torch-lstm"], run.stdout
     assert all(line.split()[1] in ("same", "changed") and "'unit'" in line for line in lines), run.stdout
+
+
+def test_no_mcp_serves_the_same_api_without_the_mcp_server(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    with serve_lab(tmp_path, args=("--no-mcp",)) as lab:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{lab.url}gradio_api/mcp/schema", timeout=10)
+        assert refused.value.code == 404
+        found = json.loads(Client(lab.url, verbose=False).predict("text", api_name="/list_models"))
+        assert found and all(model["kind"] == "text" for model in found)
