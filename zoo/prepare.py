@@ -17,6 +17,7 @@ import numpy as np
 
 from .datasets import Dataset, SequenceDataset, SeriesDataset, TextDataset
 from .errors import InputError
+from .messages import message
 from .sequences import SequenceData
 from .spec import ModelSpec
 from .text import Vocabulary, tokenize
@@ -77,7 +78,7 @@ def text_tokens(text: str) -> list[str]:
     """The tokens of one user text; a text with none (blank, only invisible characters) is an error."""
     tokens = tokenize(text)
     if not tokens:
-        raise InputError("the text has no words or symbols in it")
+        raise InputError(message("no_words"))
     return tokens
 
 
@@ -206,7 +207,7 @@ def encode_symbols(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
     typed = symbol_parts(text)
     unknown = sorted({part for part in typed if part not in symbols})
     if unknown:
-        raise InputError(f"this model reads the symbols {', '.join(symbols)}; not {', '.join(map(repr, unknown[:5]))}")
+        raise InputError(message("unknown_symbols", symbols=", ".join(symbols), unknown=", ".join(map(repr, unknown[:5]))))
     index = {symbol: k for k, symbol in enumerate(symbols)}
     return np.eye(len(symbols), dtype=np.float32)[[index[part] for part in typed]], typed
 

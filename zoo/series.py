@@ -6,6 +6,7 @@ import re
 import numpy as np
 
 from .errors import InputError
+from .messages import message
 
 SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -13,17 +14,17 @@ SEPARATORS = re.compile(r"[\s,;]+")
 def parse_series(text: str) -> np.ndarray:
     """``"1, 2.5; 3\\n4"`` -> float64 array. Commas, semicolons and white space all separate values."""
     if not isinstance(text, str):
-        raise InputError(f"a series must be given as text, not {type(text).__name__}")
+        raise InputError(message("series_not_text", kind=type(text).__name__))
     parts = [p for p in SEPARATORS.split(text.strip()) if p]
     if not parts:
-        raise InputError("the series is empty: give numbers separated by commas or spaces, e.g. 1, 2, 3")
+        raise InputError(message("series_empty"))
     values = []
     for position, part in enumerate(parts, start=1):
         try:
             value = float(part)
         except ValueError:
-            raise InputError(f"value {position} of the series, {part[:20]!r}, is not a number") from None
+            raise InputError(message("series_not_a_number", position=position, part=part[:20])) from None
         if not np.isfinite(value):
-            raise InputError(f"value {position} of the series is {part!r}: only finite numbers can be used")
+            raise InputError(message("series_not_finite", position=position, part=part))
         values.append(value)
     return np.asarray(values, dtype=np.float64)

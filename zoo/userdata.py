@@ -14,6 +14,7 @@ import pandas as pd
 from . import limits
 from .datasets import SeriesDataset, TextDataset
 from .errors import InputError
+from .messages import message
 from .series import parse_series
 
 MAX_CLASSES = 20
@@ -120,7 +121,7 @@ def series_from_text(text: str, name: str = "pasted") -> SeriesDataset:
     """Pasted numbers (separated by commas, semicolons or white space) as a one-column series."""
     values = parse_series(text)
     if len(values) < 3:
-        raise InputError(f"only {len(values)} number(s) given; a series needs at least 3")
+        raise InputError(message("series_too_short", count=len(values)))
     return SeriesDataset(name, values.astype(np.float64)[:, None], ["value"], source="pasted numbers")
 
 

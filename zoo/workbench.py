@@ -23,6 +23,7 @@ import numpy as np
 
 from . import checkpoint, workers
 from .errors import CheckpointError, InputError, ZooError
+from .messages import message
 from .interchange import ImportResult, import_model
 from .limits import LIMITS, checked_file, limit, max_bytes
 from .prepare import encode_symbols, encode_tokens, forecast_levels, model_input, symbol_parts, text_tokens, windows
@@ -156,7 +157,7 @@ def _compute(card: ModelCard, read, args) -> Answer:
     try:
         fields = workers.run(card.backend, card.path, read, *args)
     except ZooError as err:
-        return Answer(card, error=str(err), seconds=time.perf_counter() - started, loaded_now=loaded_now)
+        return Answer(card, error=err.args[0] if len(err.args) == 1 else str(err), seconds=time.perf_counter() - started, loaded_now=loaded_now)
     return Answer(card, output=fields["trace"].output, **fields, seconds=time.perf_counter() - started,
                   loaded_now=loaded_now)
 
@@ -164,19 +165,18 @@ def _compute(card: ModelCard, read, args) -> Answer:
 def compare_text(text: str, cards: list[ModelCard]) -> list[Answer]:
     """Every text model's prediction and trace for one text."""
     if not isinstance(text, str) or not text.strip():
-        raise InputError("type a sentence first")
+        raise InputError(message("type_a_sentence"))
     most = int(limit("text_chars"))
     if len(text) > most:
-        raise InputError(f"the text is {len(text):,} characters long; the lab takes at most {most:,} "
-                         f"({LIMITS['text_chars'].env})")
+        raise InputError(message("text_too_long", length=len(text), most=most, env=LIMITS["text_chars"].env))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as err:
-        raise InputError(f"the text is not valid Unicode (a broken character at position {err.start + 1})") from None
+        raise InputError(message("text_broken_unicode", position=err.start + 1)) from None
     tokens = text_tokens(text)  # once for every model; a text without tokens is the request's error, not each model's
     text_cards = [card for card in cards if card.kind == "text"]
     if not text_cards:
-        raise InputError("none of the chosen models reads text: pick a text model")
+        raise InputError(message("no_text_model"))
 
     return _answers(text_cards, read_text, (tokens,), ("text", text))
 
@@ -192,10 +192,9 @@ def unknown_words_note(ids: np.ndarray, tokens: list[str]) -> str | None:
     if unknown == 0:
         return None
     if unknown == len(tokens):
-        return (f"none of the {len(tokens)} token(s) is in this model's vocabulary: it sees only <unk>, "
-                "so its answer says nothing about the text")
+        return message("only_unknown_words", tokens=len(tokens))
     examples = ", ".join(sorted({t for i, t in zip(ids, tokens) if i == Vocabulary.unknown_id})[:5])
-    return f"{unknown} of {len(tokens)} tokens are not in this model's vocabulary (read as <unk>): {examples}"
+    return message("unknown_words", unknown=unknown, tokens=len(tokens), examples=examples)
 
 
 def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
@@ -206,10 +205,10 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
         values = values[:, None]
     check_series_length(len(values))
     if not np.isfinite(values).all():
-        raise InputError("the series contains NaN or infinite values")
+        raise InputError(message("series_nan_or_inf"))
     series_cards = [card for card in cards if card.kind == "series" and not card.reads_symbols]
     if not series_cards:
-        raise InputError("none of the chosen models forecasts a series: pick a series model")
+        raise InputError(message("no_series_model"))
 
     key = ("series", values.shape, hashlib.sha1(values.tobytes()).hexdigest())
     return _answers(series_cards, read_series, (values,), key)
@@ -223,7 +222,7 @@ def read_series(model, state, values: np.ndarray) -> dict:
         return {"trace": model.trace(model_input(values, state), tokens=labels)}
     window = state["window"]
     if len(values) <= window:
-        raise InputError(f"this model needs more than {window} steps (its window)")
+        raise InputError(message("needs_window", window=window))
     scaled = model_input(values, state)
     x, _ = windows(scaled, window)
     out = model.predict(x)[:, 0]
@@ -235,11 +234,11 @@ def compare_symbols(text: str, cards: list[ModelCard]) -> list[Answer]:
     """Every symbol-sequence model on one typed sequence ("X a b … Y c"): its class probabilities for the
     whole sequence and its trace, step by step."""
     if not isinstance(text, str) or not text.strip():
-        raise InputError("type a sequence of symbols first")
+        raise InputError(message("type_symbols"))
     check_series_length(len(symbol_parts(text)))
     symbol_cards = [card for card in cards if card.reads_symbols]
     if not symbol_cards:
-        raise InputError("none of the chosen models reads a sequence of symbols: pick one of that task's models")
+        raise InputError(message("no_symbol_model"))
 
     return _answers(symbol_cards, read_symbols, (text,), ("symbols", text))
 
@@ -252,7 +251,7 @@ def read_symbols(model, state, text: str) -> dict:
 def check_series_length(steps: int) -> None:
     most = int(limit("series_steps"))
     if steps > most:
-        raise InputError(f"the series has {steps:,} steps; the lab takes at most {most:,} ({LIMITS['series_steps'].env})")
+        raise InputError(message("series_too_long", steps=steps, most=most, env=LIMITS["series_steps"].env))
 
 
 def series_scores(values: np.ndarray, answers: list[Answer]) -> list[dict | None]:

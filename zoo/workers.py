@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import BackendError, ZooError
 from .limits import LIMITS, limit
+from .messages import message
 
 LOAD_SECONDS = 300  # loading a model (and maybe its framework, cold) is bounded apart from answering
 
@@ -142,17 +143,19 @@ def _wait(backend: str, future, seconds: float, what: str, answering: bool = Tru
     worker is ``backend``'s answering worker (not a training's), which pebble replaces after a crash."""
     from pebble import ProcessExpired
 
-    then = "; a fresh worker takes the next request" if answering else ""
+    then = message("fresh_worker_next") if answering else ""
 
     try:
         return future.result()
     except TimeoutError:
         _forget(backend, answering)
-        why = f"without an answer ({LIMITS['backend_seconds'].env})" if what == "answer" else f"trying to {what}"
-        raise BackendError(f"{backend} was killed after {seconds:g} s {why}{then}") from None
+        if what == "answer":
+            raise BackendError(message("backend_killed", backend=backend, seconds=seconds, env=LIMITS["backend_seconds"].env,
+                                       then=then)) from None
+        raise BackendError(message("backend_killed_trying", backend=backend, seconds=seconds, what=what, then=then)) from None
     except ProcessExpired as err:
         _forget(backend, answering)
-        raise BackendError(f"{backend} {died_how(err.exitcode)} while it tried to {what}{then}") from None
+        raise BackendError(message("backend_crashed", backend=backend, how=died_how(err.exitcode), what=what, then=then)) from None
     except CancelledError:
         raise BackendError(f"{backend}'s worker was stopped before it could {what}") from None
     except ZooError:
@@ -160,8 +163,8 @@ def _wait(backend: str, future, seconds: float, what: str, answering: bool = Tru
     except MemoryError:
         if answering:
             _restart(backend)  # its heap may be in pieces: the next request gets a fresh worker
-        raise BackendError(f"{backend} went over its memory limit of {limit('backend_mb'):g} MiB "
-                           f"({LIMITS['backend_mb'].env}) and was stopped{then}") from None
+        raise BackendError(message("backend_over_memory", backend=backend, most=limit("backend_mb"),
+                                   env=LIMITS["backend_mb"].env, then=then)) from None
     except Exception as err:  # a broken plugin must not take the other models down with it
         raise BackendError(f"{backend} failed: {type(err).__name__}: {err}") from None
 
@@ -170,10 +173,10 @@ def died_how(exitcode: int | None) -> str:
     """How a process ended, from its exit code: "crashed with SIGSEGV", "exited with status 3"."""
     if exitcode is not None and exitcode < 0:
         try:
-            return f"crashed with {signal.Signals(-exitcode).name}"
+            return message("crashed_with", signal=signal.Signals(-exitcode).name)
         except ValueError:
-            return f"crashed with signal {-exitcode}"
-    return f"exited with status {exitcode}"
+            return message("crashed_with", signal=f"signal {-exitcode}")
+    return message("exited_with", status=exitcode)
 
 
 def _out_of_memory(err: BaseException | None) -> bool:

@@ -12,6 +12,7 @@ from zoo import ZooError
 from zoo.plugins import registry
 from zoo.pretrained import default_run
 from zoo.workbench import catalog, compare_series, compare_symbols, default_ids, series_scores
+from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -76,15 +77,16 @@ def csv_columns(upload, request: gr.Request):
     """The uploaded CSV's columns to choose from, and "every column" for a model that reads many numbers a step."""
     from zoo.userdata import EVERY_COLUMN, read_csv
 
+    lang = language(request)
     if upload is None:
         return gr.update(choices=[], value=None)
     try:
         with open(upload, "rb") as f:
             frame = read_csv(f.read())
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     numeric = [c for c in frame.columns if str(frame[c].dtype) != "object"]
-    every = (translate("every_column", language(request), count=len(frame.columns)), EVERY_COLUMN)
+    every = (translate("every_column", lang, count=len(frame.columns)), EVERY_COLUMN)
     return gr.update(choices=[every, *((str(c), str(c)) for c in frame.columns)], value=str(numeric[0]) if numeric else None)
 
 
@@ -95,7 +97,7 @@ def run_compare_symbols(pasted, cards, layer, unit, scale, view, lang):
     try:
         answers = compare_symbols(pasted, cards)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     columns = [int(np.argmax(a.output)) for a in answers if a.trace is not None]
     title = translate("readout_answer_title", lang)
     return class_views(answers, lambda named: plots.readout(named, "multiclass", title, lang, columns),
@@ -114,7 +116,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
         values = read_series(source, pasted, upload, column, dataset, lang)
         answers = compare_series(values, cards)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     layers = layer_choices(answers, layer, lang)
     good = [a for a in answers if a.error is None and a.forecast is not None]  # the forecasting models
     window = max((len(a.trace.readout) - len(a.forecast) for a in good), default=1)
@@ -132,7 +134,7 @@ def series_table(values, answers, lang: str) -> str:
     rows = [f"| {header} |", "|---|---|---|---|"]
     for answer, scores in zip(answers, series_scores(values, answers)):
         if answer.error:
-            rows.append(f"| {answer.card.label} | | ⚠️ {answer.error} | |")
+            rows.append(f"| {answer.card.label} | | ⚠️ {say(answer.error, lang)} | |")
             continue
         if scores is None:  # a model that reads the whole series as one sequence: its one answer
             shown = translate("whole_series_output", lang, output=", ".join(f"{v:.4g}" for v in answer.output))

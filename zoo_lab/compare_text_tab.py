@@ -7,6 +7,7 @@ import gradio as gr
 from zoo import ZooError
 from zoo.pretrained import default_run
 from zoo.workbench import compare_text, default_ids
+from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -53,7 +54,7 @@ def run_compare_text(text, models, layer, unit, scale="shared", view="unit", req
     try:
         answers = compare_text(text, cards)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), translate("class_one", lang))
     title = translate("readout_title", lang, positive=positive)
     yield class_views(answers, lambda named: plots.readout(named, "binary", title, lang),

@@ -12,6 +12,7 @@ from zoo import ZooError, fanout, long_range, workers
 from zoo.family import family
 from zoo.intervention import Intervention
 from zoo.plugins import registry
+from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -86,7 +87,7 @@ def run_sweep(backends, tasks, lags_text, seeds_text, worker_count, where, addre
         outcome = long_range.sweep(backends, tasks, lags, seeds, workers=int(worker_count), progress=report, cancel=cancel,
                                    ray=(address or "").strip() if where == "ray" else None, isolated=True)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     finally:
         CANCELS.pop(request.session_hash, None)
     status = [translate("lab_results_done", lang, count=len(outcome.results))]
@@ -111,25 +112,27 @@ def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
 
 
 def run_gradients(backends, task, lag, request: gr.Request):
+    lang = language(request)
     if not backends:
-        raise gr.Error(translate("lab_pick_backend", language(request)))
+        raise gr.Error(translate("lab_pick_backend", lang))
     try:
         profiles = gradient_profiles(tuple(backends), task, int(lag))
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     ratios = [[b, stage, f"{p[stage]['first_to_last']:.3g}" if p[stage]["first_to_last"] is not None else "0"]
               for b, p in profiles.items() for stage in ("init", "trained")]
-    return plots.gradient_norms(profiles, language(request)), ratios
+    return plots.gradient_norms(profiles, lang), ratios
 
 
 def run_memory(backend, lag, sentence, request: gr.Request):
+    lang = language(request)
     try:  # the model runs in its backend's worker process (zoo.workers), as in every other tab
         path = long_range.cell_checkpoint(backend, "long-dependency", int(lag), isolated=True)
         trace, stats = workers.run(backend, path, long_range.memory_view, sentence, int(lag))
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     table = [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in stats]
-    return plots.forget_memory(long_range.forget_memory(trace), trace, language(request)), table
+    return plots.forget_memory(long_range.forget_memory(trace), trace, lang), table
 
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
@@ -143,7 +146,7 @@ def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
         path = long_range.cell_checkpoint(backend, "long-dependency", int(lag), isolated=True)
         answered = workers.run(backend, path, long_range.what_if_view, sentence, intervention)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     if answered is None:
         raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
     before, after, change_in_h = answered

@@ -9,6 +9,7 @@ import gradio as gr
 from zoo import ZooError, learn
 from zoo.userdata import parse_series
 from zoo.workbench import catalog
+from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -44,11 +45,11 @@ def default_card():
                 and read_metadata(card.path)["spec"]["head"])
 
 
-def card_of(model_id: str):
+def card_of(model_id: str, lang: str = "en"):
     try:
         return learn.find_card(model_id)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
 
 
 def fitting_input(card, text: str) -> str:
@@ -66,11 +67,11 @@ def fitting_input(card, text: str) -> str:
     return text
 
 
-def open_lesson(card, text: str):
+def open_lesson(card, text: str, lang: str = "en"):
     try:
         return learn.lesson(card, text if card.kind == "text" or card.reads_symbols else parse_series(text))
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
 
 
 # ----- the equations -----
@@ -123,9 +124,9 @@ def sentence_markdown(tokens: list[str], step: int, note: str | None, lang: str)
 def show(model_id, text, layer, unit, step, request: gr.Request):
     """Everything the tab shows for one model, input, layer, unit and step (each clamped into range)."""
     lang = language(request)
-    card = card_of(model_id)
+    card = card_of(model_id, lang)
     text = fitting_input(card, text)
-    lesson = open_lesson(card, text)
+    lesson = open_lesson(card, text, lang)
     layers = len(lesson.trace.layers)
     layer = min(max(int(layer or 0), 0), layers - 1)
     units = lesson.trace.layers[layer].units
@@ -133,7 +134,7 @@ def show(model_id, text, layer, unit, step, request: gr.Request):
     step = min(max(int(step or 0), 0), lesson.trace.steps - 1)
     found = lesson.equations(layer, unit, step)
     tokens = lesson.trace.tokens or [str(k) for k in range(lesson.trace.steps)]
-    return (text, sentence_markdown(tokens, step, lesson.note, lang), equations_markdown(found, lang), found.to_dict(),
+    return (text, sentence_markdown(tokens, step, lesson.note and say(lesson.note, lang), lang), equations_markdown(found, lang), found.to_dict(),
             layer, unit, step)
 
 
@@ -172,7 +173,7 @@ def guide(stop: int, request: gr.Request):
         step = len(measured["tokens"]) - 1
         return (shown.id, text, 0, measured["unit"], step, translate(f"guide_{stop}", lang, **values), figure)
     card = default_card()
-    lesson = open_lesson(card, learn.SHORT_SENTENCE)
+    lesson = open_lesson(card, learn.SHORT_SENTENCE, lang)
     step = lesson.trace.steps - 1
     head = learn.head_activations(lesson, step)
     values = {"units": len(head["z"]), **{key: head[key] for key in ("negative", "activation", "largest")}}

@@ -23,6 +23,7 @@ from gradio.data_classes import FileData
 
 from zoo import ZooError, learn, long_range, units
 from zoo.memory import memory_use
+from zoo.messages import say
 from zoo.plugins import registry
 from zoo.tables import backend_rows, plugin_rows
 from zoo.userdata import parse_series, series_from_text
@@ -51,7 +52,7 @@ def card_list(models: list[str] | None, request: gr.Request | None, defaults: tu
     return [known[m] for m in wanted]
 
 
-def answers_to(raw: str, cards: list[ModelCard]) -> list[Answer]:
+def answers_to(raw: str, cards: list[ModelCard], lang: str) -> list[Answer]:
     """The cards' answers to one typed input, read as what they read: a sentence, symbols, or numbers."""
     try:
         if any(card.kind == "text" for card in cards):
@@ -60,14 +61,14 @@ def answers_to(raw: str, cards: list[ModelCard]) -> list[Answer]:
             return compare_symbols(raw, cards)
         return series_answers(series_from_text(raw).values, cards)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
 
 
-def answer_json(answer: Answer) -> dict:
+def answer_json(answer: Answer, lang: str) -> dict:
     """One model's answer: its output for the whole input, the readout after every step, and per layer
     the units whose memory moved most on this input (zoo.memory)."""
     out = {"model": answer.card.id, "backend": answer.card.backend, "family": answer.card.family,
-           "error": answer.error, "note": answer.note, "milliseconds": round(answer.seconds * 1000, 1)}
+           "error": answer.error and say(answer.error, lang), "note": answer.note and say(answer.note, lang), "milliseconds": round(answer.seconds * 1000, 1)}
     if answer.trace is None:
         return out
     output = rounded(answer.output)
@@ -89,10 +90,10 @@ def answer_json(answer: Answer) -> dict:
     return out
 
 
-def compare_json(answers: list[Answer]) -> dict:
+def compare_json(answers: list[Answer], lang: str) -> dict:
     first = next((a.trace for a in answers if a.trace is not None), None)
     return {"steps": first.steps if first else 0, "tokens": first.tokens if first else None,
-            "answers": [answer_json(a) for a in answers]}
+            "answers": [answer_json(a, lang) for a in answers]}
 
 
 # ----- the tools -----
@@ -125,7 +126,7 @@ def compare_models_on_text(text: str, models: list[str] | None = None, request: 
     LSTM, a PyTorch LSTM, a plain NumPy RNN): "He likes a girl … but he likes a boy": the same one, or changed.
 
     Args:
-        text: the sentence, in any language (at most 2,000 characters); words a model never saw are read as <unk> and named in its note.
+        text: the sentence, in any language (at most 5,000 characters, RNN_ZOO_MAX_TEXT_CHARS); words a model never saw are read as <unk> and named in its note.
         models: model ids from list_models (kind "text"); empty for the long-dependency task's three defaults.
 
     Returns:
@@ -138,7 +139,8 @@ def compare_models_on_text(text: str, models: list[str] | None = None, request: 
         answers[].error: why this model has no answer (such as a crashed plugin), while the others still answer
         answers[].milliseconds: how long it took
     """
-    return compare_json(answers_to(text, card_list(models, request, ("text", "long-dependency"))))
+    lang = language(request)
+    return compare_json(answers_to(text, card_list(models, request, ("text", "long-dependency")), lang), lang)
 
 
 def compare_models_on_series(series: str, models: list[str] | None = None, request: gr.Request = None) -> dict:
@@ -157,7 +159,8 @@ def compare_models_on_series(series: str, models: list[str] | None = None, reque
         answers[].readout_per_step: the head's output after every step, in the model's scaled units (for a symbol task: class probabilities 0–1)
         answers[].most_active_units, note, error and milliseconds: as compare_models_on_text gives them
     """
-    return compare_json(answers_to(series, card_list(models, request, ("series", "sunspots"))))
+    lang = language(request)
+    return compare_json(answers_to(series, card_list(models, request, ("series", "sunspots")), lang), lang)
 
 
 def trace_model(model: str, text: str, layer: int = -1, request: gr.Request = None) -> dict:
@@ -178,9 +181,10 @@ def trace_model(model: str, text: str, layer: int = -1, request: gr.Request = No
         layers[].c: an LSTM's cell state
         layers[] gates: an LSTM's f (forget), i (input) and o (output) in 0–1 and g (candidate) in −1 to 1; a GRU's z (update) and r (reset) in 0–1 and n (candidate) in −1 to 1
     """
-    [answer] = answers_to(text, card_list([model], request))
+    lang = language(request)
+    [answer] = answers_to(text, card_list([model], request), lang)
     if answer.error:
-        raise gr.Error(answer.error)
+        raise gr.Error(say(answer.error, lang))
     layers = answer.trace.layers
     if layer >= len(layers):
         raise gr.Error(translate("no_such_layer", language(request), layer=layer, last=len(layers) - 1))
@@ -210,12 +214,13 @@ def explain_step(model: str, text: str, step: int = 0, layer: int = 0, unit: int
         equations[].pre and value: the pre-activation (null for a combination), and the model's own number, which the terms reproduce
         note: the words the model does not know, if any
     """
+    lang = language(request)
     card = card_list([model], request)[0]
     try:
         lesson = learn.lesson(card, text if card.kind == "text" or card.reads_symbols else parse_series(text))
-        return {**lesson.equations(int(layer), int(unit), int(step)).to_dict(), "note": lesson.note}
+        return {**lesson.equations(int(layer), int(unit), int(step)).to_dict(), "note": lesson.note and say(lesson.note, lang)}
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, language(request))) from None
 
 
 def list_backends() -> dict:
@@ -229,7 +234,7 @@ def list_backends() -> dict:
     return {"backends": backend_rows(reg), "plugins": plugin_rows(reg)}
 
 
-def check_parity(steps: int = 50, seed: int = 0) -> list[dict]:
+def check_parity(steps: int = 50, seed: int = 0, request: gr.Request = None) -> list[dict]:
     """Check that every backend computes the same numbers: one random model's weights in every backend of each family, one input, every trace compared (`zoo parity`).
 
     Args:
@@ -246,7 +251,7 @@ def check_parity(steps: int = 50, seed: int = 0) -> list[dict]:
     try:
         return checked_parity(int(steps), int(seed))
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, language(request))) from None
 
 
 def long_range_results(task: str = "long-dependency", backends: list[str] | None = None) -> dict:
@@ -306,11 +311,11 @@ def explore_units(model: str, layer: int = 0, unit: int = -1, split: str = "test
         states = model_states(model, "dataset", OWN_DATASET, split, "", None, "", lang)
         return units.explore(states, int(layer), None if int(unit) < 0 else int(unit), int(top))
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
 
 
 def import_model_file(model_file: FileData, file_name: str = "", vocabulary: FileData | None = None,
-                      head_activation: str = "", task: str = "") -> dict:
+                      head_activation: str = "", task: str = "", request: gr.Request = None) -> dict:
     """Import a person's own trained Keras (.keras, .h5) or PyTorch (.pt, .pth state dict, .safetensors) recurrent model, so that every tool can run it.
 
     The file is read without running anything from it (no pickle, no Lambda layers); the model is rebuilt in each
@@ -340,7 +345,7 @@ def import_model_file(model_file: FileData, file_name: str = "", vocabulary: Fil
         try:
             card, result = import_upload(upload, words or None, head_activation=head_activation or None, task=task or None)
         except ZooError as err:
-            raise gr.Error(str(err)) from None
+            raise gr.Error(say(err, language(request))) from None
     return {"model": card.id, **result.to_dict()}
 
 

@@ -14,6 +14,7 @@ from zoo.pretrained import default_run
 from zoo.spec import HEAD_ACTIVATIONS, TASKS
 from zoo.train import TrainConfig
 from zoo.workbench import TrainingJob, add_checkpoint, import_upload
+from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
@@ -81,7 +82,7 @@ def run_add_checkpoint(upload, request: gr.Request):
     try:
         card = add_checkpoint(upload)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     return (translate("checkpoint_added", lang, label=card.label, id=card.id, tab=translate(f"tab_compare_{card.kind}", lang)),
             *picker_updates())
 
@@ -94,7 +95,7 @@ def run_import_model(upload, vocabulary, head_activation, task, request: gr.Requ
     try:
         card, result = import_upload(upload, vocabulary, head_activation=head_activation or None, task=task or None)
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     parity = ", ".join(f"{backend} {diff:.1e}" for backend, diff in result.parity.items())
     return (translate("model_imported", lang, label=card.label, id=card.id, tab=translate(f"tab_compare_{card.kind}", lang),
                       framework=result.framework, parity=parity), *picker_updates())

@@ -10,6 +10,7 @@ import gradio as gr
 from zoo import ZooError, units, workers
 from zoo.plugins import registry
 from zoo.workbench import catalog
+from zoo.messages import say
 
 from .i18n import I18N as i18n, language, translate
 from .views import AUTO_UNIT, model_choices
@@ -129,7 +130,7 @@ def explore_units(model, against, source, dataset, split, texts, upload, column,
             note = translate("units_correlation", lang, states=others.name, mean=tracked["mean"], min=tracked["min"],
                              unit=u, r=tracked["units"][u], other=tracked["best_other"][u])
     except ZooError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     summary = translate("units_summary", lang, states=states.name, steps=found["steps"], sequences=found["sequences"],
                         layer=layer, unit=found["unit"])
     last = {"model": model, "inputs": [source, dataset, split, texts, upload, column], "layer": layer, "window": window,
@@ -159,7 +160,7 @@ def select_and_match(last, sequence, start, stop, threshold, margin, request: gr
         found = units.match(states, selected, threshold, last["layer"], stop - start, k=last["top"],
                             exclude=(sequence, start), window=last["window"])
     except (ZooError, TypeError, ValueError) as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(say(err, lang)) from None
     head = translate("units_selected", lang, units=", ".join(map(str, selected)), span=html.escape(" ".join(span["span"])))
     items = "".join(context_html(m, lang) for m in found) or f"<li>{translate('units_no_matches', lang)}</li>"
     return f"<div class='units-match'><p>{head}</p><ol>{items}</ol></div>", {"units": selected, "matches": found}

@@ -12,6 +12,7 @@ import numpy as np
 
 from zoo.learn import learn_cards
 from zoo.workbench import catalog, compare_series, compare_symbols, compare_text, default_ids, tasks
+from zoo.messages import say
 
 from . import plots
 from .i18n import EN, I18N as i18n, language, translate
@@ -82,9 +83,9 @@ def predictions_table(answers, task_of, lang: str) -> str:
     for answer in answers:
         name = answer.card.label
         if answer.error:
-            rows.append(f"| {name} | ⚠️ {answer.error} | | |")
+            rows.append(f"| {name} | ⚠️ {say(answer.error, lang)} | | |")
             continue
-        note = f"<br>ℹ️ {html.escape(answer.note, quote=False)}" if answer.note else ""  # it names <unk>, which is no tag
+        note = f"<br>ℹ️ {html.escape(say(answer.note, lang), quote=False)}" if answer.note else ""  # it names <unk>, which is no tag
         rows.append(f"| {name} | {task_of(answer)}{note} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 

@@ -1,0 +1,77 @@
+"""The lab answers in the request's language, errors included: a served lab, asked through gradio_client with and
+without a Korean Accept-Language, and a ko-KR Chromium that triggers three different errors and reads them in
+Korean (the catalog's text, zoo.messages) in the page's toasts."""
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from conftest import require_module
+
+pytestmark = pytest.mark.slow  # a served lab and a browser
+
+require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
+from gradio_client import Client  # noqa: E402
+from gradio_client.exceptions import AppError  # noqa: E402
+from labserver import chromium, open_page, serve_lab  # noqa: E402
+
+from zoo.messages import message  # noqa: E402
+
+TEXT_MODELS = ["default/long-dependency-numpy-rnn-seed0"]
+SERIES_MODELS = ["default/sunspots-numpy-rnn-seed0"]
+KOREAN = {"Accept-Language": "ko-KR,ko;q=0.9"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve_lab(tmp_path_factory.mktemp("korean")) as lab:
+        yield lab
+
+
+def compare_text(client, text):
+    return client.predict(text, TEXT_MODELS, 0, -1, "shared", "unit", api_name="/compare_text")
+
+
+def compare_series(client, pasted):
+    return client.predict("paste", pasted, None, None, "sunspots", SERIES_MODELS, 0, -1, "shared", "unit",
+                          api_name="/compare_series")
+
+
+@pytest.mark.parametrize("headers, lang", [(KOREAN, "ko"), ({"Accept-Language": "fr-FR"}, "en"), ({}, "en")])
+def test_an_error_is_said_in_the_requests_language(server, headers, lang):
+    client = Client(server.url, verbose=False, headers=headers)
+    for call, expected in ((lambda: compare_text(client, "   "), message("type_a_sentence")),
+                           (lambda: compare_series(client, "1, 2, nan, 4"), message("series_not_finite", position=3, part="nan"))):
+        with pytest.raises(AppError) as raised:
+            call()
+        assert str(raised.value) == expected.said(lang), str(raised.value)
+    # The unknown-word note comes back from the model's worker process and is said in the request's language too.
+    status, table, *_ = compare_text(client, "그는 예쁜 소녀를 좋아한다")
+    assert html.escape(message("only_unknown_words", tokens=4).said(lang), quote=False) in table, table
+
+
+def test_a_korean_browser_reads_three_errors_in_korean(server):
+    from zoo.limits import LIMITS, limit
+
+    most = int(limit("text_chars"))
+    too_long = message("text_too_long", length=most + 1, most=most, env=LIMITS["text_chars"].env)
+    with chromium() as browser:
+        context, page = open_page(browser, server, locale="ko-KR")
+        page.get_by_role("tab", name="텍스트 비교").click()
+        text = page.locator("#compare-text").locator("xpath=ancestor::div[contains(@class,'row')][1]").locator("textarea")
+        for typed, error in (("", message("type_a_sentence")), ("a" * (most + 1), too_long)):
+            text.fill(typed)
+            page.locator("#compare-text").click()
+            page.get_by_text(error.said("ko")).first.wait_for(timeout=60_000)
+            assert page.get_by_text(str(error)).count() == 0  # not the English
+        page.get_by_role("tab", name="시계열 비교").click()
+        page.locator("#series-task label", has_text="태양 흑점").click()  # the forecasting models read numbers
+        page.wait_for_function("() => document.querySelector('#series-text textarea').value.startsWith('5, 11')")
+        page.locator("#series-text textarea").fill("1, 2, nan, 4")
+        page.locator("#compare-series").click()
+        nan = message("series_not_finite", position=3, part="nan")
+        page.get_by_text(nan.said("ko")).first.wait_for(timeout=60_000)
+        assert page.get_by_text(str(nan)).count() == 0
+        assert not page.errors, page.errors
+        context.close()

@@ -1,0 +1,92 @@
+"""What the core says, in English and Korean (zoo.messages), and the lab's own strings (zoo_lab.i18n): every
+key in both languages with the same placeholders, every key the code uses in the catalog, and a message that
+keeps its language across a worker process."""
+from __future__ import annotations
+
+import ast
+import pickle
+import string
+from pathlib import Path
+
+import pytest
+
+from zoo import messages
+from zoo.errors import BackendError, InputError
+from zoo.messages import Message, message, say
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def lab_catalogs():
+    from conftest import require_module
+
+    require_module("gradio", "pip install 'rnn-zoo[lab]'")
+    from zoo_lab import i18n
+
+    return i18n.EN, i18n.KO
+
+
+@pytest.mark.parametrize("which", ["core", "lab"])
+def test_every_key_in_both_languages_with_the_same_placeholders(which):
+    en, ko = (messages.EN, messages.KO) if which == "core" else lab_catalogs()
+    assert sorted(en) == sorted(ko)
+    for key in en:
+        assert placeholders(en[key]) == placeholders(ko[key]), key
+        assert ko[key].strip(), key
+        if which == "core":  # the core's messages are sentences: each is said in Korean (Hangul), not left English
+            assert any("\uac00" <= c <= "\ud7a3" for c in ko[key]), key
+
+
+def used_keys() -> set[str]:
+    """Every key a ``message("…")`` call in the core, the plugins and the lab names."""
+    keys = set()
+    for path in [*ROOT.glob("zoo/*.py"), *ROOT.glob("zoo_lab/*.py"), *ROOT.glob("plugins/*/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "message" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                keys.add(node.args[0].value)
+    return keys
+
+
+def test_every_key_the_code_says_is_in_the_catalog_and_every_catalog_key_is_said():
+    used = used_keys()
+    assert len(used) > 20
+    assert used == set(messages.EN), (used - set(messages.EN), set(messages.EN) - used)
+
+
+def test_a_message_is_english_text_that_can_be_said_in_korean():
+    err = InputError(message("series_not_finite", position=3, part="nan"))
+    assert str(err) == "value 3 of the series is 'nan': only finite numbers can be used"
+    assert say(err, "ko") == "시계열의 3번째 값이 'nan'입니다. 유한한 숫자만 쓸 수 있습니다"
+    assert say(err, "fr") == str(err)  # a language the catalog lacks: English
+    assert say(InputError("a plugin's own words"), "ko") == "a plugin's own words"
+    # Nested: how a worker died, inside what became of the request.
+    from zoo.workers import died_how
+
+    crashed = BackendError(message("backend_crashed", backend="x-rnn", how=died_how(-6), what="answer",
+                                   then=message("fresh_worker_next")))
+    assert str(crashed) == "x-rnn crashed with SIGABRT while it tried to answer; a fresh worker takes the next request"
+    assert "SIGABRT 신호로 비정상 종료" in say(crashed, "ko") and "crashed" not in say(crashed, "ko")
+
+
+def test_a_message_survives_pickling_as_the_workers_send_it():
+    err = pickle.loads(pickle.dumps(InputError(message("text_too_long", length=5000, most=2000, env="RNN_ZOO_MAX_TEXT_CHARS"))))
+    assert isinstance(err.args[0], Message) and err.args[0].key == "text_too_long"
+    assert "5,000자" in say(err, "ko")
+
+
+def test_an_error_from_a_backend_worker_keeps_its_key():
+    """The unknown-word note and a model's error come back from its worker process as Messages."""
+    from zoo.pretrained import PRETRAINED_DIR
+    from zoo.workbench import catalog, compare_series, compare_text
+
+    cards = [c for c in catalog((PRETRAINED_DIR,)) if c.dataset == "long-dependency" and c.backend == "numpy-rnn"]
+    [answer] = compare_text("그는 예쁜 소녀를 좋아한다", cards)
+    assert isinstance(answer.note, Message) and "어휘에 있는 것이 하나도 없습니다" in say(answer.note, "ko")
+    sunspots = [c for c in catalog((PRETRAINED_DIR,)) if c.dataset == "sunspots" and c.backend == "numpy-rnn"]
+    [short] = compare_series([1.0, 2.0, 3.0], sunspots)
+    assert isinstance(short.error, Message) and "스텝(윈도)보다 긴 입력" in say(short.error, "ko")
