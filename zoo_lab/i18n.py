@@ -395,6 +395,9 @@ EN = {
     "units_no_matches": "nowhere else in the data",
     "units_explore_first": "Explore first: select and match work on the states explored last.",
     "units_whole_number": "{name} must be a whole number (at least its smallest allowed value), got {value}",
+    # ----- the tools (zoo_lab.tools) -----
+    "tool_range": "{name} must be {low} to {high}, not {value}",
+    "tool_no_lab_task": "no lab task {task}; the lab has {tasks}",
 }
 
 KO = {
@@ -758,6 +761,9 @@ KO = {
     "units_no_matches": "데이터의 다른 곳에는 없습니다",
     "units_explore_first": "먼저 살펴보기를 누르세요: 선택과 매칭은 마지막으로 살펴본 상태에서 동작합니다.",
     "units_whole_number": "{name}은(는) 정수여야 합니다(허용되는 최솟값 이상). 받은 값: {value}",
+    # ----- the tools (zoo_lab.tools) -----
+    "tool_range": "{name}은(는) {low}에서 {high} 사이여야 합니다. 받은 값: {value}",
+    "tool_no_lab_task": "랩에 {task} 과제가 없습니다. 랩의 과제: {tasks}",
 }
 
 I18N = gr.I18n(en=EN, ko=KO)

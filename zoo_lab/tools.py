@@ -247,14 +247,14 @@ def check_parity(steps: int = 50, seed: int = 0, request: gr.Request = None) -> 
         ok: "yes" within the tolerance, "NO" beyond it, or why it failed or was skipped
     """
     if not 1 <= int(steps) <= 1000:
-        raise gr.Error(f"steps must be 1 to 1,000, not {steps}")
+        raise gr.Error(translate("tool_range", language(request), name="steps", low=1, high="1,000", value=steps))
     try:
         return checked_parity(int(steps), int(seed))
     except ZooError as err:
         raise gr.Error(say(err, language(request))) from None
 
 
-def long_range_results(task: str = "long-dependency", backends: list[str] | None = None) -> dict:
+def long_range_results(task: str = "long-dependency", backends: list[str] | None = None, request: gr.Request = None) -> dict:
     """The long-range lab's results: how each model scores as the gap it must remember grows (what the Lab tab plots).
 
     Each cell is one backend trained from scratch on one task at one lag (the gap in steps) with one seed. The shipped
@@ -270,7 +270,7 @@ def long_range_results(task: str = "long-dependency", backends: list[str] | None
         rows: sorted by lag then backend: lag, backend, seeds, scores (one per seed), mean, spread (the standard deviation over the seeds) and seconds (mean training time)
     """
     if task not in long_range.TASKS:
-        raise gr.Error(f"no lab task {task!r}; the lab has {', '.join(long_range.TASKS)}")
+        raise gr.Error(translate("tool_no_lab_task", language(request), task=repr(task), tasks=", ".join(long_range.TASKS)))
     names = backends or [e.name for e in registry().available_backends()]
     found = [long_range.cached_result(b, task, lag, seed) for lag in long_range.DEFAULT_LAGS for b in names
              for seed in long_range.DEFAULT_SEEDS]
@@ -306,7 +306,7 @@ def explore_units(model: str, layer: int = 0, unit: int = -1, split: str = "test
     """
     lang = language(request)
     if not 1 <= int(top) <= 50:
-        raise gr.Error(f"top must be 1 to 50, not {top}")
+        raise gr.Error(translate("tool_range", lang, name="top", low=1, high=50, value=top))
     try:
         states = model_states(model, "dataset", OWN_DATASET, split, "", None, "", lang)
         return units.explore(states, int(layer), None if int(unit) < 0 else int(unit), int(top))
