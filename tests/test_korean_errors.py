@@ -75,3 +75,12 @@ def test_a_korean_browser_reads_three_errors_in_korean(server):
         assert page.get_by_text(str(nan)).count() == 0
         assert not page.errors, page.errors
         context.close()
+
+
+def test_table_headers_are_in_the_requests_language(server):
+    from zoo.tables import BACKEND_COLUMNS
+
+    english = Client(server.url, verbose=False).predict(api_name="/backends")
+    korean = Client(server.url, verbose=False, headers=KOREAN).predict(api_name="/backends")
+    assert english["headers"] == list(BACKEND_COLUMNS)  # the CLI's and the API's column names
+    assert korean["headers"][:3] == ["이름", "계열", "프레임워크"] and korean["data"] == english["data"]

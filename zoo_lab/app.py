@@ -55,7 +55,7 @@ def build() -> gr.Blocks:
             with gr.Tab(i18n("tab_lab")):
                 build_lab_tab(app)
             with gr.Tab(i18n("tab_backends")):
-                build_backends_tab()
+                build_backends_tab(app)
         app.load(on_page_load, [text_task, series_task], [text_models, series_models, learn_model, text_task_note,
                                                           series_task_note], api_name=False)
         tools = set(serve_tools())

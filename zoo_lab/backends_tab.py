@@ -9,7 +9,7 @@ from zoo.limits import describe as describe_limits
 from zoo.plugins import registry
 from zoo.tables import BACKEND_COLUMNS, PARITY_COLUMNS, PLUGIN_COLUMNS, backend_rows, parity_rows, plugin_rows
 
-from .i18n import I18N as i18n
+from .i18n import I18N as i18n, language, translate
 
 
 def cells(rows: list[dict], columns) -> list[list]:
@@ -19,12 +19,18 @@ def cells(rows: list[dict], columns) -> list[list]:
             for row in rows]
 
 
-def backends_table() -> list[list]:
-    return cells(backend_rows(registry()), BACKEND_COLUMNS)
+def table(rows: list[list], columns, lang: str) -> dict:
+    """A table as a gr.Dataframe shows it, its headers in the page's language (in English they are the
+    CLI's and the API's column names)."""
+    return {"headers": [translate(f"column_{c}", lang) for c in columns], "data": rows}
 
 
-def plugins_table() -> list[list]:
-    return cells(plugin_rows(registry()), PLUGIN_COLUMNS)
+def backends_table(request: gr.Request = None) -> dict:
+    return table(cells(backend_rows(registry()), BACKEND_COLUMNS), BACKEND_COLUMNS, language(request))
+
+
+def plugins_table(request: gr.Request = None) -> dict:
+    return table(cells(plugin_rows(registry()), PLUGIN_COLUMNS), PLUGIN_COLUMNS, language(request))
 
 
 def checked_parity(steps: int = 50, seed: int = 0) -> list[dict]:
@@ -36,18 +42,27 @@ def checked_parity(steps: int = 50, seed: int = 0) -> list[dict]:
     return parity_rows(workers.isolated("parity", "check parity", run_parity, steps=steps, seed=seed))
 
 
-def run_parity() -> list[list]:
-    return cells(checked_parity(), PARITY_COLUMNS)
+def run_parity(request: gr.Request = None) -> dict:
+    return table(cells(checked_parity(), PARITY_COLUMNS), PARITY_COLUMNS, language(request))
 
 
-def limits_table() -> list[list]:
-    return [[l["what"], f"{l['value']:g} {l['unit']}", l["env"]] for l in describe_limits()]
+LIMIT_COLUMNS = ("limit on", "value", "environment variable")
 
 
-def build_backends_tab() -> None:
+def limits_table(request: gr.Request = None) -> dict:
+    rows = [[l["what"], f"{l['value']:g} {l['unit']}", l["env"]] for l in describe_limits()]
+    return table(rows, LIMIT_COLUMNS, language(request))
+
+
+def page_tables(request: gr.Request):
+    """The tables as a page load shows them: headers in the browser's language."""
+    return backends_table(request), plugins_table(request), limits_table(request)
+
+
+def build_backends_tab(app: gr.Blocks) -> None:
     gr.Markdown(i18n("backends_intro"))
-    backends = gr.Dataframe(backends_table(), headers=list(BACKEND_COLUMNS), elem_id="backends-table")
-    plugins = gr.Dataframe(plugins_table(), headers=list(PLUGIN_COLUMNS), label=i18n("plugins_label"), elem_id="plugins-table")
+    backends = gr.Dataframe(backends_table(), elem_id="backends-table")
+    plugins = gr.Dataframe(plugins_table(), label=i18n("plugins_label"), elem_id="plugins-table")
     refresh = gr.Button(i18n("refresh"))
     refresh.click(backends_table, None, backends, api_name="backends")
     refresh.click(plugins_table, None, plugins, api_name="plugins")
@@ -55,4 +70,5 @@ def build_backends_tab() -> None:
     parity = gr.Dataframe(headers=list(PARITY_COLUMNS), label=i18n("parity_label"))
     parity_button.click(run_parity, None, parity, api_name="parity")
     gr.Markdown(i18n("limits_intro"))
-    gr.Dataframe(limits_table(), headers=["limit on", "value", "environment variable"], label=i18n("limits"))
+    limits = gr.Dataframe(limits_table(), label=i18n("limits"), elem_id="limits-table")
+    app.load(page_tables, None, [backends, plugins, limits], api_name=False)
