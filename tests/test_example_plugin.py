@@ -37,7 +37,7 @@ def test_tracing_hooks_shows_it_load_and_register(example_plugin):
 
 def test_the_labs_backends_tab_lists_it(example_plugin):
     rows = {row[0]: row for row in last_line_json(run_python(
-        "import json; from zoo_lab.backends_tab import backends_table; print(json.dumps(backends_table()))"))}
+        "import json; from zoo_lab.backends_tab import backends_table; print(json.dumps(backends_table()['data']))"))}
     name, family, framework, _, plugin, distribution, _, status, _ = rows["torch-gru"]
     assert (family, framework, plugin, distribution, status) == ("gru", "PyTorch", "zoo_gru", "zoo-gru", "available")
 

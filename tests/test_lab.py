@@ -702,6 +702,7 @@ def shown_values(markdown: str) -> dict[str, float]:
 
 
 def assert_shows_the_trace(markdown: str, numbers: dict, trace, layer: int, unit: int, step: int) -> None:
+    from zoo.messages import say
     from zoo_lab.learn_tab import number
 
     states = trace.layers[layer]
@@ -799,6 +800,7 @@ def page_values(page) -> dict[str, float]:
     ("en-US", ["Learn", "Compare text", "Forget gate", "Cell state", "Short dependency"], "망각 게이트"),
 ])
 def test_browser_learn_tab_in_both_languages(browser, server, locale, words, absent):
+    from zoo.messages import say
     from zoo_lab.learn_tab import number
 
     context, page = learn_page(browser, server, locale)
@@ -819,7 +821,8 @@ def test_browser_learn_tab_in_both_languages(browser, server, locale, words, abs
             assert values["f"] == float(number(layer0.gates["f"][step, 0])), (locale, step, values)
             assert values["h"] == float(number(layer0.h[step, 0]))
             assert page.locator("#learn-sentence mark").inner_text() == lesson.trace.tokens[step]
-        assert lesson.note and lesson.note in page.locator("#learn-sentence").inner_text()  # "likes" is read as <unk>
+        said = say(lesson.note, locale.split("-")[0])  # "likes" is read as <unk>, said in the page's language
+        assert lesson.note and said in page.locator("#learn-sentence").inner_text(), said
         page.click("#guide-1")
         page.wait_for_selector("#guide-plot .js-plotly-plot", timeout=60_000)
         # the tab after the first stop of the guided path: the README shows a copy (docs/learn-en.png, learn-ko.png)
