@@ -702,7 +702,6 @@ def shown_values(markdown: str) -> dict[str, float]:
 
 
 def assert_shows_the_trace(markdown: str, numbers: dict, trace, layer: int, unit: int, step: int) -> None:
-    from zoo.messages import say
     from zoo_lab.learn_tab import number
 
     states = trace.layers[layer]
