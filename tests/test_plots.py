@@ -19,7 +19,7 @@ def test_a_10000_step_trace_is_thinned_for_display_only():
         assert np.asarray(heatmap.z).shape == (8, plots.MAX_DISPLAY_STEPS)
         shown = np.asarray(heatmap.x)
         assert shown[0] == 0 and shown[-1] == 9_999  # the whole span, evenly thinned
-        np.testing.assert_array_equal(np.asarray(heatmap.z), trace.layers[0].h[shown].T)
+        np.testing.assert_allclose(np.asarray(heatmap.z), trace.layers[0].h[shown].T, atol=1e-7)  # float32, plots.heatmap_values
     for figure in (plots.readout([("a", trace)], "binary", "t"), plots.gates([("a", trace)], 0, 3)):
         assert all(len(line.x) <= plots.MAX_DISPLAY_STEPS for line in figure.data)
     assert trace.layers[0].h.shape == (10_000, 8)
@@ -30,3 +30,28 @@ def test_short_inputs_show_every_step_with_their_tokens():
     heatmap = plots.hidden_heatmaps([("a", trace)]).data[0]
     assert np.asarray(heatmap.z).shape == (8, 12)
     assert list(plots.display_steps(12)) == list(range(12))
+
+
+def test_heatmaps_send_every_step_and_unit_in_float32():
+    """The served heatmap keeps every step and unit; its values are float32 (within 1e-7 of h), its hover
+    reads h from z on the shared scale and from customdata on the per-layer one."""
+    trace = long_trace(steps=12)
+    h = trace.layers[0].h
+    shared = plots.hidden_heatmaps([("a", trace)]).data[0]
+    assert np.asarray(shared.z).dtype == np.float32 and np.asarray(shared.z).shape == (8, 12)
+    np.testing.assert_allclose(np.asarray(shared.z), h.T, atol=1e-7)
+    assert shared.customdata is None and "%{z:.4f}" in shared.hovertemplate
+    assert np.asarray(shared.text).shape == (8, 12) and list(np.asarray(shared.text)[0]) == trace.tokens
+    per_layer = plots.hidden_heatmaps([("a", trace)], scale="layer").data[0]
+    np.testing.assert_allclose(np.asarray(per_layer.customdata), h.T, atol=1e-7)
+    np.testing.assert_allclose(np.asarray(per_layer.z), h.T / np.abs(h).max(), atol=1e-7)
+
+
+def test_a_figure_from_the_cached_grid_is_its_own():
+    """Two figures built on one remembered subplot grid do not share their traces or layout."""
+    trace = long_trace(steps=12)
+    first = plots.gates([("a", trace)], 0, 3)
+    second = plots.gates([("b", trace)], 0, 5)
+    assert first.layout.title.text != second.layout.title.text
+    assert {t.name for t in first.data}.isdisjoint({t.name for t in second.data})
+    assert first.to_json() == plots.gates([("a", trace)], 0, 3).to_json()

@@ -2,8 +2,11 @@
 its colour scale, so the eye compares like with like; long inputs are thinned for display only."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from zoo.family import FAMILIES
@@ -12,7 +15,30 @@ from zoo.trace import Trace
 from .i18n import translate
 
 MAX_DISPLAY_STEPS = 400  # a heatmap wider than this is thinned to every k-th step, for the eye only
+# Plotly's own template without the defaults of the trace types the lab never draws (3D, maps, contours, …):
+# the same look, and every figure the lab sends carries 3 kB of template instead of 7 kB (bench/serve_load.py).
+_PLOTLY = pio.templates["plotly"]
+pio.templates["rnn-zoo"] = go.layout.Template(layout=_PLOTLY.layout, data={kind: _PLOTLY.data[kind] for kind in ("scatter", "heatmap", "bar")})
+pio.templates.default = "rnn-zoo"
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+
+@lru_cache(maxsize=128)
+def _grid(key: tuple) -> go.Figure:
+    return make_subplots(**{name: list(value) if isinstance(value, tuple) else value for name, value in key})
+
+
+def subplots(**grid) -> go.Figure:
+    """make_subplots, its empty grid built once per shape and titles: building one costs plotly about 20 ms,
+    more than the data it then holds (bench/serve_load.py); each figure is a copy of its own."""
+    return go.Figure(_grid(tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
+                                        for name, value in grid.items()))))
+
+
+def heatmap_values(values: np.ndarray) -> np.ndarray:
+    """What a heatmap sends to the browser: float32, the precision the Keras and torch models compute in
+    (within 1e-7 of |values| ≤ 1), half the bytes of float64; the downloads keep every digit."""
+    return np.asarray(values, dtype=np.float32)
 
 
 def display_steps(steps: int) -> np.ndarray:
@@ -86,18 +112,20 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
             if scale == "layer" and (col, k) in peaks:
                 title += " · " + translate("plot_layer_peak", lang, peak=peaks[col, k])
             titles.append(title)
-    fig = make_subplots(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
-                        row_heights=[u / sum(units) for u in units], subplot_titles=titles)
+    fig = subplots(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
+                   row_heights=[u / sum(units) for u in units], subplot_titles=titles)
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
         labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
         for row, layer in enumerate(trace.layers, start=1):
             h = layer.h[shown].T
             divisor = peaks[col - 1, row - 1] if scale == "layer" else 1.0
+            # The hover's h is z itself on the shared scale; divided by the layer's peak, h travels beside it.
             fig.add_trace(go.Heatmap(
-                z=h / divisor, x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
-                customdata=np.stack([np.broadcast_to(labels[shown], h.shape), h.round(4).astype(object)], axis=-1),
-                hovertemplate="token %{customdata[0]} (step %{x})<br>unit %{y}<br>h = %{customdata[1]}<extra>" + name + "</extra>",
+                z=heatmap_values(h / divisor), x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
+                text=np.broadcast_to(labels[shown], h.shape), customdata=heatmap_values(h) if scale == "layer" else None,
+                hovertemplate="token %{text} (step %{x})<br>unit %{y}<br>h = %{" + ("customdata" if scale == "layer" else "z")
+                              + ":.4f}<extra>" + name + "</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
             if col == 1:
@@ -128,8 +156,8 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: st
     if not with_gates:
         return empty(translate("plot_no_lstm", lang))
     quantities = list(dict.fromkeys(q for _, t in with_gates for q in (*t.layers[layer].gates, *(["c"] if t.layers[layer].c is not None else []))))
-    fig = make_subplots(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
+    fig = subplots(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                   subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
     trace0 = with_gates[0][1]
     shown = display_steps(trace0.steps)
     for k, ((name, trace), u) in enumerate(zip(with_gates, followed_units(with_gates, layer, unit))):
@@ -161,9 +189,9 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
     if not with_gates:
         return empty(translate("plot_no_lstm", lang))
     quantities = list(dict.fromkeys(q for _, t in with_gates for q in t.layers[layer].gates))
-    fig = make_subplots(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
-                        vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
-                                                               for q in quantities for name, _ in with_gates])
+    fig = subplots(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
+                   vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
+                                                          for q in quantities for name, _ in with_gates])
     for col, (name, trace) in enumerate(with_gates, start=1):
         chosen = trace.layers[layer]
         shown = display_steps(trace.steps)
@@ -172,10 +200,10 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
             if quantity not in chosen.gates:
                 continue
             fig.add_trace(go.Heatmap(
-                z=chosen.gates[quantity][shown].T, x=shown, y=np.arange(chosen.units),
+                z=heatmap_values(chosen.gates[quantity][shown].T), x=shown, y=np.arange(chosen.units),
                 coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
-                customdata=np.broadcast_to(labels[shown], (chosen.units, len(shown))),
-                hovertemplate="token %{customdata} (step %{x})<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
+                text=np.broadcast_to(labels[shown], (chosen.units, len(shown))),
+                hovertemplate="token %{text} (step %{x})<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == len(quantities) else {"showticklabels": False})
             if col == 1:
