@@ -36,17 +36,22 @@ def seconds_to_first_page(command: list[str], port: int, timeout: float = 120) -
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while time.perf_counter() - started < timeout:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
-                    if response.status == 200:
-                        return time.perf_counter() - started
-            except OSError:
-                time.sleep(0.02)
-        raise TimeoutError(f"{command} served nothing within {timeout} s")
+        return wait_for_page(port, started, timeout)
     finally:
         process.terminate()
         process.wait(10)
+
+
+def wait_for_page(port: int, started: float, timeout: float = 120) -> float:
+    """Seconds from ``started`` (a perf_counter reading) to the first HTTP 200 on ``port``."""
+    while time.perf_counter() - started < timeout:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.02)
+    raise TimeoutError(f"nothing served on port {port} within {timeout} s")
 
 
 def main() -> None:

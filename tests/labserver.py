@@ -81,8 +81,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT):
-    """Start the lab with HOME and XDG_CACHE_HOME under ``base``, wait until it answers, stop it after."""
+def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT, args: tuple[str, ...] = ()):
+    """Start the lab (demo.py with ``args``) with HOME and XDG_CACHE_HOME under ``base``, wait until it
+    answers, stop it after."""
     home, cache = base / "home", base / "cache"
     home.mkdir(exist_ok=True)
     cache.mkdir(exist_ok=True)
@@ -95,7 +96,7 @@ def serve_lab(base: Path, env: dict | None = None, cwd: Path = ROOT):
     full_env = {**inherited, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "GRADIO_ANALYTICS_ENABLED": "False",
                 "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "demo.py"), "--host", "127.0.0.1", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, str(ROOT / "demo.py"), "--host", "127.0.0.1", "--port", str(port), *args],
                                 cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     lab = LabServer(proc, url, log, cache)
     try:
@@ -133,6 +134,13 @@ def show_log_on_failure(request, server: LabServer):
 
 
 # ----- reading what the API returns -----
+def page_control(client, elem_id: str) -> dict:
+    """A control's properties as the page received them (its value, its choices), found by its elem_id:
+    the page's own events are not documented API, so their defaults are read where the page reads them."""
+    [props] = [c["props"] for c in client.config["components"] if c.get("props", {}).get("elem_id") == elem_id]
+    return props
+
+
 def plotly_array(value) -> np.ndarray:
     """A plotly JSON array, plain or typed (``{"dtype", "bdata", "shape"}``), as a NumPy array."""
     if isinstance(value, dict) and "bdata" in value:

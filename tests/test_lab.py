@@ -26,7 +26,7 @@ from conftest import parse_json, require_module, run_zoo  # noqa: E402
 gradio_client = require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
-from labserver import ROOT, chromium, figure, open_page, plotly_array, serve_lab  # noqa: E402
+from labserver import ROOT, chromium, figure, open_page, page_control, plotly_array, serve_lab  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -62,13 +62,14 @@ def compare_text(client, text: str, models=TEXT_MODELS, layer: int = 0, unit: in
     # The layer dropdown has int choices: view_api() documents it as Literal['0', '1'], but sending
     # the string '1' is rejected ("Value: 1 is not in the list of choices: [0, 1]"): pass an int.
     # The seventh output updates the layer control (the state for redraws stays on the server): the views are the first six.
-    return client.predict(text, list(models), layer, unit, api_name="/compare_text")[:6]
+    return client.predict(text, list(models), layer, unit, "shared", "unit", api_name="/compare_text")[:6]
 
 
 def compare_series(client, source="paste", pasted=", ".join(map(str, SUNSPOTS)), upload=None, column=None,
                    dataset="sunspots", models=SERIES_MODELS, layer: int = 0, unit: int = 0):
     # upload and column have no default in the API (None is not a default to gradio_client): always pass them.
-    return client.predict(source, pasted, upload, column, dataset, list(models), layer, unit, api_name="/compare_series")[:6]
+    return client.predict(source, pasted, upload, column, dataset, list(models), layer, unit, "shared", "unit",
+                          api_name="/compare_series")[:6]
 
 
 def assert_text_answers(result, backends=BACKENDS) -> dict[str, dict]:
@@ -127,12 +128,12 @@ def assert_series_answers(result, values) -> dict:
 def test_the_first_compare_says_it_is_loading_the_frameworks(client):
     from zoo_lab.i18n import translate
 
-    job = client.submit("He likes a pretty girl", list(TEXT_MODELS), 0, 0, api_name="/compare_text")
+    job = client.submit("He likes a pretty girl", list(TEXT_MODELS), 0, 0, "shared", "unit", api_name="/compare_text")
     job.result(timeout=300)
     statuses = [output[0] for output in job.outputs()]
     assert statuses[0] == translate("loading", "en", frameworks=", ".join(sorted(BACKENDS))), statuses
     assert statuses[-1] == "" and len(statuses) == 2, statuses  # the notice, then the answers
-    again = client.submit("He likes a pretty boy", list(TEXT_MODELS), 0, 0, api_name="/compare_text")
+    again = client.submit("He likes a pretty boy", list(TEXT_MODELS), 0, 0, "shared", "unit", api_name="/compare_text")
     again.result(timeout=120)
     assert [output[0] for output in again.outputs()] == [""]  # warm now: straight to the answers
 
@@ -198,9 +199,7 @@ def long_dependency_cards():
 def test_compare_text_opens_on_the_notes_task(client):
     """The page opens on the long-dependency task with its shipped models; the task choice switches
     the models, the examples and the note together."""
-    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/compare_text"]
-    defaults = {p["parameter_name"]: p.get("parameter_default") for p in info["parameters"]}
-    assert sorted(defaults["models"]) == sorted(card.id for card in long_dependency_cards())
+    assert sorted(page_control(client, "text-models")["value"]) == sorted(card.id for card in long_dependency_cards())
     models, note, examples, text = client.predict("rotten-tomatoes", api_name="/choose_text_task")
     assert sorted(models["value"]) == TEXT_MODELS_SORTED and "fresh or rotten" in note
     assert examples["samples"][0] == [text] and "movie" in text.lower()
@@ -223,7 +222,7 @@ def test_the_default_unit_is_the_most_active_one(client):
 
     cards = long_dependency_cards()
     sentence = "He likes a girl rain garden garden walk in while under work but he likes a boy."
-    result = client.predict(sentence, [card.id for card in cards], 0, -1, api_name="/compare_text")
+    result = client.predict(sentence, [card.id for card in cards], 0, -1, "shared", "unit", api_name="/compare_text")
     assert result[6]["choices"] == [["0", 0]]  # the layer control offers the layers these models have
     core = {a.card.backend: a.trace for a in core_compare_text(sentence, cards)}
     for line in figure(result[4])["data"]:
@@ -251,7 +250,7 @@ def test_heatmaps_per_layer_scale_states_it(client):
 
     cards = [card for card in long_dependency_cards() if card.backend == "numpy-rnn"]
     sentence = "He likes a girl but he likes a boy."
-    client.predict(sentence, [cards[0].id], 0, -1, api_name="/compare_text")
+    client.predict(sentence, [cards[0].id], 0, -1, "shared", "unit", api_name="/compare_text")
     fig = figure(client.predict("layer", api_name="/text_heatmaps"))
     [answer] = core_compare_text(sentence, cards)
     peak = np.abs(answer.trace.layers[0].h).max()
@@ -519,12 +518,10 @@ def test_compare_series_opens_on_the_temporal_order_task(client):
     from zoo.workbench import catalog, compare_symbols
 
     cards = [card for card in catalog((PRETRAINED_DIR,)) if card.dataset == "temporal-order"]
-    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/compare_series"]
-    defaults = {p["parameter_name"]: p.get("parameter_default") for p in info["parameters"]}
-    assert sorted(defaults["models"]) == sorted(card.id for card in cards)
+    assert sorted(page_control(client, "series-models")["value"]) == sorted(card.id for card in cards)
     sequence, source = client.predict("temporal-order", api_name="/draw_series_example")
     assert source == "paste" and len(sequence.split()) == 100 and set(sequence.split()) <= set("XYabcd")
-    result = client.predict("paste", sequence, None, None, "sunspots", [card.id for card in cards], 0, -1,
+    result = client.predict("paste", sequence, None, None, "sunspots", [card.id for card in cards], 0, -1, "shared", "unit",
                             api_name="/compare_series")
     status, table, readout, heatmaps, gates, summary = result[:6]
     served = by_backend(summary)
@@ -871,9 +868,7 @@ def test_a_plugin_backend_trains_from_the_train_tab(server, client):
     checkpoint that the exact model lists of the tests above do not expect."""
     from zoo.plugins import registry
 
-    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/train"]
-    [backends] = [p for p in info["parameters"] if p["parameter_name"] == "backends"]
-    offered = set(re.findall(r"'([\w-]+)'", str(backends["python_type"])))
+    offered = {value for _, value in page_control(client, "train-backends")["choices"]}
     assert {e.name for e in registry().available_backends()} <= offered and "torch-gru" in offered, offered
     status, curves, results, text_models, _, learn_models = client.predict("long-dependency", ["torch-gru"], 1, "tanh", 0.003,
                                                             api_name="/train")
@@ -885,8 +880,8 @@ def test_a_plugin_backend_trains_from_the_train_tab(server, client):
     assert "trained/long-dependency-torch-gru-seed0" in [value for _, value in learn_models["choices"]]
     assert (server.checkpoints / "long-dependency-torch-gru-seed0.safetensors").is_file()
     # and its gates show in Compare text like an LSTM's: z, r and n of the followed unit
-    gru = client.predict("He likes a girl but he likes a boy.", ["trained/long-dependency-torch-gru-seed0"], 0, -1,
-                         api_name="/compare_text")[4]
+    gru = client.predict("He likes a girl but he likes a boy.", ["trained/long-dependency-torch-gru-seed0"], 0, -1, "shared",
+                         "unit", api_name="/compare_text")[4]
     titles = [a["text"] for a in figure(gru)["layout"]["annotations"]]
     assert titles == ["update gate z", "reset gate r", "candidate n"], titles
     assert {trace_model(t).split(",")[0] for t in figure(gru)["data"]} == {"torch-gru"}

@@ -60,7 +60,7 @@ def test_compare_text_offers_each_models_trace_as_csv(server):
 
     cards = shipped("long-dependency")
     client = Client(server.url, verbose=False)
-    client.predict(SENTENCE, [card.id for card in cards], 0, -1, api_name="/compare_text")
+    client.predict(SENTENCE, [card.id for card in cards], 0, -1, "shared", "unit", api_name="/compare_text")
     files = client.predict(api_name="/text_traces_csv")
     by_name = {Path(path).name: path for path in files}
     assert sorted(by_name) == sorted(f"trace-default-long-dependency-{b}-seed0.csv" for b in ("torch-lstm", "numpy-rnn"))
@@ -77,7 +77,7 @@ def test_compare_series_offers_each_models_trace_as_csv(server):
     cards = shipped("sunspots")
     client = Client(server.url, verbose=False)
     client.predict("paste", ", ".join(map(str, SUNSPOTS)), None, None, "sunspots", [card.id for card in cards], 0, -1,
-                   api_name="/compare_series")
+                   "shared", "unit", api_name="/compare_series")
     files = {Path(path).name: path for path in client.predict(api_name="/series_traces_csv")}
     answers = compare_series(np.asarray(SUNSPOTS, dtype=np.float64), cards)
     assert sorted(files) == sorted(f"trace-{a.card.id.replace('/', '-')}.csv" for a in answers)
@@ -90,8 +90,8 @@ def test_compare_series_offers_each_models_trace_as_csv(server):
 def test_each_session_downloads_its_own_last_compare(server):
     [rnn] = shipped("long-dependency", ("numpy-rnn",))
     first, second = Client(server.url, verbose=False), Client(server.url, verbose=False)
-    first.predict("He likes a girl", [rnn.id], 0, -1, api_name="/compare_text")
-    second.predict("He likes a boy", [rnn.id], 0, -1, api_name="/compare_text")
+    first.predict("He likes a girl", [rnn.id], 0, -1, "shared", "unit", api_name="/compare_text")
+    second.predict("He likes a boy", [rnn.id], 0, -1, "shared", "unit", api_name="/compare_text")
     [mine] = first.predict(api_name="/text_traces_csv")
     assert [row[1] for row in csv.reader(io.StringIO(read_download(mine)))][1:] == ["he", "likes", "a", "girl"]
 

@@ -6,15 +6,13 @@ tab lists it; a blocked plugin shows as blocked with its reason. The Backends ta
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import GOOD_PLUGIN, install_plugins, parse_json, require_module, run_zoo
 
 require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
 from gradio_client import Client  # noqa: E402
-from labserver import serve_lab  # noqa: E402
+from labserver import page_control, serve_lab  # noqa: E402
 
 BLOCKED = '''
 import zoo
@@ -39,11 +37,9 @@ def server(tmp_path_factory, plugin_env):
         yield lab
 
 
-def offered(client, endpoint: str, parameter: str) -> set[str]:
-    """The choices an endpoint's parameter accepts, as the API documents them (Literal[...])."""
-    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"][endpoint]
-    [found] = [p for p in info["parameters"] if p["parameter_name"] == parameter]
-    return set(re.findall(r"'([\w.-]+)'", str(found["python_type"])))
+def offered(client, elem_id: str) -> set[str]:
+    """The choices a control of the page offers, as the page received them."""
+    return {value for _, value in page_control(client, elem_id)["choices"]}
 
 
 def table_rows(table: dict) -> list[dict]:
@@ -56,7 +52,7 @@ def as_cells(rows: list[dict]) -> list[dict]:
 
 
 def test_the_train_tab_trains_it_and_its_model_joins_the_compare_pickers(client):
-    assert "throwaway-rnn" in offered(client, "/train", "backends")
+    assert "throwaway-rnn" in offered(client, "train-backends")
     status, _, results, text_models, _, _ = client.predict("long-dependency", ["throwaway-rnn"], 1, "tanh", 0.003,
                                                         api_name="/train")
     assert status == "**throwaway-rnn**: done 100%", status
@@ -64,7 +60,8 @@ def test_the_train_tab_trains_it_and_its_model_joins_the_compare_pickers(client)
     assert row[:4] == ["throwaway-rnn", "long-dependency", "done", 1], row
     model = "trained/long-dependency-throwaway-rnn-seed0"
     assert model in [value for _, value in text_models["choices"]], text_models
-    *_, summary, _ = client.predict("He likes a girl but he likes a boy.", [model], 0, -1, api_name="/compare_text")
+    *_, summary, _ = client.predict("He likes a girl but he likes a boy.", [model], 0, -1, "shared", "unit",
+                                   api_name="/compare_text")
     assert [(a["backend"], a["error"]) for a in summary] == [("throwaway-rnn", None)], summary
 
 
@@ -78,9 +75,9 @@ def test_the_units_tab_explores_its_model(client):
 
 
 def test_the_lab_tab_offers_it_for_the_sweep_the_gradients_and_what_if(client):
-    for endpoint, parameter in (("/lab_sweep", "backends"), ("/lab_gradients", "backends"), ("/lab_what_if", "backend")):
-        choices = offered(client, endpoint, parameter)
-        assert "throwaway-rnn" in choices and "blocked-rnn" not in choices, (endpoint, choices)
+    for control in ("lab-sweep-backends", "lab-gradient-backends", "lab-what-if-backend"):
+        choices = offered(client, control)
+        assert "throwaway-rnn" in choices and "blocked-rnn" not in choices, (control, choices)
 
 
 def test_the_backends_tab_lists_it_and_the_blocked_plugin_as_the_cli_does(client, plugin_env):

@@ -125,11 +125,12 @@ def server(tmp_path_factory):
 
 def compare_text(client, text, models=TEXT_MODELS, layer=0, unit=0):
     # The last two outputs (the layer choices, the redraws' state) are not views: the tests read the first six.
-    return client.predict(text, list(models), layer, unit, api_name="/compare_text")[:6]
+    return client.predict(text, list(models), layer, unit, "shared", "unit", api_name="/compare_text")[:6]
 
 
 def compare_series(client, pasted="", source="paste", upload=None, column=None, models=SERIES_MODELS):
-    return client.predict(source, pasted, upload, column, "sunspots", list(models), 0, 0, api_name="/compare_series")[:6]
+    return client.predict(source, pasted, upload, column, "sunspots", list(models), 0, 0, "shared", "unit",
+                          api_name="/compare_series")[:6]
 
 
 def add_checkpoint(client, path):

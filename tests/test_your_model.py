@@ -95,7 +95,7 @@ def test_an_imported_model_answers_as_its_own_framework_and_its_equations_add_up
     assert "Imported **torch-lstm · imported my_lstm.pt" in message and "PyTorch" in message, message
     [model_id] = [value for _, value in text_models["choices"] if "imported-my_lstm" in value]
     assert model_id in [value for _, value in learn_models["choices"]]  # the Learn tab opens it too
-    answer = {row["backend"]: row for row in client.predict(SENTENCE, [model_id], 0, -1, api_name="/compare_text")[5]}
+    answer = {row["backend"]: row for row in client.predict(SENTENCE, [model_id], 0, -1, "shared", "unit", api_name="/compare_text")[5]}
     assert answer["torch-lstm"]["output"][0] == pytest.approx(own_output(model, SENTENCE), abs=1e-5)
 
     # The Learn tab's equations for the imported model, from the server's own checkpoint: they add up.
@@ -155,7 +155,7 @@ def test_the_notes_keras_model_imports_and_reads_a_csv_of_its_100_features(clien
     csv = tmp_path / "steps.csv"
     csv.write_text(",".join(f"f{k}" for k in range(100)) + "\n" + "\n".join(",".join(f"{v:.9g}" for v in row) for row in steps))
     status, table, *_, summary = client.predict("CSV file", "", handle_file(str(csv)), "*", "sunspots", [model_id], 0, -1,
-                                               api_name="/compare_series")[:6]
+                                               "shared", "unit", api_name="/compare_series")[:6]
     [row] = summary
     want = float(model.predict(steps[None], verbose=0)[0, 0])
     assert row["error"] is None and row["output"][0] == pytest.approx(want, abs=1e-5), (row, want)

@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    p.add_argument("--mcp", action=argparse.BooleanOptionalAction, default=None,
+                   help="also serve the lab's tools to agents over MCP at /gradio_api/mcp/ (default: on)")
     p.set_defaults(run=cmd_serve)
 
     args = parser.parse_args(argv)
@@ -700,7 +702,8 @@ def cmd_serve(args) -> int:
         from zoo_lab.app import main as serve
     except ImportError as err:
         raise _input_error(f"the lab needs its extras ({err.name} is missing): pip install 'rnn-zoo[lab]'") from None
-    serve(["--host", args.host, "--port", str(args.port), *(["--share"] if args.share else [])])
+    serve(["--host", args.host, "--port", str(args.port), *(["--share"] if args.share else []),
+           *([] if args.mcp is None else ["--mcp" if args.mcp else "--no-mcp"])])
     return 0
 
 

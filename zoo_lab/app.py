@@ -23,6 +23,7 @@ from .compare_text_tab import build_compare_text_tab
 from .i18n import I18N as i18n, language
 from .lab_tab import build_lab_tab
 from .learn_tab import build_learn_tab
+from .tools import serve_tools
 from .train_tab import build_train_tab
 from .units_tab import TAB_ID as UNITS_TAB, build_units_tab
 from .views import memory_note, picker_updates
@@ -60,7 +61,18 @@ def build() -> gr.Blocks:
                 build_backends_tab()
         app.load(on_page_load, [text_task, series_task], [text_models, series_models, learn_model, text_task_note,
                                                           series_task_note], api_name=False)
+        tools = set(serve_tools())
+    # The documented API (the API page, and the MCP tools with mcp_server=True) is the tools': they take
+    # and give JSON. The page's own events answer with plots and Markdown for the page; they stay callable
+    # by their names (gradio_client, the tests) but are left undocumented, so no agent meets them.
+    for event in app.fns.values():
+        if event.fn not in tools and event.api_visibility == "public":
+            event.api_visibility = "undocumented"
     return app
+
+
+# On unless --no-mcp: serving the tools over MCP costs nothing measurable (bench/mcp_cost.py, README).
+MCP_BY_DEFAULT = True
 
 
 def _interrupt(signum, frame):
@@ -72,12 +84,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
+    parser.add_argument("--mcp", action=argparse.BooleanOptionalAction, default=MCP_BY_DEFAULT,
+                        help="also serve the lab's tools to agents over MCP at /gradio_api/mcp/ (default: on)")
     args = parser.parse_args(argv)
     # A service manager stops the lab with SIGTERM: treated as Ctrl-C, Gradio closes its server and the
     # backends' worker processes are ended with it instead of being left behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         build().queue(default_concurrency_limit=QUEUE_CONCURRENCY).launch(server_name=args.host, server_port=args.port, share=args.share,
-                                                          max_file_size=max_bytes("upload_mb"), i18n=i18n)
+                                                          max_file_size=max_bytes("upload_mb"), i18n=i18n, mcp_server=args.mcp)
     finally:
         workers.shutdown()

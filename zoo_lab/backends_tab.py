@@ -27,10 +27,17 @@ def plugins_table() -> list[list]:
     return cells(plugin_rows(registry()), PLUGIN_COLUMNS)
 
 
-def run_parity() -> list[list]:
-    from zoo.parity import run_parity as parity
+def checked_parity(steps: int = 50, seed: int = 0) -> list[dict]:
+    """zoo.parity's rows, computed in a worker process of its own: parity builds every backend's models, and
+    the server runs no plugin code (zoo.workers)."""
+    from zoo import workers
+    from zoo.parity import run_parity
 
-    return cells(parity_rows(parity()), PARITY_COLUMNS)
+    return parity_rows(workers.isolated("parity", "check parity", run_parity, steps=steps, seed=seed))
+
+
+def run_parity() -> list[list]:
+    return cells(checked_parity(), PARITY_COLUMNS)
 
 
 def limits_table() -> list[list]:

@@ -163,7 +163,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
     gr.Markdown(i18n("lab_intro"))
     with gr.Accordion(i18n("lab_sweep"), open=True):
         with gr.Row():
-            sweep_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
+            sweep_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"), elem_id="lab-sweep-backends")
             sweep_tasks = gr.CheckboxGroup(list(long_range.TASKS), value=list(long_range.TASKS), label=i18n("lab_tasks"))
             sweep_lags = gr.Textbox(", ".join(map(str, long_range.DEFAULT_LAGS)), label=i18n("lab_lags"))
             sweep_seeds = gr.Textbox(", ".join(map(str, long_range.DEFAULT_SEEDS)), label=i18n("lab_seeds"))
@@ -188,7 +188,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
         stop.click(cancel_sweep, None, None, api_name="lab_cancel")
     with gr.Accordion(i18n("lab_gradients"), open=True):
         with gr.Row():
-            grad_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"))
+            grad_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"), elem_id="lab-gradient-backends")
             grad_task = gr.Dropdown(list(long_range.TASKS), value="adding-problem", label=i18n("lab_task"))
             grad_lag = gr.Dropdown(lag_choices, value=100, label=i18n("lab_lag"))
             grad_button = gr.Button(i18n("lab_measure"), variant="primary")
@@ -211,7 +211,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
         with gr.Row():
             # Every backend: silencing a unit works on any; the run says so when a backend has no what-if
             # runs, or no forget gate to clamp.
-            what_backend = gr.Dropdown(backends, value=lstms[0] if lstms else None, label=i18n("lab_backend"))
+            what_backend = gr.Dropdown(backends, value=lstms[0] if lstms else None, label=i18n("lab_backend"), elem_id="lab-what-if-backend")
             what_lag = gr.Dropdown(lag_choices, value=50, label=i18n("lab_trained_at"))
             change = gr.Radio([(i18n(key), name) for name, key in CHANGES.items()], value="forget gate clamped to 0",
                               label=i18n("lab_change"))
