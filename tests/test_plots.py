@@ -55,3 +55,25 @@ def test_a_figure_from_the_cached_grid_is_its_own():
     assert first.layout.title.text != second.layout.title.text
     assert {t.name for t in first.data}.isdisjoint({t.name for t in second.data})
     assert first.to_json() == plots.gates([("a", trace)], 0, 3).to_json()
+
+
+def test_figures_written_as_dicts_are_what_plotly_validates_them_to():
+    """The Compare tabs' figures are written as plain dicts (plots.Draft, not validated as they are built):
+    plotly's own validation of each, property by property, changes nothing in the JSON sent."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from zoo.trace import LayerTrace, Trace
+
+    rng = np.random.default_rng(1)
+    lstm = long_trace(steps=16, units=8)
+    gru = Trace("g", [LayerTrace(h=rng.uniform(-1, 1, (16, 4)), c=None,
+                                 gates={"r": rng.random((16, 4)), "z": rng.random((16, 4)), "n": rng.uniform(-1, 1, (16, 4))})],
+                readout=rng.random((16, 2)), tokens=None)
+    named = [("a", lstm), ("b", gru)]
+    for figure in (plots.readout(named, "binary", "t"), plots.readout(named, "multiclass", "t", columns=[0, 1]),
+                   plots.hidden_heatmaps(named), plots.hidden_heatmaps(named, scale="layer"), plots.gates(named, 0, 3),
+                   plots.gates(named, 0, None), plots.gate_heatmaps(named, 0), plots.hidden_heatmaps([("a", long_trace(500, 4))])):
+        sent = json.loads(figure.to_json())
+        assert json.loads(go.Figure(sent).to_json()) == sent

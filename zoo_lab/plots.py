@@ -2,6 +2,7 @@
 its colour scale, so the eye compares like with like; long inputs are thinned for display only."""
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 import numpy as np
@@ -20,6 +21,9 @@ MAX_DISPLAY_STEPS = 400  # a heatmap wider than this is thinned to every k-th st
 _PLOTLY = pio.templates["plotly"]
 pio.templates["rnn-zoo"] = go.layout.Template(layout=_PLOTLY.layout, data={kind: _PLOTLY.data[kind] for kind in ("scatter", "heatmap", "bar")})
 pio.templates.default = "rnn-zoo"
+# The named colour scales as plotly writes them out (its validator turns a name into this list)
+RDBU_R = go.layout.Coloraxis(colorscale="RdBu_r").to_plotly_json()["colorscale"]
+VIRIDIS = go.layout.Coloraxis(colorscale="Viridis").to_plotly_json()["colorscale"]
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
@@ -28,11 +32,67 @@ def _grid(key: tuple) -> go.Figure:
     return make_subplots(**{name: list(value) if isinstance(value, tuple) else value for name, value in key})
 
 
+def _grid_key(grid: dict) -> tuple:
+    return tuple(sorted((name, tuple(value) if isinstance(value, list) else value) for name, value in grid.items()))
+
+
 def subplots(**grid) -> go.Figure:
     """make_subplots, its empty grid built once per shape and titles: building one costs plotly about 20 ms,
     more than the data it then holds (bench/serve_load.py); each figure is a copy of its own."""
-    return go.Figure(_grid(tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
-                                        for name, value in grid.items()))))
+    return go.Figure(_grid(_grid_key(grid)))
+
+
+@lru_cache(maxsize=128)
+def _grid_layout(key: tuple) -> tuple[str, dict]:
+    """A subplot grid as plain JSON (its layout, template included) and each cell's axes."""
+    fig = _grid(key)
+    axes = {(r + 1, c + 1): cell[0].trace_kwargs for r, row in enumerate(fig._grid_ref) for c, cell in enumerate(row) if cell}
+    return json.dumps(fig.to_plotly_json()["layout"]), axes
+
+
+class Draft:
+    """A figure written as the plain dicts plotly's JSON holds, for the Compare tabs' plots drawn on every
+    request: plotly's objects validate every property as it is set (about 15 ms per figure, most of a
+    compare's time; bench/serve_load.py), the dicts cost nothing. ``figure()`` is the go.Figure, not
+    validated again; what goes in is what plotly's own builders write (tests/test_plots.py compares)."""
+
+    def __init__(self, **grid):
+        if grid:
+            layout, self.axes = _grid_layout(_grid_key(grid))
+            self.layout = json.loads(layout)  # a copy of its own
+        else:
+            self.layout, self.axes = {"template": _TEMPLATE_JSON()}, {}
+        self.data: list[dict] = []
+
+    def _axis(self, letter: str, row: int | None, col: int | None) -> dict:
+        if row is None:
+            return self.layout.setdefault(letter + "axis", {})
+        ref = self.axes[row, col][letter + "axis"]
+        return self.layout.setdefault(letter + "axis" + ref[1:], {})
+
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> None:
+        self.data.append({**trace, **(self.axes[row, col] if row is not None else {})})
+
+    def update_xaxes(self, row: int | None = None, col: int | None = None, **axis) -> None:
+        self._axis("x", row, col).update(axis)
+
+    def update_yaxes(self, row: int | None = None, col: int | None = None, **axis) -> None:
+        self._axis("y", row, col).update(axis)
+
+    def update_layout(self, **layout) -> None:
+        self.layout.update(layout)
+
+    def figure(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
+
+
+@lru_cache(maxsize=1)
+def _template_json() -> str:
+    return json.dumps(pio.templates[pio.templates.default].to_plotly_json())
+
+
+def _TEMPLATE_JSON() -> dict:
+    return json.loads(_template_json())
 
 
 def heatmap_values(values: np.ndarray) -> np.ndarray:
@@ -67,24 +127,25 @@ def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "
     each model's output to follow (a multiclass model's answer); the first output by default."""
     if not named:
         return empty(translate("plot_no_answer", lang))
-    fig = go.Figure()
+    fig = Draft()
     trace0 = named[0][1]
     shown = display_steps(trace0.steps)
     labels = np.array(trace0.tokens or [str(t) for t in range(trace0.steps)], dtype=object)
     for k, (name, trace) in enumerate(named):
         column = columns[k] if columns else 0
-        fig.add_trace(go.Scatter(
-            x=shown, y=trace.readout[shown, column], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
-            line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown],
+        fig.add_trace(dict(
+            type="scatter", x=shown, y=trace.readout[shown, column], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
+            line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown].tolist(),
             hovertemplate="%{customdata}<br>step %{x}: %{y:.3f}<extra>" + name + "</extra>",
         ))
     if task in ("binary", "multiclass"):
-        if task == "binary":
-            fig.add_hline(y=0.5, line_dash="dot", line_color="grey")
-        fig.update_yaxes(range=[0, 1], title=translate("plot_probability", lang))
-    fig.update_layout(title=title, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
+        if task == "binary":  # plotly's add_hline, as it writes it
+            fig.update_layout(shapes=[{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": 0.5, "y1": 0.5, "yref": "y",
+                                       "line": {"dash": "dot", "color": "grey"}}])
+        fig.update_yaxes(range=[0, 1], title={"text": translate("plot_probability", lang)})
+    fig.update_layout(title={"text": title}, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
                       legend={"orientation": "h", "y": 1.12})
-    return fig
+    return fig.figure()
 
 
 def _shared_scale(name: str) -> tuple[float, float]:
@@ -112,8 +173,8 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
             if scale == "layer" and (col, k) in peaks:
                 title += " · " + translate("plot_layer_peak", lang, peak=peaks[col, k])
             titles.append(title)
-    fig = subplots(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
-                   row_heights=[u / sum(units) for u in units], subplot_titles=titles)
+    fig = Draft(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
+                row_heights=[u / sum(units) for u in units], subplot_titles=titles)
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
         labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
@@ -121,19 +182,20 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
             h = layer.h[shown].T
             divisor = peaks[col - 1, row - 1] if scale == "layer" else 1.0
             # The hover's h is z itself on the shared scale; divided by the layer's peak, h travels beside it.
-            fig.add_trace(go.Heatmap(
-                z=heatmap_values(h / divisor), x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
-                text=np.broadcast_to(labels[shown], h.shape), customdata=heatmap_values(h) if scale == "layer" else None,
+            fig.add_trace(dict(
+                type="heatmap", z=heatmap_values(h / divisor), x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
+                text=np.broadcast_to(labels[shown], h.shape).tolist(),
+                **({"customdata": heatmap_values(h)} if scale == "layer" else {}),
                 hovertemplate="token %{text} (step %{x})<br>unit %{y}<br>h = %{" + ("customdata" if scale == "layer" else "z")
                               + ":.4f}<extra>" + name + "</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
             if col == 1:
-                fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
+                fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     bar = translate("plot_h_per_layer" if scale == "layer" else "plot_h_shared", lang)
-    fig.update_layout(coloraxis={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": bar}},
+    fig.update_layout(coloraxis={"colorscale": RDBU_R, "cmin": -1, "cmax": 1, "colorbar": {"title": {"text": bar}}},
                       height=170 + 4 * sum(units), margin=dict(l=50, r=20, t=40, b=60))
-    return fig
+    return fig.figure()
 
 
 def gated(named: list[tuple[str, Trace]], layer: int) -> list[tuple[str, Trace]]:
@@ -156,19 +218,19 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: st
     if not with_gates:
         return empty(translate("plot_no_lstm", lang))
     quantities = list(dict.fromkeys(q for _, t in with_gates for q in (*t.layers[layer].gates, *(["c"] if t.layers[layer].c is not None else []))))
-    fig = subplots(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                   subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
+    fig = Draft(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
     trace0 = with_gates[0][1]
     shown = display_steps(trace0.steps)
     for k, ((name, trace), u) in enumerate(zip(with_gates, followed_units(with_gates, layer, unit))):
         chosen = trace.layers[layer].quantities()
         label = translate("plot_model_unit", lang, name=name, unit=u)
-        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)[shown]
+        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)[shown].tolist()
         for row, quantity in enumerate(quantities, start=1):
             if quantity not in chosen:
                 continue
-            fig.add_trace(go.Scatter(
-                x=shown, y=chosen[quantity][shown, u], name=label, legendgroup=name, showlegend=row == 1,
+            fig.add_trace(dict(
+                type="scatter", x=shown, y=chosen[quantity][shown, u], name=label, legendgroup=name, showlegend=row == 1,
                 line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels,
                 hovertemplate="%{customdata}: %{y:.3f}<extra>" + label + "</extra>",
             ), row=row, col=1)
@@ -178,8 +240,8 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: st
     fig.update_xaxes(row=len(quantities), col=1, **_step_axis(trace0, shown))
     title = translate("plot_layer_auto", lang, layer=layer) if unit is None else translate("plot_layer_unit", lang, layer=layer, unit=unit)
     fig.update_layout(height=140 * len(quantities) + 60, margin=dict(l=50, r=20, t=60, b=60),
-                      legend={"orientation": "h", "y": 1.08}, title=title)
-    return fig
+                      legend={"orientation": "h", "y": 1.08}, title={"text": title})
+    return fig.figure()
 
 
 def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") -> go.Figure:
@@ -189,9 +251,9 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
     if not with_gates:
         return empty(translate("plot_no_lstm", lang))
     quantities = list(dict.fromkeys(q for _, t in with_gates for q in t.layers[layer].gates))
-    fig = subplots(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
-                   vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
-                                                          for q in quantities for name, _ in with_gates])
+    fig = Draft(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
+                vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
+                                                       for q in quantities for name, _ in with_gates])
     for col, (name, trace) in enumerate(with_gates, start=1):
         chosen = trace.layers[layer]
         shown = display_steps(trace.steps)
@@ -199,21 +261,21 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
         for row, quantity in enumerate(quantities, start=1):
             if quantity not in chosen.gates:
                 continue
-            fig.add_trace(go.Heatmap(
-                z=heatmap_values(chosen.gates[quantity][shown].T), x=shown, y=np.arange(chosen.units),
+            fig.add_trace(dict(
+                type="heatmap", z=heatmap_values(chosen.gates[quantity][shown].T), x=shown, y=np.arange(chosen.units),
                 coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
-                text=np.broadcast_to(labels[shown], (chosen.units, len(shown))),
+                text=np.broadcast_to(labels[shown], (chosen.units, len(shown))).tolist(),
                 hovertemplate="token %{text} (step %{x})<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == len(quantities) else {"showticklabels": False})
             if col == 1:
-                fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
+                fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     units = max(t.layers[layer].units for _, t in with_gates)
-    fig.update_layout(coloraxis={"colorscale": "Viridis", "cmin": 0, "cmax": 1, "colorbar": {"title": translate("plot_gate_bar", lang), "x": 1.0, "len": 0.45, "y": 0.78}},
-                      coloraxis2={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": translate("plot_candidate_bar", lang), "x": 1.0, "len": 0.45, "y": 0.22}},
+    fig.update_layout(coloraxis={"colorscale": VIRIDIS, "cmin": 0, "cmax": 1, "colorbar": {"title": {"text": translate("plot_gate_bar", lang)}, "x": 1.0, "len": 0.45, "y": 0.78}},
+                      coloraxis2={"colorscale": RDBU_R, "cmin": -1, "cmax": 1, "colorbar": {"title": {"text": translate("plot_candidate_bar", lang)}, "x": 1.0, "len": 0.45, "y": 0.22}},
                       height=80 + len(quantities) * (60 + 3 * units), margin=dict(l=50, r=80, t=60, b=60),
-                      title=translate("plot_layer_every_unit", lang, layer=layer))
-    return fig
+                      title={"text": translate("plot_layer_every_unit", lang, layer=layer)})
+    return fig.figure()
 
 
 def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray, str]], lang: str = "en") -> go.Figure:
