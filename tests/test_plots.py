@@ -72,8 +72,10 @@ def test_figures_written_as_dicts_are_what_plotly_validates_them_to():
                                  gates={"r": rng.random((16, 4)), "z": rng.random((16, 4)), "n": rng.uniform(-1, 1, (16, 4))})],
                 readout=rng.random((16, 2)), tokens=None)
     named = [("a", lstm), ("b", gru)]
-    for figure in (plots.readout(named, "binary", "t"), plots.readout(named, "multiclass", "t", columns=[0, 1]),
-                   plots.hidden_heatmaps(named), plots.hidden_heatmaps(named, scale="layer"), plots.gates(named, 0, 3),
-                   plots.gates(named, 0, None), plots.gate_heatmaps(named, 0), plots.hidden_heatmaps([("a", long_trace(500, 4))])):
-        sent = json.loads(figure.to_json())
+    cases = [(plots.readout, (named, "binary", "t")), (plots.readout, (named, "multiclass", "t", "en", [0, 1])),
+             (plots.hidden_heatmaps, (named,)), (plots.hidden_heatmaps, (named, "en", "layer")), (plots.gates, (named, 0, 3)),
+             (plots.gates, (named, 0, None)), (plots.gate_heatmaps, (named, 0)), (plots.hidden_heatmaps, ([("a", long_trace(500, 4))],))]
+    for draw, args in cases:
+        sent = json.loads(draw(*args).to_json())
         assert json.loads(go.Figure(sent).to_json()) == sent
+        assert json.loads(draw.json(*args)) == sent  # what the Compare tabs send, straight from the dicts

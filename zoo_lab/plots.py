@@ -3,11 +3,12 @@ its colour scale, so the eye compares like with like; long inputs are thinned fo
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 from plotly.subplots import make_subplots
 
 from zoo.family import FAMILIES
@@ -85,6 +86,25 @@ class Draft:
     def figure(self) -> go.Figure:
         return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
 
+    def to_json(self) -> str:
+        """The JSON go.Figure.to_json writes for ``figure()`` (arrays as base64 typed arrays), without
+        building the go.Figure: it deep-copies every list it holds, most of the rest of a compare."""
+        sent = {"data": self.data, "layout": self.layout}
+        convert_to_base64(sent)
+        return pio.json.to_json_plotly(sent)
+
+
+def drafted(build):
+    """A figure function written as a Draft: called, it returns the go.Figure; its ``.json(...)`` is the
+    JSON as gr.Plot sends it, straight from the dicts (zoo_lab.views.drawn)."""
+    @wraps(build)
+    def figure(*args, **kwargs) -> go.Figure:
+        drawn = build(*args, **kwargs)
+        return drawn.figure() if isinstance(drawn, Draft) else drawn
+
+    figure.json = lambda *args, **kwargs: build(*args, **kwargs).to_json()
+    return figure
+
 
 @lru_cache(maxsize=1)
 def _template_json() -> str:
@@ -122,6 +142,7 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
+@drafted
 def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "en", columns: list[int] | None = None) -> go.Figure:
     """The prediction after every step, one line per model: how it moves word by word. ``columns`` picks
     each model's output to follow (a multiclass model's answer); the first output by default."""
@@ -145,7 +166,7 @@ def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "
         fig.update_yaxes(range=[0, 1], title={"text": translate("plot_probability", lang)})
     fig.update_layout(title={"text": title}, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
                       legend={"orientation": "h", "y": 1.12})
-    return fig.figure()
+    return fig
 
 
 def _shared_scale(name: str) -> tuple[float, float]:
@@ -157,6 +178,7 @@ def _shared_scale(name: str) -> tuple[float, float]:
 SIGNED = ("h", *dict.fromkeys(gate for family in FAMILIES.values() for gate in family.signed))
 
 
+@drafted
 def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str = "shared") -> go.Figure:
     """h_t of every layer (rows) of every model (columns), units × steps. ``scale`` "shared": one colour
     scale, −1 to +1, for every panel; "layer": each panel divided by its own largest |h| (the panel's
@@ -195,7 +217,7 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
     bar = translate("plot_h_per_layer" if scale == "layer" else "plot_h_shared", lang)
     fig.update_layout(coloraxis={"colorscale": RDBU_R, "cmin": -1, "cmax": 1, "colorbar": {"title": {"text": bar}}},
                       height=170 + 4 * sum(units), margin=dict(l=50, r=20, t=40, b=60))
-    return fig.figure()
+    return fig
 
 
 def gated(named: list[tuple[str, Trace]], layer: int) -> list[tuple[str, Trace]]:
@@ -211,6 +233,7 @@ def followed_units(named: list[tuple[str, Trace]], layer: int, unit: int | None)
     return [most_moving_unit(c) if unit is None else min(unit, c.units - 1) for c in chosen]
 
 
+@drafted
 def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: str = "en") -> go.Figure:
     """Every gate of one unit over the steps (and an LSTM's cell state), one line per gated model; the
     gates share the 0–1 axis. ``unit`` None follows each model's most active unit (named in the legend)."""
@@ -241,9 +264,10 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: st
     title = translate("plot_layer_auto", lang, layer=layer) if unit is None else translate("plot_layer_unit", lang, layer=layer, unit=unit)
     fig.update_layout(height=140 * len(quantities) + 60, margin=dict(l=50, r=20, t=60, b=60),
                       legend={"orientation": "h", "y": 1.08}, title={"text": title})
-    return fig.figure()
+    return fig
 
 
+@drafted
 def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") -> go.Figure:
     """Every unit's gates at once: one row per gate, one column per gated model, units × steps; sigmoid
     gates on one 0–1 colour scale, the tanh candidates on −1–1."""
@@ -275,7 +299,7 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
                       coloraxis2={"colorscale": RDBU_R, "cmin": -1, "cmax": 1, "colorbar": {"title": {"text": translate("plot_candidate_bar", lang)}, "x": 1.0, "len": 0.45, "y": 0.22}},
                       height=80 + len(quantities) * (60 + 3 * units), margin=dict(l=50, r=80, t=60, b=60),
                       title={"text": translate("plot_layer_every_unit", lang, layer=layer)})
-    return fig.figure()
+    return fig
 
 
 def forecast(values: np.ndarray, window: int, named: list[tuple[str, np.ndarray, str]], lang: str = "en") -> go.Figure:

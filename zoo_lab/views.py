@@ -157,7 +157,8 @@ def drawn(key: tuple | None, draw) -> PlotData:
             if key in _drawn:
                 _drawn.move_to_end(key)
                 return _drawn[key]
-    plot = PlotData(type="plotly", plot=draw().to_json())
+    figure = draw()  # a figure, or its JSON already (plots.drafted)
+    plot = PlotData(type="plotly", plot=figure if isinstance(figure, str) else figure.to_json())
     if key is not None:
         with _drawn_lock:
             _drawn[key] = plot
@@ -167,8 +168,8 @@ def drawn(key: tuple | None, draw) -> PlotData:
 
 
 def gates_figure(named, layer: int, unit: int | None, view: str, lang: str):
-    """One unit's gate curves per model, or with view "all" every unit's gates as heatmaps."""
-    return plots.gate_heatmaps(named, layer, lang) if view == "all" else plots.gates(named, layer, unit, lang)
+    """One unit's gate curves per model, or with view "all" every unit's gates as heatmaps (their JSON)."""
+    return plots.gate_heatmaps.json(named, layer, lang) if view == "all" else plots.gates.json(named, layer, unit, lang)
 
 
 def layer_choices(answers, layer: int, lang: str):
@@ -188,7 +189,7 @@ def class_views(answers, readout, last: dict, layer, unit, scale, view, lang: st
     key = answers_key(last["kind"], last["input"], answers)
     return ("", predictions_table(answers, describe_class_answer, lang),
             drawn(key and ("readout", key, lang), lambda: readout(named)),
-            drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps(named, lang, scale)),
+            drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps.json(named, lang, scale)),
             drawn(key and ("gates", key, layer, unit, view, lang), lambda: gates_figure(named, layer, unit, view, lang)),
             summary_json(answers), layers, {**last, "models": [answer.card.id for answer in answers]})
 
@@ -221,7 +222,7 @@ def redraw_heatmaps(last, scale, request: gr.Request):
         return gr.skip()
     lang, answers = language(request), answers_for(last)
     key = answers_key(last["kind"], last["input"], answers)
-    return drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps(named_traces(answers), lang, scale))
+    return drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps.json(named_traces(answers), lang, scale))
 
 
 def traces_csv(last, request: gr.Request):
