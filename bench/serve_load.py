@@ -51,12 +51,23 @@ app.queue(default_concurrency_limit=QUEUE_CONCURRENCY).launch(server_name="127.0
 """
 
 
-def free_port() -> int:
+PORTS = range(7880, 7900)  # the demo servers' ports here, loopback only
+
+
+def free_port(taken=()) -> int:
+    """A port of PORTS nothing listens on (two calls: pass the first's as taken)."""
     import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in PORTS:
+        if port in taken:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def serve(command: list[str], port: int, env: dict, timeout: float = 180) -> subprocess.Popen:
@@ -157,7 +168,8 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="serve-load-"))
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "RNN_ZOO_CACHE": str(home / "zoo"),
            "GRADIO_ANALYTICS_ENABLED": "False"}
-    lab_port, echo_port = free_port(), free_port()
+    lab_port = free_port()
+    echo_port = free_port(taken=(lab_port,))
     servers = []
     try:
         servers.append(serve([sys.executable, "demo.py", "--port", str(lab_port)], lab_port, env))
