@@ -135,6 +135,26 @@ def _step_axis(trace: Trace, shown: np.ndarray) -> dict:
     return {"tickmode": "array", "tickvals": shown.tolist(), "ticktext": [labels[t] for t in shown], "tickangle": -45}
 
 
+def step_columns(trace: Trace, shown: np.ndarray) -> list[str]:
+    """A heatmap's columns, one per shown step, each named by its token and step ("movie (step 3)"): the
+    hover reads the token from the column (%{x}), not from a copy of it in every cell (units × steps
+    strings, more than half of the heatmaps' JSON before; bench/serve_load.py)."""
+    labels = trace.tokens or [str(t) for t in range(trace.steps)]
+    return [f"{labels[t]} (step {t})" for t in shown]
+
+
+def _column_axis(trace: Trace, shown: np.ndarray, columns: list[str], labelled: bool) -> dict:
+    """The x axis of a heatmap whose columns are step_columns: labelled like _step_axis's (the tokens,
+    or past 40 steps about ten step numbers), or with no labels (a panel above another)."""
+    if not labelled:
+        return {"type": "category", "showticklabels": False}
+    if len(shown) > 40:
+        ticks = np.unique(np.linspace(0, len(shown) - 1, 9).round().astype(int))
+        return {"type": "category", "tickmode": "array", "tickvals": [columns[k] for k in ticks], "ticktext": [str(shown[k]) for k in ticks]}
+    labels = trace.tokens or [str(t) for t in range(trace.steps)]
+    return {"type": "category", "tickmode": "array", "tickvals": columns, "ticktext": [labels[t] for t in shown], "tickangle": -45}
+
+
 def empty(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font={"size": 14}, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -199,19 +219,18 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
                 row_heights=[u / sum(units) for u in units], subplot_titles=titles)
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
-        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
+        columns = step_columns(trace, shown)
         for row, layer in enumerate(trace.layers, start=1):
             h = layer.h[shown].T
             divisor = peaks[col - 1, row - 1] if scale == "layer" else 1.0
             # The hover's h is z itself on the shared scale; divided by the layer's peak, h travels beside it.
             fig.add_trace(dict(
-                type="heatmap", z=heatmap_values(h / divisor), x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
-                text=np.broadcast_to(labels[shown], h.shape).tolist(),
+                type="heatmap", z=heatmap_values(h / divisor), x=columns, y=np.arange(layer.units), coloraxis="coloraxis",
                 **({"customdata": heatmap_values(h)} if scale == "layer" else {}),
-                hovertemplate="token %{text} (step %{x})<br>unit %{y}<br>h = %{" + ("customdata" if scale == "layer" else "z")
+                hovertemplate="token %{x}<br>unit %{y}<br>h = %{" + ("customdata" if scale == "layer" else "z")
                               + ":.4f}<extra>" + name + "</extra>",
             ), row=row, col=col)
-            fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
+            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == layers))
             if col == 1:
                 fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     bar = translate("plot_h_per_layer" if scale == "layer" else "plot_h_shared", lang)
@@ -281,17 +300,16 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
     for col, (name, trace) in enumerate(with_gates, start=1):
         chosen = trace.layers[layer]
         shown = display_steps(trace.steps)
-        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
+        columns = step_columns(trace, shown)
         for row, quantity in enumerate(quantities, start=1):
             if quantity not in chosen.gates:
                 continue
             fig.add_trace(dict(
-                type="heatmap", z=heatmap_values(chosen.gates[quantity][shown].T), x=shown, y=np.arange(chosen.units),
+                type="heatmap", z=heatmap_values(chosen.gates[quantity][shown].T), x=columns, y=np.arange(chosen.units),
                 coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
-                text=np.broadcast_to(labels[shown], (chosen.units, len(shown))).tolist(),
-                hovertemplate="token %{text} (step %{x})<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
+                hovertemplate="token %{x}<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
             ), row=row, col=col)
-            fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == len(quantities) else {"showticklabels": False})
+            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == len(quantities)))
             if col == 1:
                 fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     units = max(t.layers[layer].units for _, t in with_gates)
