@@ -178,3 +178,26 @@ def test_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("RNN_ZOO_MAX_TEXT_CHARS", "-1")
     with pytest.raises(zoo.ZooError, match="RNN_ZOO_MAX_TEXT_CHARS='-1' is not a usable limit"):
         describe()
+
+
+def test_the_catalog_reads_a_rewritten_checkpoint_again(tmp_path):
+    """catalog() remembers each file's card while its modification time and size stay; a checkpoint
+    replaced by another under the same name is read again, one deleted is gone."""
+    import os
+    import shutil
+
+    from zoo.pretrained import PRETRAINED_DIR
+    from zoo.workbench import catalog
+
+    shipped = {card.backend: card for card in catalog((PRETRAINED_DIR,)) if card.dataset == "rotten-tomatoes"}
+    path = tmp_path / "mine.safetensors"
+    shutil.copy(shipped["numpy-rnn"].path, path)
+    [card] = catalog((tmp_path,))
+    assert card.backend == "numpy-rnn" and catalog((tmp_path,))[0] is card  # remembered
+    shutil.copy(shipped["torch-lstm"].path, path)
+    later = path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(later, later))  # a different modification time even on a coarse clock
+    [card] = catalog((tmp_path,))
+    assert card.backend == "torch-lstm"
+    path.unlink()
+    assert catalog((tmp_path,)) == []

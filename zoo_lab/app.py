@@ -37,6 +37,9 @@ def on_page_load(text_task, series_task, request: gr.Request):
             memory_note(series_task, "series", lang) if series_task else "")
 
 
+QUEUE_CONCURRENCY = 4  # requests each event runs at once (Gradio's default_concurrency_limit); bench/serve_load.py
+
+
 def build() -> gr.Blocks:
     # Uploads are only needed for the request that sent them: clear them out every hour.
     with gr.Blocks(title="RNN Zoo", delete_cache=(3600, 3600)) as app:
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     # backends' worker processes are ended with it instead of being left behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        build().queue(default_concurrency_limit=4).launch(server_name=args.host, server_port=args.port, share=args.share,
+        build().queue(default_concurrency_limit=QUEUE_CONCURRENCY).launch(server_name=args.host, server_port=args.port, share=args.share,
                                                           max_file_size=max_bytes("upload_mb"), i18n=i18n, mcp_server=args.mcp)
     finally:
         workers.shutdown()

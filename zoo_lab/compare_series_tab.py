@@ -16,7 +16,7 @@ from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate
-from .views import (class_views, gates_figure, layer_choices, memory_note, model_picker, named_traces, start_compare,
+from .views import (class_views, drawn, gates_figure, layer_choices, memory_note, model_picker, named_traces, start_compare,
                     state_views, summary_json, task_picker, trace_downloads, wire_views)
 
 SERIES_EXAMPLE = ", ".join(str(v) for v in [
@@ -100,7 +100,7 @@ def run_compare_symbols(pasted, cards, layer, unit, scale, view, lang):
         raise gr.Error(say(err, lang)) from None
     columns = [int(np.argmax(a.output)) for a in answers if a.trace is not None]
     title = translate("readout_answer_title", lang)
-    return class_views(answers, lambda named: plots.readout(named, "multiclass", title, lang, columns),
+    return class_views(answers, lambda named: plots.readout.json(named, "multiclass", title, lang, columns),
                        {"kind": "symbols", "input": pasted}, layer, unit, scale, view, lang)
 
 
@@ -123,7 +123,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     yield ("", series_table(values, answers, lang), plots.forecast(values, window, forecasts, lang),
-           plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
+           plots.hidden_heatmaps(named, lang, scale), drawn(None, lambda: gates_figure(named, layer, unit, view, lang)), summary_json(answers),
            layers, {"kind": "series", "input": np.asarray(values).tolist(), "models": [card.id for card in cards]})
 
 

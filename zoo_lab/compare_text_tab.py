@@ -57,7 +57,7 @@ def run_compare_text(text, models, layer, unit, scale="shared", view="unit", req
         raise gr.Error(say(err, lang)) from None
     positive = next((a.card.classes[1] for a in answers if len(a.card.classes) == 2), translate("class_one", lang))
     title = translate("readout_title", lang, positive=positive)
-    yield class_views(answers, lambda named: plots.readout(named, "binary", title, lang),
+    yield class_views(answers, lambda named: plots.readout.json(named, "binary", title, lang),
                       {"kind": "text", "input": text}, layer, unit, scale, view, lang)
 
 

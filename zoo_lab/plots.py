@@ -2,8 +2,13 @@
 its colour scale, so the eye compares like with like; long inputs are thinned for display only."""
 from __future__ import annotations
 
+import json
+from functools import lru_cache, wraps
+
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 from plotly.subplots import make_subplots
 
 from zoo.family import FAMILIES
@@ -12,7 +17,108 @@ from zoo.trace import Trace
 from .i18n import translate
 
 MAX_DISPLAY_STEPS = 400  # a heatmap wider than this is thinned to every k-th step, for the eye only
+# Plotly's own template without the defaults of the trace types the lab never draws (3D, maps, contours, …):
+# the same look, and every figure the lab sends carries 3 kB of template instead of 7 kB (bench/serve_load.py).
+_PLOTLY = pio.templates["plotly"]
+pio.templates["rnn-zoo"] = go.layout.Template(layout=_PLOTLY.layout, data={kind: _PLOTLY.data[kind] for kind in ("scatter", "heatmap", "bar")})
+pio.templates.default = "rnn-zoo"
+# The named colour scales as plotly writes them out (its validator turns a name into this list)
+RDBU_R = go.layout.Coloraxis(colorscale="RdBu_r").to_plotly_json()["colorscale"]
+VIRIDIS = go.layout.Coloraxis(colorscale="Viridis").to_plotly_json()["colorscale"]
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+
+@lru_cache(maxsize=128)
+def _grid(key: tuple) -> go.Figure:
+    return make_subplots(**{name: list(value) if isinstance(value, tuple) else value for name, value in key})
+
+
+def _grid_key(grid: dict) -> tuple:
+    return tuple(sorted((name, tuple(value) if isinstance(value, list) else value) for name, value in grid.items()))
+
+
+def subplots(**grid) -> go.Figure:
+    """make_subplots, its empty grid built once per shape and titles: building one costs plotly about 20 ms,
+    more than the data it then holds (bench/serve_load.py); each figure is a copy of its own."""
+    return go.Figure(_grid(_grid_key(grid)))
+
+
+@lru_cache(maxsize=128)
+def _grid_layout(key: tuple) -> tuple[str, dict]:
+    """A subplot grid as plain JSON (its layout, template included) and each cell's axes."""
+    fig = _grid(key)
+    axes = {(r + 1, c + 1): cell[0].trace_kwargs for r, row in enumerate(fig._grid_ref) for c, cell in enumerate(row) if cell}
+    return json.dumps(fig.to_plotly_json()["layout"]), axes
+
+
+class Draft:
+    """A figure written as the plain dicts plotly's JSON holds, for the Compare tabs' plots drawn on every
+    request: plotly's objects validate every property as it is set (about 15 ms per figure, most of a
+    compare's time; bench/serve_load.py), the dicts cost nothing. ``figure()`` is the go.Figure, not
+    validated again; what goes in is what plotly's own builders write (tests/test_plots.py compares)."""
+
+    def __init__(self, **grid):
+        if grid:
+            layout, self.axes = _grid_layout(_grid_key(grid))
+            self.layout = json.loads(layout)  # a copy of its own
+        else:
+            self.layout, self.axes = {"template": _TEMPLATE_JSON()}, {}
+        self.data: list[dict] = []
+
+    def _axis(self, letter: str, row: int | None, col: int | None) -> dict:
+        if row is None:
+            return self.layout.setdefault(letter + "axis", {})
+        ref = self.axes[row, col][letter + "axis"]
+        return self.layout.setdefault(letter + "axis" + ref[1:], {})
+
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> None:
+        self.data.append({**trace, **(self.axes[row, col] if row is not None else {})})
+
+    def update_xaxes(self, row: int | None = None, col: int | None = None, **axis) -> None:
+        self._axis("x", row, col).update(axis)
+
+    def update_yaxes(self, row: int | None = None, col: int | None = None, **axis) -> None:
+        self._axis("y", row, col).update(axis)
+
+    def update_layout(self, **layout) -> None:
+        self.layout.update(layout)
+
+    def figure(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
+
+    def to_json(self) -> str:
+        """The JSON go.Figure.to_json writes for ``figure()`` (arrays as base64 typed arrays), without
+        building the go.Figure: it deep-copies every list it holds, most of the rest of a compare."""
+        sent = {"data": self.data, "layout": self.layout}
+        convert_to_base64(sent)
+        return pio.json.to_json_plotly(sent)
+
+
+def drafted(build):
+    """A figure function written as a Draft: called, it returns the go.Figure; its ``.json(...)`` is the
+    JSON as gr.Plot sends it, straight from the dicts (zoo_lab.views.drawn)."""
+    @wraps(build)
+    def figure(*args, **kwargs) -> go.Figure:
+        drawn = build(*args, **kwargs)
+        return drawn.figure() if isinstance(drawn, Draft) else drawn
+
+    figure.json = lambda *args, **kwargs: build(*args, **kwargs).to_json()
+    return figure
+
+
+@lru_cache(maxsize=1)
+def _template_json() -> str:
+    return json.dumps(pio.templates[pio.templates.default].to_plotly_json())
+
+
+def _TEMPLATE_JSON() -> dict:
+    return json.loads(_template_json())
+
+
+def heatmap_values(values: np.ndarray) -> np.ndarray:
+    """What a heatmap sends to the browser: float32, the precision the Keras and torch models compute in
+    (within 1e-7 of |values| ≤ 1), half the bytes of float64; the downloads keep every digit."""
+    return np.asarray(values, dtype=np.float32)
 
 
 def display_steps(steps: int) -> np.ndarray:
@@ -29,6 +135,26 @@ def _step_axis(trace: Trace, shown: np.ndarray) -> dict:
     return {"tickmode": "array", "tickvals": shown.tolist(), "ticktext": [labels[t] for t in shown], "tickangle": -45}
 
 
+def step_columns(trace: Trace, shown: np.ndarray) -> list[str]:
+    """A heatmap's columns, one per shown step, each named by its token and step ("movie (step 3)"): the
+    hover reads the token from the column (%{x}), not from a copy of it in every cell (units × steps
+    strings, more than half of the heatmaps' JSON before; bench/serve_load.py)."""
+    labels = trace.tokens or [str(t) for t in range(trace.steps)]
+    return [f"{labels[t]} (step {t})" for t in shown]
+
+
+def _column_axis(trace: Trace, shown: np.ndarray, columns: list[str], labelled: bool) -> dict:
+    """The x axis of a heatmap whose columns are step_columns: labelled like _step_axis's (the tokens,
+    or past 40 steps about ten step numbers), or with no labels (a panel above another)."""
+    if not labelled:
+        return {"type": "category", "showticklabels": False}
+    if len(shown) > 40:
+        ticks = np.unique(np.linspace(0, len(shown) - 1, 9).round().astype(int))
+        return {"type": "category", "tickmode": "array", "tickvals": [columns[k] for k in ticks], "ticktext": [str(shown[k]) for k in ticks]}
+    labels = trace.tokens or [str(t) for t in range(trace.steps)]
+    return {"type": "category", "tickmode": "array", "tickvals": columns, "ticktext": [labels[t] for t in shown], "tickangle": -45}
+
+
 def empty(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font={"size": 14}, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -36,27 +162,29 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
+@drafted
 def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "en", columns: list[int] | None = None) -> go.Figure:
     """The prediction after every step, one line per model: how it moves word by word. ``columns`` picks
     each model's output to follow (a multiclass model's answer); the first output by default."""
     if not named:
         return empty(translate("plot_no_answer", lang))
-    fig = go.Figure()
+    fig = Draft()
     trace0 = named[0][1]
     shown = display_steps(trace0.steps)
     labels = np.array(trace0.tokens or [str(t) for t in range(trace0.steps)], dtype=object)
     for k, (name, trace) in enumerate(named):
         column = columns[k] if columns else 0
-        fig.add_trace(go.Scatter(
-            x=shown, y=trace.readout[shown, column], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
-            line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown],
+        fig.add_trace(dict(
+            type="scatter", x=shown, y=trace.readout[shown, column], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
+            line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown].tolist(),
             hovertemplate="%{customdata}<br>step %{x}: %{y:.3f}<extra>" + name + "</extra>",
         ))
     if task in ("binary", "multiclass"):
-        if task == "binary":
-            fig.add_hline(y=0.5, line_dash="dot", line_color="grey")
-        fig.update_yaxes(range=[0, 1], title=translate("plot_probability", lang))
-    fig.update_layout(title=title, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
+        if task == "binary":  # plotly's add_hline, as it writes it
+            fig.update_layout(shapes=[{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": 0.5, "y1": 0.5, "yref": "y",
+                                       "line": {"dash": "dot", "color": "grey"}}])
+        fig.update_yaxes(range=[0, 1], title={"text": translate("plot_probability", lang)})
+    fig.update_layout(title={"text": title}, height=330, margin=dict(l=50, r=20, t=50, b=60), xaxis=_step_axis(trace0, shown),
                       legend={"orientation": "h", "y": 1.12})
     return fig
 
@@ -70,6 +198,7 @@ def _shared_scale(name: str) -> tuple[float, float]:
 SIGNED = ("h", *dict.fromkeys(gate for family in FAMILIES.values() for gate in family.signed))
 
 
+@drafted
 def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str = "shared") -> go.Figure:
     """h_t of every layer (rows) of every model (columns), units × steps. ``scale`` "shared": one colour
     scale, −1 to +1, for every panel; "layer": each panel divided by its own largest |h| (the panel's
@@ -86,24 +215,26 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
             if scale == "layer" and (col, k) in peaks:
                 title += " · " + translate("plot_layer_peak", lang, peak=peaks[col, k])
             titles.append(title)
-    fig = make_subplots(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
-                        row_heights=[u / sum(units) for u in units], subplot_titles=titles)
+    fig = Draft(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
+                row_heights=[u / sum(units) for u in units], subplot_titles=titles)
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
-        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
+        columns = step_columns(trace, shown)
         for row, layer in enumerate(trace.layers, start=1):
             h = layer.h[shown].T
             divisor = peaks[col - 1, row - 1] if scale == "layer" else 1.0
-            fig.add_trace(go.Heatmap(
-                z=h / divisor, x=shown, y=np.arange(layer.units), coloraxis="coloraxis",
-                customdata=np.stack([np.broadcast_to(labels[shown], h.shape), h.round(4).astype(object)], axis=-1),
-                hovertemplate="token %{customdata[0]} (step %{x})<br>unit %{y}<br>h = %{customdata[1]}<extra>" + name + "</extra>",
+            # The hover's h is z itself on the shared scale; divided by the layer's peak, h travels beside it.
+            fig.add_trace(dict(
+                type="heatmap", z=heatmap_values(h / divisor), x=columns, y=np.arange(layer.units), coloraxis="coloraxis",
+                **({"customdata": heatmap_values(h)} if scale == "layer" else {}),
+                hovertemplate="token %{x}<br>unit %{y}<br>h = %{" + ("customdata" if scale == "layer" else "z")
+                              + ":.4f}<extra>" + name + "</extra>",
             ), row=row, col=col)
-            fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == layers else {"showticklabels": False})
+            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == layers))
             if col == 1:
-                fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
+                fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     bar = translate("plot_h_per_layer" if scale == "layer" else "plot_h_shared", lang)
-    fig.update_layout(coloraxis={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": bar}},
+    fig.update_layout(coloraxis={"colorscale": RDBU_R, "cmin": -1, "cmax": 1, "colorbar": {"title": {"text": bar}}},
                       height=170 + 4 * sum(units), margin=dict(l=50, r=20, t=40, b=60))
     return fig
 
@@ -121,6 +252,7 @@ def followed_units(named: list[tuple[str, Trace]], layer: int, unit: int | None)
     return [most_moving_unit(c) if unit is None else min(unit, c.units - 1) for c in chosen]
 
 
+@drafted
 def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: str = "en") -> go.Figure:
     """Every gate of one unit over the steps (and an LSTM's cell state), one line per gated model; the
     gates share the 0–1 axis. ``unit`` None follows each model's most active unit (named in the legend)."""
@@ -128,19 +260,19 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: st
     if not with_gates:
         return empty(translate("plot_no_lstm", lang))
     quantities = list(dict.fromkeys(q for _, t in with_gates for q in (*t.layers[layer].gates, *(["c"] if t.layers[layer].c is not None else []))))
-    fig = make_subplots(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
+    fig = Draft(rows=len(quantities), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                subplot_titles=[translate(f"plot_gate_{q}", lang) for q in quantities])
     trace0 = with_gates[0][1]
     shown = display_steps(trace0.steps)
     for k, ((name, trace), u) in enumerate(zip(with_gates, followed_units(with_gates, layer, unit))):
         chosen = trace.layers[layer].quantities()
         label = translate("plot_model_unit", lang, name=name, unit=u)
-        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)[shown]
+        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)[shown].tolist()
         for row, quantity in enumerate(quantities, start=1):
             if quantity not in chosen:
                 continue
-            fig.add_trace(go.Scatter(
-                x=shown, y=chosen[quantity][shown, u], name=label, legendgroup=name, showlegend=row == 1,
+            fig.add_trace(dict(
+                type="scatter", x=shown, y=chosen[quantity][shown, u], name=label, legendgroup=name, showlegend=row == 1,
                 line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels,
                 hovertemplate="%{customdata}: %{y:.3f}<extra>" + label + "</extra>",
             ), row=row, col=1)
@@ -150,10 +282,11 @@ def gates(named: list[tuple[str, Trace]], layer: int, unit: int | None, lang: st
     fig.update_xaxes(row=len(quantities), col=1, **_step_axis(trace0, shown))
     title = translate("plot_layer_auto", lang, layer=layer) if unit is None else translate("plot_layer_unit", lang, layer=layer, unit=unit)
     fig.update_layout(height=140 * len(quantities) + 60, margin=dict(l=50, r=20, t=60, b=60),
-                      legend={"orientation": "h", "y": 1.08}, title=title)
+                      legend={"orientation": "h", "y": 1.08}, title={"text": title})
     return fig
 
 
+@drafted
 def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") -> go.Figure:
     """Every unit's gates at once: one row per gate, one column per gated model, units × steps; sigmoid
     gates on one 0–1 colour scale, the tanh candidates on −1–1."""
@@ -161,30 +294,29 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
     if not with_gates:
         return empty(translate("plot_no_lstm", lang))
     quantities = list(dict.fromkeys(q for _, t in with_gates for q in t.layers[layer].gates))
-    fig = make_subplots(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
-                        vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
-                                                               for q in quantities for name, _ in with_gates])
+    fig = Draft(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
+                vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
+                                                       for q in quantities for name, _ in with_gates])
     for col, (name, trace) in enumerate(with_gates, start=1):
         chosen = trace.layers[layer]
         shown = display_steps(trace.steps)
-        labels = np.array(trace.tokens or [str(t) for t in range(trace.steps)], dtype=object)
+        columns = step_columns(trace, shown)
         for row, quantity in enumerate(quantities, start=1):
             if quantity not in chosen.gates:
                 continue
-            fig.add_trace(go.Heatmap(
-                z=chosen.gates[quantity][shown].T, x=shown, y=np.arange(chosen.units),
+            fig.add_trace(dict(
+                type="heatmap", z=heatmap_values(chosen.gates[quantity][shown].T), x=columns, y=np.arange(chosen.units),
                 coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
-                customdata=np.broadcast_to(labels[shown], (chosen.units, len(shown))),
-                hovertemplate="token %{customdata} (step %{x})<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
+                hovertemplate="token %{x}<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
             ), row=row, col=col)
-            fig.update_xaxes(row=row, col=col, **_step_axis(trace, shown) if row == len(quantities) else {"showticklabels": False})
+            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == len(quantities)))
             if col == 1:
-                fig.update_yaxes(title_text=translate("plot_unit_axis", lang), row=row, col=col)
+                fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     units = max(t.layers[layer].units for _, t in with_gates)
-    fig.update_layout(coloraxis={"colorscale": "Viridis", "cmin": 0, "cmax": 1, "colorbar": {"title": translate("plot_gate_bar", lang), "x": 1.0, "len": 0.45, "y": 0.78}},
-                      coloraxis2={"colorscale": "RdBu_r", "cmin": -1, "cmax": 1, "colorbar": {"title": translate("plot_candidate_bar", lang), "x": 1.0, "len": 0.45, "y": 0.22}},
+    fig.update_layout(coloraxis={"colorscale": VIRIDIS, "cmin": 0, "cmax": 1, "colorbar": {"title": {"text": translate("plot_gate_bar", lang)}, "x": 1.0, "len": 0.45, "y": 0.78}},
+                      coloraxis2={"colorscale": RDBU_R, "cmin": -1, "cmax": 1, "colorbar": {"title": {"text": translate("plot_candidate_bar", lang)}, "x": 1.0, "len": 0.45, "y": 0.22}},
                       height=80 + len(quantities) * (60 + 3 * units), margin=dict(l=50, r=80, t=60, b=60),
-                      title=translate("plot_layer_every_unit", lang, layer=layer))
+                      title={"text": translate("plot_layer_every_unit", lang, layer=layer)})
     return fig
 
 

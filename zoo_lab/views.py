@@ -4,11 +4,15 @@ from zoo.workbench, the figures from zoo_lab.plots."""
 from __future__ import annotations
 
 import html
+import json
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio.components.plot import PlotData
 
 from zoo.learn import learn_cards
 from zoo.workbench import catalog, compare_series, compare_symbols, compare_text, default_ids, tasks
@@ -132,9 +136,41 @@ def start_compare(models, layer, unit, request: gr.Request):
     return lang, layer, unit, cards, warming_message(cards, lang)
 
 
+# ----- the figures as they are sent, remembered -----
+_drawn: OrderedDict = OrderedDict()  # (what, answers' key, view's settings) -> PlotData: the same request draws nothing twice
+_drawn_lock = threading.Lock()
+DRAWN_FIGURES = 192  # three figures for each of the workbench's 64 recent answers
+
+
+def answers_key(kind: str, given, answers) -> tuple | None:
+    """What identifies a compare's answers: the input and each model's checkpoint (its file's version, as
+    the workbench's memo has it); None when a model gave an error (its next try may answer)."""
+    if any(a.error is not None or a.trace is None for a in answers):
+        return None
+    return (kind, json.dumps(given), tuple((a.card.id, str(a.card.path), a.card.path.stat().st_mtime_ns) for a in answers))
+
+
+def drawn(key: tuple | None, draw) -> PlotData:
+    """``draw()``'s plotly figure as gr.Plot sends it (its JSON), remembered under ``key``: a class typing the
+    same example gets the very figure the first request drew, without plotly building it again."""
+    if key is not None:
+        with _drawn_lock:
+            if key in _drawn:
+                _drawn.move_to_end(key)
+                return _drawn[key]
+    figure = draw()  # a figure, or its JSON already (plots.drafted)
+    plot = PlotData(type="plotly", plot=figure if isinstance(figure, str) else figure.to_json())
+    if key is not None:
+        with _drawn_lock:
+            _drawn[key] = plot
+            while len(_drawn) > DRAWN_FIGURES:
+                _drawn.popitem(last=False)
+    return plot
+
+
 def gates_figure(named, layer: int, unit: int | None, view: str, lang: str):
-    """One unit's gate curves per model, or with view "all" every unit's gates as heatmaps."""
-    return plots.gate_heatmaps(named, layer, lang) if view == "all" else plots.gates(named, layer, unit, lang)
+    """One unit's gate curves per model, or with view "all" every unit's gates as heatmaps (their JSON)."""
+    return plots.gate_heatmaps.json(named, layer, lang) if view == "all" else plots.gates.json(named, layer, unit, lang)
 
 
 def layer_choices(answers, layer: int, lang: str):
@@ -151,9 +187,12 @@ def class_views(answers, readout, last: dict, layer, unit, scale, view, lang: st
     choices, and ``last`` with the models for the redraws."""
     layers = layer_choices(answers, layer, lang)
     named = named_traces(answers)
-    return ("", predictions_table(answers, describe_class_answer, lang), readout(named),
-            plots.hidden_heatmaps(named, lang, scale), gates_figure(named, layer, unit, view, lang), summary_json(answers),
-            layers, {**last, "models": [answer.card.id for answer in answers]})
+    key = answers_key(last["kind"], last["input"], answers)
+    return ("", predictions_table(answers, describe_class_answer, lang),
+            drawn(key and ("readout", key, lang), lambda: readout(named)),
+            drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps.json(named, lang, scale)),
+            drawn(key and ("gates", key, layer, unit, view, lang), lambda: gates_figure(named, layer, unit, view, lang)),
+            summary_json(answers), layers, {**last, "models": [answer.card.id for answer in answers]})
 
 
 def answers_for(last: dict):
@@ -173,14 +212,18 @@ def redraw_gates(last, layer, unit, view, request: gr.Request):
         return gr.skip()
     lang = language(request)
     layer, unit = followed(layer, unit, lang)
-    return gates_figure(named_traces(answers_for(last)), layer, unit, view, lang)
+    answers = answers_for(last)
+    key = answers_key(last["kind"], last["input"], answers)
+    return drawn(key and ("gates", key, layer, unit, view, lang), lambda: gates_figure(named_traces(answers), layer, unit, view, lang))
 
 
 def redraw_heatmaps(last, scale, request: gr.Request):
     """The hidden-state heatmaps alone, for the last compared input on another colour scale."""
     if not last:
         return gr.skip()
-    return plots.hidden_heatmaps(named_traces(answers_for(last)), language(request), scale)
+    lang, answers = language(request), answers_for(last)
+    key = answers_key(last["kind"], last["input"], answers)
+    return drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps.json(named_traces(answers), lang, scale))
 
 
 def traces_csv(last, request: gr.Request):
