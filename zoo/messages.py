@@ -96,8 +96,13 @@ def message(key: str, **values) -> Message:
     return Message(key, values)
 
 
+def text_of(err: BaseException) -> str:
+    """What an error says: the Message it carries (str() of an exception would drop its key), else its text."""
+    return err.args[0] if len(err.args) == 1 and isinstance(err.args[0], Message) else str(err)
+
+
 def say(text, lang: str) -> str:
     """A Message, or a ZooError carrying one, in ``lang``; anything else as its plain text."""
     if isinstance(text, BaseException):
-        text = text.args[0] if len(text.args) == 1 else str(text)
+        text = text_of(text)
     return text.said(lang) if isinstance(text, Message) else str(text)

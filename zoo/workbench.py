@@ -23,9 +23,9 @@ import numpy as np
 
 from . import checkpoint, workers
 from .errors import CheckpointError, InputError, ZooError
-from .messages import message
 from .interchange import ImportResult, import_model
 from .limits import LIMITS, checked_file, limit, max_bytes
+from .messages import message, text_of
 from .prepare import encode_symbols, encode_tokens, forecast_levels, model_input, symbol_parts, text_tokens, windows
 from .pretrained import PRETRAINED_DIR
 from .text import Vocabulary
@@ -173,7 +173,7 @@ def _compute(card: ModelCard, read, args) -> Answer:
     try:
         fields = workers.run(card.backend, card.path, read, *args)
     except ZooError as err:
-        return Answer(card, error=err.args[0] if len(err.args) == 1 else str(err), seconds=time.perf_counter() - started, loaded_now=loaded_now)
+        return Answer(card, error=text_of(err), seconds=time.perf_counter() - started, loaded_now=loaded_now)
     return Answer(card, output=fields["trace"].output, **fields, seconds=time.perf_counter() - started,
                   loaded_now=loaded_now)
 

@@ -62,7 +62,7 @@ class Draft:
             layout, self.axes = _grid_layout(_grid_key(grid))
             self.layout = json.loads(layout)  # a copy of its own
         else:
-            self.layout, self.axes = {"template": _TEMPLATE_JSON()}, {}
+            self.layout, self.axes = {"template": json.loads(_template_json())}, {}
         self.data: list[dict] = []
 
     def _axis(self, letter: str, row: int | None, col: int | None) -> dict:
@@ -109,10 +109,6 @@ def drafted(build):
 @lru_cache(maxsize=1)
 def _template_json() -> str:
     return json.dumps(pio.templates[pio.templates.default].to_plotly_json())
-
-
-def _TEMPLATE_JSON() -> dict:
-    return json.loads(_template_json())
 
 
 def heatmap_values(values: np.ndarray) -> np.ndarray:

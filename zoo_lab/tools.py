@@ -26,12 +26,13 @@ from zoo.memory import memory_use
 from zoo.messages import say
 from zoo.plugins import registry
 from zoo.tables import backend_rows, plugin_rows
-from zoo.userdata import parse_series, series_from_text
+from zoo.userdata import series_from_text
 from zoo.workbench import Answer, ModelCard, catalog, compare_series as series_answers, compare_symbols, \
     compare_text as text_answers, default_ids, import_upload
 
 from .backends_tab import checked_parity
 from .i18n import language, translate
+from .learn_tab import open_lesson
 from .units_tab import OWN_DATASET, model_states
 
 DIGITS = 6
@@ -215,12 +216,11 @@ def explain_step(model: str, text: str, step: int = 0, layer: int = 0, unit: int
         note: the words the model does not know, if any
     """
     lang = language(request)
-    card = card_list([model], request)[0]
+    lesson = open_lesson(card_list([model], request)[0], text, lang)
     try:
-        lesson = learn.lesson(card, text if card.kind == "text" or card.reads_symbols else parse_series(text))
         return {**lesson.equations(int(layer), int(unit), int(step)).to_dict(), "note": lesson.note and say(lesson.note, lang)}
     except ZooError as err:
-        raise gr.Error(say(err, language(request))) from None
+        raise gr.Error(say(err, lang)) from None
 
 
 def list_backends() -> dict:
