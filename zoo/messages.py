@@ -9,6 +9,7 @@ plugin's own message) stays as written.
 from __future__ import annotations
 
 EN = {
+    # ----- text, series and symbols typed into the lab (workbench, series, prepare) -----
     "type_a_sentence": "type a sentence first",
     "text_too_long": "the text is {length:,} characters long; the lab takes at most {most:,} ({env})",
     "text_broken_unicode": "the text is not valid Unicode (a broken character at position {position})",
@@ -29,6 +30,7 @@ EN = {
     "no_symbol_model": "none of the chosen models reads a sequence of symbols: pick one of that task's models",
     "unknown_symbols": "this model reads the symbols {symbols}; not {unknown}",
     "needs_window": "this model needs more than {window} steps (its window)",
+    # ----- the backends' worker processes (workers) -----
     "backend_killed": "{backend} was killed after {seconds:g} s without an answer ({env}){then}",
     "backend_killed_trying": "{backend} was killed after {seconds:g} s trying to {what}{then}",
     "backend_crashed": "{backend} {how} while it tried to {what}{then}",
@@ -36,9 +38,16 @@ EN = {
     "exited_with": "exited with status {status}",
     "backend_over_memory": "{backend} went over its memory limit of {most:g} MiB ({env}) and was stopped{then}",
     "fresh_worker_next": "; a fresh worker takes the next request",
+
+    # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
+
+    # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
+
+    # ----- the rest of what the lab says (backends, training, datasets) -----
 }
 
 KO = {
+    # ----- text, series and symbols typed into the lab (workbench, series, prepare) -----
     "type_a_sentence": "먼저 문장을 입력하세요",
     "text_too_long": "텍스트가 {length:,}자입니다. 랩은 최대 {most:,}자까지 받습니다({env})",
     "text_broken_unicode": "텍스트가 올바른 유니코드가 아닙니다({position}번째 위치에 깨진 문자)",
@@ -59,6 +68,7 @@ KO = {
     "no_symbol_model": "고른 모델 중 기호의 나열을 읽는 모델이 없습니다. 그 과제의 모델 중 하나를 고르세요",
     "unknown_symbols": "이 모델은 기호 {symbols}을(를) 읽습니다. {unknown}은(는) 읽지 않습니다",
     "needs_window": "이 모델에는 {window} 스텝(윈도)보다 긴 입력이 필요합니다",
+    # ----- the backends' worker processes (workers) -----
     "backend_killed": "{backend}이(가) {seconds:g}초 동안 답하지 않아 종료되었습니다({env}){then}",
     "backend_killed_trying": "{backend}이(가) '{what}' 작업을 {seconds:g}초 안에 끝내지 못해 종료되었습니다{then}",
     "backend_crashed": "{backend}이(가) '{what}' 작업 중에 {how}{then}",
@@ -66,6 +76,12 @@ KO = {
     "exited_with": "종료 코드 {status}로 끝났습니다",
     "backend_over_memory": "{backend}이(가) 메모리 한도 {most:g} MiB({env})를 넘어 중지되었습니다{then}",
     "fresh_worker_next": ". 다음 요청은 새 작업자 프로세스가 받습니다",
+
+    # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
+
+    # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
+
+    # ----- the rest of what the lab says (backends, training, datasets) -----
 }
 
 CATALOGS = {"en": EN, "ko": KO}

@@ -9,7 +9,7 @@ from zoo.limits import describe as describe_limits
 from zoo.plugins import registry
 from zoo.tables import BACKEND_COLUMNS, PARITY_COLUMNS, PLUGIN_COLUMNS, backend_rows, parity_rows, plugin_rows
 
-from .i18n import I18N as i18n, language, translate
+from .i18n import I18N as i18n, language, table
 
 
 def cells(rows: list[dict], columns) -> list[list]:
@@ -17,12 +17,6 @@ def cells(rows: list[dict], columns) -> list[list]:
     shown as its items separated by commas, and a missing value as an empty cell."""
     return [["" if row[c] is None else ", ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns]
             for row in rows]
-
-
-def table(rows: list[list], columns, lang: str) -> dict:
-    """A table as a gr.Dataframe shows it, its headers in the page's language (in English they are the
-    CLI's and the API's column names)."""
-    return {"headers": [translate(f"column_{c}", lang) for c in columns], "data": rows}
 
 
 def backends_table(request: gr.Request = None) -> dict:

@@ -821,3 +821,9 @@ def language(request: gr.Request | None) -> str:
 def translate(key: str, lang: str = "en", **values) -> str:
     text = LANGUAGES.get(lang, EN)[key]
     return text.format(**values) if values else text
+
+
+def table(rows: list[list], columns, lang: str) -> dict:
+    """A table as a gr.Dataframe shows it, its headers (``column_<name>`` keys) in the page's language; in
+    English they are the CLI's and the API's column names."""
+    return {"headers": [translate(f"column_{c}", lang) for c in columns], "data": rows}
