@@ -84,3 +84,27 @@ def test_table_headers_are_in_the_requests_language(server):
     korean = Client(server.url, verbose=False, headers=KOREAN).predict(api_name="/backends")
     assert english["headers"] == list(BACKEND_COLUMNS)  # the CLI's and the API's column names
     assert korean["headers"][:3] == ["이름", "계열", "프레임워크"] and korean["data"] == english["data"]
+
+
+@pytest.mark.parametrize("headers, lang", [(KOREAN, "ko"), ({}, "en")])
+def test_a_compare_says_its_classes_plots_and_raw_numbers_in_the_requests_language(server, headers, lang):
+    """The shipped task's class names, the plots' hover words and step columns, and the raw numbers' note follow the
+    page's language; the numbers are the same in both."""
+    from labserver import figure
+
+    from zoo_lab.i18n import translate
+
+    client = Client(server.url, verbose=False, headers=headers)
+    status, table, readout, heatmaps, gates, numbers, *_ = compare_text(client, "he likes a girl zzz but he likes a boy")
+    classes = {name: translate(f"class_{name}", lang) for name in ("changed", "same")}
+    said = [name for name, word in classes.items() if f"**{word}**" in table]
+    assert len(said) == 1 and f"P({classes['same']})" in table, table
+    assert figure(readout)["layout"]["title"]["text"] == translate("readout_title", lang, positive=classes["same"])
+    [heatmap] = [t for t in figure(heatmaps)["data"] if t["type"] == "heatmap"][:1]
+    hover = {word: translate(f"plot_hover_{word}", lang) for word in ("token", "unit")}
+    assert heatmap["hovertemplate"].startswith(f"{hover['token']} %{{x}}<br>{hover['unit']} %{{y}}<br>h = "), heatmap["hovertemplate"]
+    assert heatmap["x"][2] == translate("plot_step_column", lang, token="a", step=2)
+    [answer] = numbers
+    assert answer["note"] == message("unknown_words", unknown=1, tokens=10, examples="zzz").said(lang)
+    english = compare_text(Client(server.url, verbose=False), "he likes a girl zzz but he likes a boy")[5]
+    assert answer["output"] == english[0]["output"]

@@ -123,7 +123,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
     yield ("", series_table(values, answers, lang), plots.forecast(values, window, forecasts, lang),
-           plots.hidden_heatmaps(named, lang, scale), drawn(None, lambda: gates_figure(named, layer, unit, view, lang)), summary_json(answers),
+           plots.hidden_heatmaps(named, lang, scale), drawn(None, lambda: gates_figure(named, layer, unit, view, lang)), summary_json(answers, lang),
            layers, {"kind": "series", "input": np.asarray(values).tolist(), "models": [card.id for card in cards]})
 
 

@@ -219,6 +219,11 @@ EN = {
     "lab_cancelled": "Cancelled: the {count} finished cells are kept.",
     "no_such_model": "no model named {unknown}; the lab has {known}",
     "class_one": "class 1",
+    # the shipped data sets' class names that are words (zoo_datasets); any other class is shown as its data names it
+    "class_changed": "changed",
+    "class_same": "same",
+    "class_fresh": "fresh",
+    "class_rotten": "rotten",
     "series_errors": "RMSE **{rmse:.3g}**, MAE {mae:.3g} (persistence: RMSE {persistence:.3g})",
     "plugins_label": "Plugins: what each one registered",
     # ----- the learn tab -----
@@ -297,6 +302,10 @@ EN = {
     "plot_probability": "probability",
     "plot_model_layer": "{name} · layer {layer}",
     "plot_unit_axis": "unit",
+    "plot_step_column": "{token} (step {step})",
+    "plot_hover_token": "token",
+    "plot_hover_unit": "unit",
+    "plot_hover_step": "step",
     "plot_no_lstm": "no LSTM answered: a plain RNN has no gates or cell state",
     "plot_gate_i": "input gate i",
     "plot_gate_f": "forget gate f",
@@ -588,7 +597,7 @@ KO = {
     "lab_h_difference": "바꾼 뒤의 h − 바꾸기 전의 h",
     "lab_cached_shown": "저장된 결과 {count}개를 보여 줍니다.",
     "lab_results_done": "결과 {count}개(저장된 칸은 바로 나옵니다).",
-    "lab_what_if_summary": "학습된 그대로: **{before}** (P(same) = {p_before:.3f}) · {change}: **{after}** (P(same) = {p_after:.3f})",
+    "lab_what_if_summary": "학습된 그대로: **{before}** (P(같음) = {p_before:.3f}) · {change}: **{after}** (P(같음) = {p_after:.3f})",
     "lab_as_trained": "학습된 그대로",
     "lab_lstm": "LSTM",
     "lab_backend": "백엔드",
@@ -611,6 +620,10 @@ KO = {
     "lab_cancelled": "취소했습니다: 끝난 칸 {count}개는 남겨 둡니다.",
     "no_such_model": "{unknown}(이)라는 모델은 없습니다. 랩에 있는 모델: {known}",
     "class_one": "클래스 1",
+    "class_changed": "바뀜",
+    "class_same": "같음",
+    "class_fresh": "신선함",
+    "class_rotten": "썩음",
     "series_errors": "RMSE **{rmse:.3g}**, MAE {mae:.3g} (직전 값을 그대로 쓰면: RMSE {persistence:.3g})",
     "plugins_label": "플러그인: 각각이 등록한 것",
     # ----- the learn tab -----
@@ -686,6 +699,10 @@ KO = {
     "plot_probability": "확률",
     "plot_model_layer": "{name} · {layer}층",
     "plot_unit_axis": "유닛",
+    "plot_step_column": "{token} (스텝 {step})",
+    "plot_hover_token": "토큰",
+    "plot_hover_unit": "유닛",
+    "plot_hover_step": "스텝",
     "plot_no_lstm": "답한 LSTM이 없습니다: 기본 RNN에는 게이트도 셀 상태도 없습니다",
     "plot_gate_i": "입력 게이트 i",
     "plot_gate_f": "망각 게이트 f",
@@ -821,6 +838,13 @@ def language(request: gr.Request | None) -> str:
 def translate(key: str, lang: str = "en", **values) -> str:
     text = LANGUAGES.get(lang, EN)[key]
     return text.format(**values) if values else text
+
+
+def class_name(name: str, lang: str) -> str:
+    """A class as the page says it: a shipped data set's word class (changed/same, fresh/rotten) in ``lang``,
+    any other (XX, a user's own labels) as its data names it. The API and the tools keep the data's names."""
+    key = f"class_{name}"
+    return translate(key, lang) if key in EN else name
 
 
 def table(rows: list[list], columns, lang: str) -> dict:

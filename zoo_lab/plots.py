@@ -131,12 +131,18 @@ def _step_axis(trace: Trace, shown: np.ndarray) -> dict:
     return {"tickmode": "array", "tickvals": shown.tolist(), "ticktext": [labels[t] for t in shown], "tickangle": -45}
 
 
-def step_columns(trace: Trace, shown: np.ndarray) -> list[str]:
+def step_columns(trace: Trace, shown: np.ndarray, lang: str = "en") -> list[str]:
     """A heatmap's columns, one per shown step, each named by its token and step ("movie (step 3)"): the
     hover reads the token from the column (%{x}), not from a copy of it in every cell (units × steps
     strings, more than half of the heatmaps' JSON before; bench/serve_load.py)."""
     labels = trace.tokens or [str(t) for t in range(trace.steps)]
-    return [f"{labels[t]} (step {t})" for t in shown]
+    return [translate("plot_step_column", lang, token=labels[t], step=t) for t in shown]
+
+
+def hover_words(lang: str) -> dict[str, str]:
+    """The words of a plot's hover text ("token", "unit", "step") in ``lang``; the hover template itself is
+    plotly's %{…} syntax, so the words are put into it, not it through a format string."""
+    return {word: translate(f"plot_hover_{word}", lang) for word in ("token", "unit", "step")}
 
 
 def _column_axis(trace: Trace, shown: np.ndarray, columns: list[str], labelled: bool) -> dict:
@@ -173,7 +179,7 @@ def readout(named: list[tuple[str, Trace]], task: str, title: str, lang: str = "
         fig.add_trace(dict(
             type="scatter", x=shown, y=trace.readout[shown, column], name=name, mode="lines+markers" if len(shown) <= 60 else "lines",
             line={"color": COLOURS[k % len(COLOURS)]}, customdata=labels[shown].tolist(),
-            hovertemplate="%{customdata}<br>step %{x}: %{y:.3f}<extra>" + name + "</extra>",
+            hovertemplate="%{customdata}<br>" + hover_words(lang)["step"] + " %{x}: %{y:.3f}<extra>" + name + "</extra>",
         ))
     if task in ("binary", "multiclass"):
         if task == "binary":  # plotly's add_hline, as it writes it
@@ -213,9 +219,10 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
             titles.append(title)
     fig = Draft(rows=layers, cols=len(named), shared_xaxes=True, horizontal_spacing=0.03, vertical_spacing=0.08,
                 row_heights=[u / sum(units) for u in units], subplot_titles=titles)
+    words = hover_words(lang)
     for col, (name, trace) in enumerate(named, start=1):
         shown = display_steps(trace.steps)
-        columns = step_columns(trace, shown)
+        columns = step_columns(trace, shown, lang)
         for row, layer in enumerate(trace.layers, start=1):
             h = layer.h[shown].T
             divisor = peaks[col - 1, row - 1] if scale == "layer" else 1.0
@@ -223,7 +230,7 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
             fig.add_trace(dict(
                 type="heatmap", z=heatmap_values(h / divisor), x=columns, y=np.arange(layer.units), coloraxis="coloraxis",
                 **({"customdata": heatmap_values(h)} if scale == "layer" else {}),
-                hovertemplate="token %{x}<br>unit %{y}<br>h = %{" + ("customdata" if scale == "layer" else "z")
+                hovertemplate=f"{words['token']} %{{x}}<br>{words['unit']} %{{y}}<br>h = %{{" + ("customdata" if scale == "layer" else "z")
                               + ":.4f}<extra>" + name + "</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == layers))
@@ -293,17 +300,18 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
     fig = Draft(rows=len(quantities), cols=len(with_gates), shared_xaxes=True, horizontal_spacing=0.03,
                 vertical_spacing=0.05, subplot_titles=[f"{name} · {translate(f'plot_gate_{q}', lang)}"
                                                        for q in quantities for name, _ in with_gates])
+    words = hover_words(lang)
     for col, (name, trace) in enumerate(with_gates, start=1):
         chosen = trace.layers[layer]
         shown = display_steps(trace.steps)
-        columns = step_columns(trace, shown)
+        columns = step_columns(trace, shown, lang)
         for row, quantity in enumerate(quantities, start=1):
             if quantity not in chosen.gates:
                 continue
             fig.add_trace(dict(
                 type="heatmap", z=heatmap_values(chosen.gates[quantity][shown].T), x=columns, y=np.arange(chosen.units),
                 coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
-                hovertemplate="token %{x}<br>unit %{y}<br>" + quantity + " = %{z:.3f}<extra>" + name + "</extra>",
+                hovertemplate=f"{words['token']} %{{x}}<br>{words['unit']} %{{y}}<br>{quantity} = %{{z:.3f}}<extra>{name}</extra>",
             ), row=row, col=col)
             fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == len(quantities)))
             if col == 1:

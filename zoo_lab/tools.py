@@ -27,7 +27,7 @@ from zoo.messages import say
 from zoo.plugins import registry
 from zoo.tables import backend_rows, plugin_rows
 from zoo.userdata import series_from_text
-from zoo.workbench import Answer, ModelCard, catalog, compare_series as series_answers, compare_symbols, \
+from zoo.workbench import Answer, ModelCard, compare_series as series_answers, compare_symbols, \
     compare_text as text_answers, default_ids, import_upload
 
 from .backends_tab import checked_parity

@@ -19,7 +19,7 @@ from zoo.workbench import catalog, compare_series, compare_symbols, compare_text
 from zoo.messages import say
 
 from . import plots
-from .i18n import EN, I18N as i18n, language, translate
+from .i18n import EN, I18N as i18n, class_name, language, translate
 
 AUTO_UNIT = -1  # the unit control's "each model's most active unit on this input" (zoo.memory)
 
@@ -81,7 +81,7 @@ def warming_message(cards, lang: str) -> str | None:
 
 
 # ----- the answers -----
-def predictions_table(answers, task_of, lang: str) -> str:
+def predictions_table(answers, lang: str) -> str:
     words = {key: translate(key, lang) for key in ("table_model", "table_prediction", "table_time", "warm_up")}
     rows = [f"| {words['table_model']} | {words['table_prediction']} | | {words['table_time']} |", "|---|---|---|---|"]
     for answer in answers:
@@ -90,12 +90,12 @@ def predictions_table(answers, task_of, lang: str) -> str:
             rows.append(f"| {name} | ⚠️ {say(answer.error, lang)} | | |")
             continue
         note = f"<br>ℹ️ {html.escape(say(answer.note, lang), quote=False)}" if answer.note else ""  # it names <unk>, which is no tag
-        rows.append(f"| {name} | {task_of(answer)}{note} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
+        rows.append(f"| {name} | {describe_class_answer(answer, lang)}{note} | {words['warm_up'] if answer.loaded_now else ''} | {answer.seconds * 1000:.0f} ms |")
     return "\n".join(rows)
 
 
-def describe_class_answer(answer) -> str:
-    classes = answer.card.classes or tuple(str(k) for k in range(max(len(answer.output), 2)))
+def describe_class_answer(answer, lang: str) -> str:
+    classes = [class_name(name, lang) for name in answer.card.classes] or [str(k) for k in range(max(len(answer.output), 2))]
     if answer.card.task == "binary":
         p = float(answer.output[0])
         return f"**{classes[int(p >= 0.5)]}** (P({classes[1]}) = {p:.3f})"
@@ -103,11 +103,12 @@ def describe_class_answer(answer) -> str:
     return f"**{classes[best]}** (P = {float(answer.output[best]):.3f})"
 
 
-def summary_json(answers) -> list[dict]:
+def summary_json(answers, lang: str) -> list[dict]:
+    """The raw numbers: each model's output, and its error or note in the page's language."""
     return [
         {"model": a.card.label, "backend": a.card.backend, "checkpoint": a.card.path.name,
          "output": None if a.output is None else np.asarray(a.output).round(6).tolist(),
-         "error": a.error, "note": a.note, "milliseconds": round(a.seconds * 1000, 1)}
+         "error": a.error and say(a.error, lang), "note": a.note and say(a.note, lang), "milliseconds": round(a.seconds * 1000, 1)}
         for a in answers
     ]
 
@@ -188,11 +189,11 @@ def class_views(answers, readout, last: dict, layer, unit, scale, view, lang: st
     layers = layer_choices(answers, layer, lang)
     named = named_traces(answers)
     key = answers_key(last["kind"], last["input"], answers)
-    return ("", predictions_table(answers, describe_class_answer, lang),
+    return ("", predictions_table(answers, lang),
             drawn(key and ("readout", key, lang), lambda: readout(named)),
             drawn(key and ("heatmaps", key, scale, lang), lambda: plots.hidden_heatmaps.json(named, lang, scale)),
             drawn(key and ("gates", key, layer, unit, view, lang), lambda: gates_figure(named, layer, unit, view, lang)),
-            summary_json(answers), layers, {**last, "models": [answer.card.id for answer in answers]})
+            summary_json(answers, lang), layers, {**last, "models": [answer.card.id for answer in answers]})
 
 
 def answers_for(last: dict):
