@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo import messages
+from zoo import BackendInfo, hookimpl, messages
 from zoo.errors import BackendError, InputError
 from zoo.messages import Message, message, say
 
@@ -90,3 +90,39 @@ def test_an_error_from_a_backend_worker_keeps_its_key():
     sunspots = [c for c in catalog((PRETRAINED_DIR,)) if c.dataset == "sunspots" and c.backend == "numpy-rnn"]
     [short] = compare_series([1.0, 2.0, 3.0], sunspots)
     assert isinstance(short.error, Message) and "스텝(윈도)보다 긴 입력" in say(short.error, "ko")
+
+
+class RaisingPlugin:
+    """A throwaway plugin: its backend needs a framework that is not installed, and its datasets hook raises."""
+
+    @hookimpl
+    def register_backends(self, register):
+        register(BackendInfo(name="missing-framework-rnn", family="rnn", framework="Nowhere", factory="nowhere:RNN",
+                             module="surely_not_installed_framework"))
+
+    @hookimpl
+    def register_datasets(self, register):
+        raise ZeroDivisionError("division by zero")
+
+
+def test_a_plugins_status_and_reason_are_said_in_the_pages_language():
+    """The Backends tab's rows are the CLI's (English reasons, which keep their keys) said in the page's language:
+    the status words and the reasons."""
+    lab_catalogs()
+    from zoo.plugins import registered_plugin
+    from zoo.tables import BACKEND_COLUMNS, backend_rows, plugin_rows
+    from zoo_lab.backends_tab import cells
+
+    with registered_plugin(RaisingPlugin(), "raising-plugin") as reg:
+        rows, plugins = backend_rows(reg), plugin_rows(reg)
+        english = {row[0]: row for row in cells(rows, BACKEND_COLUMNS, "en")}
+        korean = {row[0]: row for row in cells(rows, BACKEND_COLUMNS, "ko")}
+    status, reason = BACKEND_COLUMNS.index("status"), BACKEND_COLUMNS.index("reason")
+    missing = english["missing-framework-rnn"]
+    assert missing[status] == "unavailable" and missing[reason] == "surely_not_installed_framework is not installed: install it"
+    assert korean["missing-framework-rnn"][status] == "사용 불가"
+    assert korean["missing-framework-rnn"][reason] == "surely_not_installed_framework이(가) 설치되어 있지 않습니다. 설치하세요"
+    [raised] = [row for row in plugins if row["name"] == "raising-plugin"]
+    assert raised["reason"] == "register_datasets raised ZeroDivisionError: division by zero"
+    assert say(raised["reason"], "ko") == "register_datasets에서 오류가 났습니다: ZeroDivisionError: division by zero"
+    assert korean["numpy-rnn"][status] == "사용 가능" and english["numpy-rnn"][status] == "available"

@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import threads as thread_limits
 from .errors import InputError
+from .messages import message
 
 POLL_SECONDS = 0.5  # how often a waiting sweep looks at its cancel flag
 RAY_INSTALL = "pip install 'rnn-zoo[ray]'"
@@ -141,7 +142,7 @@ def connect_ray(address: str):
     try:
         import ray
     except ImportError:
-        raise InputError(f"running on Ray needs Ray: {RAY_INSTALL}") from None
+        raise InputError(message("needs_ray", install=RAY_INSTALL)) from None
     if not ray.is_initialized():
         address = address or os.environ.get("RAY_ADDRESS")
         if address:

@@ -30,6 +30,7 @@ from .family import LSTM
 from .paths import cache_dir
 from .plugins import registry
 from .intervention import Intervention
+from .messages import message
 from .prepare import Prepared, encode_text, prepare
 from .spec import ModelSpec
 from .trace import LayerTrace, Trace
@@ -263,7 +264,7 @@ def run_cell(backend: str, task: str, lag: int, seed: int = 0, cache_dir: Path |
     """Train (or fetch from the cache) one backend on one task at one lag; returns its result."""
     outcome = sweep([backend], [task], [lag], [seed], cache_dir, isolated=isolated)
     if outcome.failed:
-        raise ZooError(f"{backend} on {task} at lag {lag}, seed {seed}: {outcome.failed[0]['error']}")
+        raise ZooError(message("cell_failed", backend=backend, task=task, lag=lag, seed=seed, error=outcome.failed[0]["error"]))
     return outcome.results[0]
 
 

@@ -39,6 +39,34 @@ EN = {
     "backend_over_memory": "{backend} went over its memory limit of {most:g} MiB ({env}) and was stopped{then}",
     "fresh_worker_next": "; a fresh worker takes the next request",
 
+    # ----- plugins, backends and the lab's sweeps (plugins, workers, long_range, fanout) -----
+    "module_not_installed": "{module} is not installed: {install}",
+    "module_not_installed_plain": "{module} is not installed: install it",
+    "plugin_not_allowed": "not in {env}",
+    "plugin_blocked": "named in {env}",
+    "plugin_failed_to_load": "failed to load: {error}",
+    "hook_raised": "{hook} raised {error}",
+    "name_taken": "name {name!r} is already registered by plugin {owner!r}",
+    "registered_wrong_kind": "registered a {got}, expected {kind}",
+    "invalid_registered_name": "invalid name {name!r}: use 1-64 lowercase letters, digits, '.', '_' or '-'",
+    "unknown_family": "family {family!r} is not one of zoo.family's ({families}): add it there first",
+    "no_backend_named": "no backend named {name!r}; registered: {names}",
+    "no_dataset_named": "no dataset named {name!r}; registered: {names}",
+    "no_format_named": "no model format named {name!r}; registered: {names}",
+    "format_not_available": "the {name} format is {status}: {reason}",
+    "no_format_reads": "{file}: no installed plugin reads {suffix} files (readable: {readable})",
+    "no_format_reads_bare": "{file}: no installed plugin reads files without a suffix (readable: {readable})",
+    "framework_file_unavailable": "{file} is a {framework} file: {reason}",
+    "backend_not_available": "backend {name!r} is {status}: {reason}",
+    "backend_failed_import": "failed to import {factory}: {error}",
+    "backend_broken": "backend {name!r} is broken: {reason}",
+    "worker_could_not_start": "{backend}'s worker process could not start ({error}); a script that uses the lab's models "
+                              "must guard its top level with if __name__ == '__main__', as multiprocessing asks",
+    "worker_stopped": "{backend}'s worker was stopped before it could {what}",
+    "backend_failed": "{backend} failed: {error}",
+    "cell_failed": "{backend} on {task} at lag {lag}, seed {seed}: {error}",
+    "needs_ray": "running on Ray needs Ray: {install}",
+
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
@@ -76,6 +104,34 @@ KO = {
     "exited_with": "종료 코드 {status}로 끝났습니다",
     "backend_over_memory": "{backend}이(가) 메모리 한도 {most:g} MiB({env})를 넘어 중지되었습니다{then}",
     "fresh_worker_next": ". 다음 요청은 새 작업자 프로세스가 받습니다",
+
+    # ----- plugins, backends and the lab's sweeps (plugins, workers, long_range, fanout) -----
+    "module_not_installed": "{module}이(가) 설치되어 있지 않습니다: {install}",
+    "module_not_installed_plain": "{module}이(가) 설치되어 있지 않습니다. 설치하세요",
+    "plugin_not_allowed": "{env}에 없습니다",
+    "plugin_blocked": "{env}에 올라 있습니다",
+    "plugin_failed_to_load": "불러오지 못했습니다: {error}",
+    "hook_raised": "{hook}에서 오류가 났습니다: {error}",
+    "name_taken": "이름 {name!r}은(는) 플러그인 {owner!r}이(가) 이미 등록했습니다",
+    "registered_wrong_kind": "{kind}이(가) 아니라 {got}을(를) 등록했습니다",
+    "invalid_registered_name": "잘못된 이름 {name!r}: 영문 소문자, 숫자, '.', '_', '-'로 1~64자를 쓰세요",
+    "unknown_family": "계열 {family!r}은(는) zoo.family의 계열({families})이 아닙니다. 먼저 거기에 추가하세요",
+    "no_backend_named": "{name!r}이라는 백엔드가 없습니다. 등록된 것: {names}",
+    "no_dataset_named": "{name!r}이라는 데이터셋이 없습니다. 등록된 것: {names}",
+    "no_format_named": "{name!r}이라는 모델 파일 형식이 없습니다. 등록된 것: {names}",
+    "format_not_available": "{name} 형식을 쓸 수 없습니다({status}): {reason}",
+    "no_format_reads": "{file}: 설치된 플러그인 중 {suffix} 파일을 읽는 것이 없습니다(읽을 수 있는 것: {readable})",
+    "no_format_reads_bare": "{file}: 설치된 플러그인 중 확장자 없는 파일을 읽는 것이 없습니다(읽을 수 있는 것: {readable})",
+    "framework_file_unavailable": "{file}은(는) {framework} 파일입니다: {reason}",
+    "backend_not_available": "백엔드 {name!r}을(를) 쓸 수 없습니다({status}): {reason}",
+    "backend_failed_import": "{factory}을(를) 가져오지 못했습니다: {error}",
+    "backend_broken": "백엔드 {name!r}이(가) 고장 났습니다: {reason}",
+    "worker_could_not_start": "{backend}의 작업자 프로세스를 시작하지 못했습니다({error}). 랩의 모델을 쓰는 스크립트는 "
+                              "multiprocessing이 요구하는 대로 최상위 코드를 if __name__ == '__main__'으로 감싸야 합니다",
+    "worker_stopped": "{backend}의 작업자 프로세스가 '{what}' 작업을 하기 전에 중지되었습니다",
+    "backend_failed": "{backend}이(가) 실패했습니다: {error}",
+    "cell_failed": "{backend}, {task}, 지연 {lag}, 시드 {seed}: {error}",
+    "needs_ray": "Ray에서 실행하려면 Ray가 필요합니다: {install}",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 

@@ -29,6 +29,7 @@ import pluggy
 from . import hookspecs
 from .errors import BackendUnavailable
 from .family import FAMILIES
+from .messages import message
 
 ENTRY_POINT_GROUP = "rnn_zoo"
 DISTRIBUTION = "rnn-zoo"
@@ -131,7 +132,8 @@ class Registry:
             module = entry.info.module if entry.info is not None else None
             if entry.status == "available" and module and importlib.util.find_spec(module) is None:
                 entry.status = "unavailable"
-                entry.reason = f"{module} is not installed: {entry.info.install or 'install it'}"
+                entry.reason = (message("module_not_installed", module=module, install=entry.info.install) if entry.info.install
+                                else message("module_not_installed_plain", module=module))
                 _trace(f"{entry.name} (plugin {entry.plugin.name}) is unavailable: {entry.reason}")
 
     def _load(self, entry_points, extra_plugins):
@@ -148,7 +150,7 @@ class Registry:
             source = f"entry point {name} = {ep.value} from {dist.name} {dist.version}" if dist else f"plugin {name}"
             if (allow is not None and name not in allow) or name in block:
                 plugin.status = "blocked"
-                plugin.reason = f"not in {ALLOW_ENV}" if name not in block else f"named in {BLOCK_ENV}"
+                plugin.reason = message("plugin_not_allowed", env=ALLOW_ENV) if name not in block else message("plugin_blocked", env=BLOCK_ENV)
                 _trace(f"skipped {source}: {plugin.reason}")
                 continue
             started = time.perf_counter()
@@ -162,7 +164,7 @@ class Registry:
                     raise pluggy.PluginValidationError(obj, f"unknown hook(s) {unknown}; rnn_zoo has {_hook_names()}")
             except Exception as err:  # any failure of third-party code must stay inside its own plugin
                 plugin.status = "error"
-                plugin.reason = f"failed to load: {type(err).__name__}: {err}"
+                plugin.reason = message("plugin_failed_to_load", error=f"{type(err).__name__}: {err}")
                 _trace(f"{source} {plugin.reason}")
                 yield plugin, None
                 continue
@@ -182,7 +184,7 @@ class Registry:
                 impl.function(**{arg: register for arg in impl.argnames})
             except Exception as err:
                 plugin.status = "error"
-                plugin.reason = f"{hook} raised {type(err).__name__}: {err}"
+                plugin.reason = message("hook_raised", hook=hook, error=f"{type(err).__name__}: {err}")
                 into.append(Entry(plugin.name, plugin, None, "error", plugin.reason))
                 _trace(f"{plugin.name}.{hook}() raised {type(err).__name__}: {err}")
                 continue
@@ -191,26 +193,26 @@ class Registry:
                 owner = next((e for e in into if e.name == entry.name and e.info is not None), None)
                 if owner is not None and entry.info is not None:
                     entry = Entry(entry.name, plugin, None, "error",
-                                  f"name {entry.name!r} is already registered by plugin {owner.plugin.name!r}")
+                                  message("name_taken", name=entry.name, owner=owner.plugin.name))
                 into.append(entry)
                 outcomes.append(entry.name if entry.info is not None else f"{entry.name} (rejected: {entry.reason})")
             _trace(f"{plugin.name}.{hook}() registered {', '.join(outcomes) or 'nothing'}")
 
     # ----- lookups -----
     def backend(self, name: str) -> Entry:
-        return _named(self.backends, name, "backend")
+        return _named(self.backends, name, lambda names: message("no_backend_named", name=name, names=names))
 
     def dataset(self, name: str) -> Entry:
-        return _named(self.datasets, name, "dataset")
+        return _named(self.datasets, name, lambda names: message("no_dataset_named", name=name, names=names))
 
     def available_backends(self, family: str | None = None) -> list[Entry]:
         return [e for e in self.backends if e.status == "available" and (family is None or e.info.family == family)]
 
     def format(self, name: str) -> Entry:
         """The available format ``name`` (``zoo export --to``), or why there is none."""
-        entry = _named(self.formats, name, "model format")
+        entry = _named(self.formats, name, lambda names: message("no_format_named", name=name, names=names))
         if entry.status != "available":
-            raise BackendUnavailable(f"the {name} format is {entry.status}: {entry.reason}")
+            raise BackendUnavailable(message("format_not_available", name=name, status=entry.status, reason=entry.reason))
         return entry
 
     def format_for(self, path) -> Entry:
@@ -219,27 +221,29 @@ class Registry:
         found = [e for e in self.formats if e.info is not None and suffix in e.info.suffixes]
         if not found:
             known = sorted({s for e in self.formats if e.info is not None for s in e.info.suffixes})
-            raise BackendUnavailable(f"{Path(path).name}: no installed plugin reads {suffix or 'files without a suffix'} "
-                                     f"files (readable: {', '.join(known) or 'none'})")
+            readable = ", ".join(known) or "-"
+            raise BackendUnavailable(message("no_format_reads", file=Path(path).name, suffix=suffix, readable=readable) if suffix
+                                     else message("no_format_reads_bare", file=Path(path).name, readable=readable))
         for entry in found:
             if entry.status == "available":
                 return entry
-        raise BackendUnavailable(f"{Path(path).name} is a {found[0].info.framework} file: {found[0].reason}")
+        raise BackendUnavailable(message("framework_file_unavailable", file=Path(path).name, framework=found[0].info.framework,
+                                         reason=found[0].reason))
 
     def backend_class(self, name: str) -> type:
         """Import a backend's class; an import that fails marks the backend ``error`` with the reason."""
         entry = self.backend(name)
         if entry.status != "available":
-            raise BackendUnavailable(f"backend {name!r} is {entry.status}: {entry.reason}")
+            raise BackendUnavailable(message("backend_not_available", name=name, status=entry.status, reason=entry.reason))
         with self._lock:
             started = time.perf_counter()
             try:
                 cls = resolve(entry.info.factory)
             except Exception as err:
                 entry.status = "error"
-                entry.reason = f"failed to import {entry.info.factory}: {type(err).__name__}: {err}"
+                entry.reason = message("backend_failed_import", factory=entry.info.factory, error=f"{type(err).__name__}: {err}")
                 _trace(f"{name}: {entry.reason}")
-                raise BackendUnavailable(f"backend {name!r} is broken: {entry.reason}") from err
+                raise BackendUnavailable(message("backend_broken", name=name, reason=entry.reason)) from err
             _trace(f"{name}: imported {entry.info.factory} in {1000 * (time.perf_counter() - started):.0f} ms")
             return cls
 
@@ -254,12 +258,11 @@ class Registry:
         return framework_version(entry.info.module)
 
 
-def _named(entries: list[Entry], name: str, what: str) -> Entry:
-    """The accepted registration called ``name``, or an error that lists the ones there are."""
+def _named(entries: list[Entry], name: str, unknown: Callable) -> Entry:
+    """The accepted registration called ``name``, or the error ``unknown(names)`` that lists the ones there are."""
     entry = next((e for e in entries if e.name == name and e.info is not None), None)
     if entry is None:
-        names = ", ".join(e.name for e in entries if e.info is not None) or "none"
-        raise BackendUnavailable(f"no {what} named {name!r}; registered: {names}")
+        raise BackendUnavailable(unknown(", ".join(e.name for e in entries if e.info is not None) or "-"))
     return entry
 
 
@@ -289,19 +292,19 @@ def framework_version(module: str) -> str | None:
 def _checked_entry(plugin: Plugin, info, kind: type) -> Entry:
     name = getattr(info, "name", None)
     if not isinstance(info, kind):
-        return Entry(str(name or "?"), plugin, None, "error", f"registered a {type(info).__name__}, expected {kind.__name__}")
+        return Entry(str(name or "?"), plugin, None, "error", message("registered_wrong_kind", got=type(info).__name__, kind=kind.__name__))
     if not isinstance(name, str) or not NAME_PATTERN.match(name):
         return Entry(str(name), plugin, None, "error",
-                     f"invalid name {name!r}: use 1-64 lowercase letters, digits, '.', '_' or '-'")
+                     message("invalid_registered_name", name=name))
     if kind is BackendInfo and info.family not in FAMILIES:
         return Entry(name, plugin, None, "error",
-                     f"family {info.family!r} is not one of zoo.family's ({', '.join(FAMILIES)}): add it there first")
+                     message("unknown_family", family=info.family, families=", ".join(FAMILIES)))
     return Entry(name, plugin, info)
 
 
-def _trace(message: str) -> None:
+def _trace(text: str) -> None:
     if os.environ.get(TRACE_ENV, "") not in ("", "0"):
-        print(f"[{ENTRY_POINT_GROUP}] {message}", file=sys.stderr)
+        print(f"[{ENTRY_POINT_GROUP}] {text}", file=sys.stderr)
 
 
 def _names_from_env(var: str) -> set[str] | None:

@@ -134,8 +134,7 @@ def _schedule(backend: str, fn, args: tuple, seconds: float):
         return _pool(backend).schedule(fn, args=args, timeout=seconds)
     except RuntimeError as err:  # pebble could not keep a worker alive: it died while starting up
         _restart(backend)
-        raise BackendError(f"{backend}'s worker process could not start ({err}); a script that uses the lab's "
-                           "models must guard its top level with if __name__ == '__main__', as multiprocessing asks") from None
+        raise BackendError(message("worker_could_not_start", backend=backend, error=str(err))) from None
 
 
 def _wait(backend: str, future, seconds: float, what: str, answering: bool = True):
@@ -157,7 +156,7 @@ def _wait(backend: str, future, seconds: float, what: str, answering: bool = Tru
         _forget(backend, answering)
         raise BackendError(message("backend_crashed", backend=backend, how=died_how(err.exitcode), what=what, then=then)) from None
     except CancelledError:
-        raise BackendError(f"{backend}'s worker was stopped before it could {what}") from None
+        raise BackendError(message("worker_stopped", backend=backend, what=what)) from None
     except ZooError:
         raise
     except MemoryError:
@@ -166,7 +165,7 @@ def _wait(backend: str, future, seconds: float, what: str, answering: bool = Tru
         raise BackendError(message("backend_over_memory", backend=backend, most=limit("backend_mb"),
                                    env=LIMITS["backend_mb"].env, then=then)) from None
     except Exception as err:  # a broken plugin must not take the other models down with it
-        raise BackendError(f"{backend} failed: {type(err).__name__}: {err}") from None
+        raise BackendError(message("backend_failed", backend=backend, error=f"{type(err).__name__}: {err}")) from None
 
 
 def died_how(exitcode: int | None) -> str:

@@ -6,25 +6,36 @@ from __future__ import annotations
 import gradio as gr
 
 from zoo.limits import describe as describe_limits
+from zoo.messages import say
 from zoo.plugins import registry
 from zoo.tables import BACKEND_COLUMNS, PARITY_COLUMNS, PLUGIN_COLUMNS, backend_rows, parity_rows, plugin_rows
 
-from .i18n import I18N as i18n, language, table
+from .i18n import I18N as i18n, language, table, word
 
 
-def cells(rows: list[dict], columns) -> list[list]:
-    """A table's rows as the lists a gr.Dataframe shows, in the order of ``columns``; a list in a cell is
-    shown as its items separated by commas, and a missing value as an empty cell."""
-    return [["" if row[c] is None else ", ".join(row[c]) if isinstance(row[c], list) else row[c] for c in columns]
-            for row in rows]
+def cells(rows: list[dict], columns, lang: str) -> list[list]:
+    """A table's rows as the lists a gr.Dataframe shows, in the order of ``columns`` and in ``lang``: a status
+    and a reason said in it, a list in a cell shown as its items separated by commas, a missing value as an
+    empty cell."""
+    def cell(column, value):
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return ", ".join(value)
+        if column in ("status", "ok"):
+            return word(column, value, lang)
+        return say(value, lang) if isinstance(value, str) else value
+    return [[cell(c, row[c]) for c in columns] for row in rows]
 
 
 def backends_table(request: gr.Request = None) -> dict:
-    return table(cells(backend_rows(registry()), BACKEND_COLUMNS), BACKEND_COLUMNS, language(request))
+    lang = language(request)
+    return table(cells(backend_rows(registry()), BACKEND_COLUMNS, lang), BACKEND_COLUMNS, lang)
 
 
 def plugins_table(request: gr.Request = None) -> dict:
-    return table(cells(plugin_rows(registry()), PLUGIN_COLUMNS), PLUGIN_COLUMNS, language(request))
+    lang = language(request)
+    return table(cells(plugin_rows(registry()), PLUGIN_COLUMNS, lang), PLUGIN_COLUMNS, lang)
 
 
 def checked_parity(steps: int = 50, seed: int = 0) -> list[dict]:
@@ -37,7 +48,8 @@ def checked_parity(steps: int = 50, seed: int = 0) -> list[dict]:
 
 
 def run_parity(request: gr.Request = None) -> dict:
-    return table(cells(checked_parity(), PARITY_COLUMNS), PARITY_COLUMNS, language(request))
+    lang = language(request)
+    return table(cells(checked_parity(), PARITY_COLUMNS, lang), PARITY_COLUMNS, lang)
 
 
 LIMIT_COLUMNS = ("limit on", "value", "environment variable")

@@ -10,7 +10,7 @@ from zoo.workbench import compare_text, default_ids
 from zoo.messages import say
 
 from . import plots
-from .i18n import I18N as i18n, class_name, language, translate
+from .i18n import I18N as i18n, language, translate, word
 from .views import class_views, memory_note, model_picker, start_compare, state_views, task_picker, trace_downloads, wire_views
 
 # The notes' own sentences first, then two of the task's own (drawn from its generator, the longest
@@ -55,7 +55,7 @@ def run_compare_text(text, models, layer, unit, scale="shared", view="unit", req
         answers = compare_text(text, cards)
     except ZooError as err:
         raise gr.Error(say(err, lang)) from None
-    positive = next((class_name(a.card.classes[1], lang) for a in answers if len(a.card.classes) == 2), translate("class_one", lang))
+    positive = next((word("class", a.card.classes[1], lang) for a in answers if len(a.card.classes) == 2), translate("class_one", lang))
     title = translate("readout_title", lang, positive=positive)
     yield class_views(answers, lambda named: plots.readout.json(named, "binary", title, lang),
                       {"kind": "text", "input": text}, layer, unit, scale, view, lang)

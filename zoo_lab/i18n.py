@@ -224,6 +224,14 @@ EN = {
     "class_same": "same",
     "class_fresh": "fresh",
     "class_rotten": "rotten",
+    # a plugin's and a registration's status (zoo.plugins)
+    "status_available": "available",
+    "status_unavailable": "unavailable",
+    "status_error": "error",
+    "status_blocked": "blocked",
+    "status_loaded": "loaded",
+    "ok_yes": "yes",
+    "ok_NO": "NO",
     "series_errors": "RMSE **{rmse:.3g}**, MAE {mae:.3g} (persistence: RMSE {persistence:.3g})",
     "plugins_label": "Plugins: what each one registered",
     # ----- the learn tab -----
@@ -624,6 +632,13 @@ KO = {
     "class_same": "같음",
     "class_fresh": "신선함",
     "class_rotten": "썩음",
+    "status_available": "사용 가능",
+    "status_unavailable": "사용 불가",
+    "status_error": "오류",
+    "status_blocked": "차단됨",
+    "status_loaded": "불러옴",
+    "ok_yes": "예",
+    "ok_NO": "아니요",
     "series_errors": "RMSE **{rmse:.3g}**, MAE {mae:.3g} (직전 값을 그대로 쓰면: RMSE {persistence:.3g})",
     "plugins_label": "플러그인: 각각이 등록한 것",
     # ----- the learn tab -----
@@ -840,11 +855,12 @@ def translate(key: str, lang: str = "en", **values) -> str:
     return text.format(**values) if values else text
 
 
-def class_name(name: str, lang: str) -> str:
-    """A class as the page says it: a shipped data set's word class (changed/same, fresh/rotten) in ``lang``,
-    any other (XX, a user's own labels) as its data names it. The API and the tools keep the data's names."""
-    key = f"class_{name}"
-    return translate(key, lang) if key in EN else name
+def word(kind: str, value, lang: str) -> str:
+    """A value of the data that is a word, as the page says it: a shipped data set's class (``class_same``), a
+    registration's status (``status_available``) in ``lang``; any other (XX, a user's own labels) as the data
+    names it. The CLI, the API and the tools keep the data's own values."""
+    key = f"{kind}_{value}"
+    return translate(key, lang) if key in EN else value
 
 
 def table(rows: list[list], columns, lang: str) -> dict:

@@ -15,7 +15,7 @@ from zoo.plugins import registry
 from zoo.messages import say
 
 from . import plots
-from .i18n import I18N as i18n, class_name, language, translate
+from .i18n import I18N as i18n, language, translate, word
 
 WHAT_IF_SENTENCE = "He likes a girl and the old house near the river with blue windows but he likes a girl"
 CHANGES = {"forget gate clamped to 0": "lab_clamp_0", "forget gate clamped to 1": "lab_clamp_1", "one unit silenced": "lab_silence"}
@@ -150,7 +150,7 @@ def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
     if answered is None:
         raise gr.Error(translate("lab_no_what_if", lang, backend=backend))
     before, after, change_in_h = answered
-    classes = [class_name(name, lang) for name in ("changed", "same")]  # the long-dependency task's (zoo_datasets)
+    classes = [word("class", name, lang) for name in ("changed", "same")]  # the long-dependency task's (zoo_datasets)
     summary = translate("lab_what_if_summary", lang, before=classes[int(before.output[0] >= 0.5)], p_before=before.output[0],
                         change=translate(CHANGES[change], lang), after=classes[int(after.output[0] >= 0.5)], p_after=after.output[0])
     named = [(translate("lab_as_trained", lang), before), (translate(CHANGES[change], lang), after)]

@@ -19,7 +19,7 @@ from zoo.workbench import catalog, compare_series, compare_symbols, compare_text
 from zoo.messages import say
 
 from . import plots
-from .i18n import EN, I18N as i18n, class_name, language, translate
+from .i18n import EN, I18N as i18n, language, translate, word
 
 AUTO_UNIT = -1  # the unit control's "each model's most active unit on this input" (zoo.memory)
 
@@ -95,7 +95,7 @@ def predictions_table(answers, lang: str) -> str:
 
 
 def describe_class_answer(answer, lang: str) -> str:
-    classes = [class_name(name, lang) for name in answer.card.classes] or [str(k) for k in range(max(len(answer.output), 2))]
+    classes = [word("class", name, lang) for name in answer.card.classes] or [str(k) for k in range(max(len(answer.output), 2))]
     if answer.card.task == "binary":
         p = float(answer.output[0])
         return f"**{classes[int(p >= 0.5)]}** (P({classes[1]}) = {p:.3f})"
