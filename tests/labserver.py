@@ -134,6 +134,28 @@ def show_log_on_failure(request, server: LabServer):
 
 
 # ----- reading what the API returns -----
+def queue_messages(server: "LabServer", api_name: str, data: list) -> list[dict]:
+    """Every message of one queued call as the page receives them (Gradio's SSE stream: estimation, progress,
+    process_generating, process_completed …), read with plain HTTP."""
+    import secrets
+
+    url = server.url.rstrip("/")
+    config = json.load(urllib.request.urlopen(f"{url}/config", timeout=30))
+    fn_index = next(k for k, d in enumerate(config["dependencies"]) if d.get("api_name") == api_name)
+    session = secrets.token_hex(6)
+    body = json.dumps({"data": data, "fn_index": fn_index, "session_hash": session, "event_data": None}).encode()
+    join = urllib.request.Request(f"{url}/gradio_api/queue/join", body, {"Content-Type": "application/json"})
+    urllib.request.urlopen(join, timeout=30).read()
+    messages = []
+    with urllib.request.urlopen(f"{url}/gradio_api/queue/data?session_hash={session}", timeout=300) as stream:
+        for line in stream:
+            if line.startswith(b"data:"):
+                messages.append(json.loads(line[5:]))
+                if messages[-1].get("msg") == "process_completed":
+                    return messages
+    raise AssertionError(f"the stream ended before its call completed: {messages!r:.2000}")
+
+
 def page_control(client, elem_id: str) -> dict:
     """A control's properties as the page received them (its value, its choices), found by its elem_id:
     the page's own events are not documented API, so their defaults are read where the page reads them."""

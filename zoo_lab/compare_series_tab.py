@@ -105,13 +105,10 @@ def run_compare_symbols(pasted, cards, layer, unit, scale, view, lang):
 
 
 def run_compare_series(source, pasted, upload, column, dataset, models, layer, unit, scale="shared", view="unit",
-                       request: gr.Request = None):
-    lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
-    if message:
-        yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                       request: gr.Request = None, progress=gr.Progress()):
+    lang, layer, unit, cards = start_compare(models, layer, unit, request, progress)
     if any(card.reads_symbols for card in cards):
-        yield run_compare_symbols(pasted, cards, layer, unit, scale, view, lang)
-        return
+        return run_compare_symbols(pasted, cards, layer, unit, scale, view, lang)
     try:
         values = read_series(source, pasted, upload, column, dataset, lang)
         answers = compare_series(values, cards)
@@ -122,7 +119,7 @@ def run_compare_series(source, pasted, upload, column, dataset, models, layer, u
     window = max((len(a.trace.readout) - len(a.forecast) for a in good), default=1)
     forecasts = [(a.card.backend, a.forecast, a.card.target) for a in good]
     named = named_traces(answers)
-    yield ("", series_table(values, answers, lang), plots.forecast(values, window, forecasts, lang),
+    return ("", series_table(values, answers, lang), plots.forecast(values, window, forecasts, lang),
            plots.hidden_heatmaps(named, lang, scale), drawn(None, lambda: gates_figure(named, layer, unit, view, lang)), summary_json(answers, lang),
            layers, {"kind": "series", "input": np.asarray(values).tolist(), "models": [card.id for card in cards]})
 

@@ -47,17 +47,16 @@ def text_examples(dataset: str) -> list[str]:
     return NOTES_SENTENCES + REVIEW_EXAMPLES + [KOREAN_SENTENCE]
 
 
-def run_compare_text(text, models, layer, unit, scale="shared", view="unit", request: gr.Request = None):
-    lang, layer, unit, cards, message = start_compare(models, layer, unit, request)
-    if message:
-        yield message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+def run_compare_text(text, models, layer, unit, scale="shared", view="unit", request: gr.Request = None,
+                     progress=gr.Progress()):
+    lang, layer, unit, cards = start_compare(models, layer, unit, request, progress)
     try:
         answers = compare_text(text, cards)
     except ZooError as err:
         raise gr.Error(say(err, lang)) from None
     positive = next((word("class", a.card.classes[1], lang) for a in answers if len(a.card.classes) == 2), translate("class_one", lang))
     title = translate("readout_title", lang, positive=positive)
-    yield class_views(answers, lambda named: plots.readout.json(named, "binary", title, lang),
+    return class_views(answers, lambda named: plots.readout.json(named, "binary", title, lang),
                       {"kind": "text", "input": text}, layer, unit, scale, view, lang)
 
 

@@ -128,13 +128,17 @@ def followed(layer, unit, lang: str) -> tuple[int, int | None]:
     return layer, None if unit < 0 else unit
 
 
-def start_compare(models, layer, unit, request: gr.Request):
-    """What both compare tabs check first: the request's language, the layer and unit to follow, the
-    chosen models, and a message to show while a framework loads (None when all are warm)."""
+def start_compare(models, layer, unit, request: gr.Request, progress: gr.Progress):
+    """What both compare tabs check first: the request's language, the layer and unit to follow, and the
+    chosen models; while a framework loads, ``progress`` says so over the outputs. (A handler that answers
+    once, not a generator: Gradio sends a generator's last answer twice, the second time to close it.)"""
     lang = language(request)
     layer, unit = followed(layer, unit, lang)
     cards = chosen_cards(models, lang)
-    return lang, layer, unit, cards, warming_message(cards, lang)
+    warming = warming_message(cards, lang)
+    if warming:
+        progress(0, desc=warming)
+    return lang, layer, unit, cards
 
 
 # ----- the figures as they are sent, remembered -----
