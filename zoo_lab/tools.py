@@ -34,6 +34,7 @@ from .backends_tab import checked_parity
 from .i18n import language, translate
 from .learn_tab import open_lesson
 from .units_tab import OWN_DATASET, model_states
+from .views import chosen_cards
 
 DIGITS = 6
 
@@ -43,14 +44,9 @@ def rounded(values) -> list:
 
 
 def card_list(models: list[str] | None, request: gr.Request | None, defaults: tuple[str, str] | None = None) -> list[ModelCard]:
-    """The cards of ``models`` (ids from list_models, the Learn tab's lab models included), or the
+    """The cards of ``models`` (ids from list_models, the Learn tab's lab models included; in the lab's order), or the
     shipped defaults of ``defaults`` (kind, dataset)."""
-    wanted = list(models or (default_ids(*defaults) if defaults else []))
-    known = {card.id: card for card in learn.learn_cards()}
-    unknown = [m for m in wanted if m not in known]
-    if unknown:
-        raise gr.Error(translate("no_such_model", language(request), unknown=", ".join(unknown), known=", ".join(known)))
-    return [known[m] for m in wanted]
+    return chosen_cards(models or (default_ids(*defaults) if defaults else []), language(request), learn.learn_cards())
 
 
 def answers_to(raw: str, cards: list[ModelCard], lang: str) -> list[Answer]:

@@ -58,11 +58,13 @@ def memory_note(dataset: str, kind: str, lang: str) -> str:
     return question + ("\n\n" + translate("memory_line", lang, models="; ".join(parts)) if parts else "")
 
 
-def chosen_cards(ids: list[str], lang: str = "en"):
+def chosen_cards(ids: list[str], lang: str = "en", known=None) -> list:
+    """The cards of the chosen model ids, in ``known``'s order (the catalog's by default; the tools pass the
+    Learn tab's, which has the Lab's models too); no id, or an id that names no model, is the request's error."""
     wanted = set(ids or [])
     if not wanted:
         raise gr.Error(translate("pick_model", lang))
-    known = catalog()
+    known = catalog() if known is None else known
     unknown = wanted - {card.id for card in known}
     if unknown:
         raise gr.Error(translate("no_such_model", lang, unknown=", ".join(sorted(unknown)),
