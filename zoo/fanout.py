@@ -28,7 +28,8 @@ from typing import Callable, Iterable, Iterator
 
 from . import threads as thread_limits
 from .errors import InputError
-from .messages import message
+from .messages import message, text_of
+from .workers import died_how
 
 POLL_SECONDS = 0.5  # how often a waiting sweep looks at its cancel flag
 RAY_INSTALL = "pip install 'rnn-zoo[ray]'"
@@ -66,7 +67,7 @@ def run(work: Callable, items: Iterable, *, workers: int, threads: int, ray: str
 
 
 def _failure(err: BaseException) -> Failed:
-    return Failed(f"{type(err).__name__}: {err}")
+    return Failed(message("job_raised", kind=type(err).__name__, error=text_of(err)))
 
 
 def _in_process(work, items, cancel):
@@ -132,7 +133,7 @@ def _outcome(future):
     try:
         return future.result()
     except pebble.ProcessExpired as err:
-        return Failed(f"its worker process died (exit code {err.exitcode})")
+        return Failed(message("job_worker_died", how=died_how(err.exitcode)))
     except Exception as err:  # noqa: BLE001
         return _failure(err)
 
@@ -179,7 +180,7 @@ def _ray_outcome(ray, ref):
     try:
         return ray.get(ref)
     except ray.exceptions.WorkerCrashedError:
-        return Failed("its Ray worker process died")
+        return Failed(message("job_ray_worker_died"))
     except Exception as err:  # noqa: BLE001
         return _failure(err)
 

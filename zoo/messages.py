@@ -66,6 +66,9 @@ EN = {
     "backend_failed": "{backend} failed: {error}",
     "cell_failed": "{backend} on {task} at lag {lag}, seed {seed}: {error}",
     "needs_ray": "running on Ray needs Ray: {install}",
+    "job_raised": "{kind}: {error}",
+    "job_worker_died": "its worker process died ({how})",
+    "job_ray_worker_died": "its Ray worker process died",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
@@ -132,6 +135,9 @@ KO = {
     "backend_failed": "{backend}이(가) 실패했습니다: {error}",
     "cell_failed": "{backend}, {task}, 지연 {lag}, 시드 {seed}: {error}",
     "needs_ray": "Ray에서 실행하려면 Ray가 필요합니다: {install}",
+    "job_raised": "{kind} 오류: {error}",
+    "job_worker_died": "작업자 프로세스가 죽었습니다({how})",
+    "job_ray_worker_died": "Ray 작업자 프로세스가 죽었습니다",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
