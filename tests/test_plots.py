@@ -94,6 +94,11 @@ def test_every_heatmap_column_is_one_step_and_the_axis_reads_its_token():
     for heatmap in gates.data:
         assert heatmap.text is None and list(heatmap.x) == list(figure.data[0].x) and "token %{x}" in heatmap.hovertemplate
     np.testing.assert_allclose(np.asarray(gates.data[0].z), trace.layers[0].gates["i"].T, atol=1e-7)
+    # Three panels side by side share the width: a 30-token sentence names every third token, its own column's.
+    crowded = long_trace(steps=30)
+    three = plots.hidden_heatmaps([("a", crowded), ("b", crowded), ("c", crowded)]).layout.xaxis
+    assert list(three.ticktext) == crowded.tokens[::3] and list(three.tickvals) == [
+        plots.step_columns(crowded, np.arange(30))[k] for k in range(0, 30, 3)]
     long = plots.hidden_heatmaps([("a", long_trace(steps=500))])
     ticks = [int(text) for text in long.layout.xaxis.ticktext]
     assert ticks[0] == 0 and ticks[-1] == 499 and len(ticks) <= 10

@@ -75,7 +75,7 @@ def build_compare_text_tab():
     with gr.Row(equal_height=True):
         text = gr.Textbox(label=i18n("text"), value=first_examples[2], lines=2, scale=5)  # the task's own long one
         compare = gr.Button(i18n("compare"), variant="primary", scale=1, min_width=140, elem_id="compare-text")
-    examples_box = gr.Examples(first_examples, inputs=text)
+    examples_box = gr.Examples(first_examples, inputs=text, label=i18n("examples"))
     models = model_picker("text")
     status = gr.Markdown()
     table = gr.Markdown(elem_id="text-predictions")

@@ -41,6 +41,7 @@ EN = {
                                "only memory of the first scores more. Draw a sequence, compare, and watch the forget gates "
                                "hold the first symbol across the distractors.",
     "draw_example": "Draw an example",
+    "examples": "Examples",
     "readout_answer_title": "P(its answer) after each step",
     "question_long-dependency": "**Does he still like the same one?** Every sentence says whom he likes near its start, then up to 30 "
                                 "filler words, then *but he likes a …* again. The answer, *same* or *changed*, needs the first "
@@ -224,6 +225,7 @@ EN = {
     "class_same": "same",
     "class_fresh": "fresh",
     "class_rotten": "rotten",
+    "metric_accuracy": "accuracy",
     # a plugin's and a registration's status (zoo.plugins)
     "status_available": "available",
     "status_unavailable": "unavailable",
@@ -456,9 +458,10 @@ KO = {
                                "Schmidhuber 1997, 실험 6a). 뒤의 기호만 알면 절반을 맞히고, 그보다 잘하려면 첫 기호를 기억해야 "
                                "합니다. 수열을 뽑아 비교하고, 망각 게이트가 방해 기호 너머로 첫 기호를 붙드는 모습을 보세요.",
     "draw_example": "예제 뽑기",
+    "examples": "예문",
     "readout_answer_title": "단계마다 그 답의 확률",
     "question_long-dependency": "**그는 여전히 같은 사람을 좋아할까?** 문장마다 앞부분에서 그가 누구를 좋아하는지 말하고, 최대 30개의 "
-                                "채움 단어가 온 뒤 다시 *but he likes a …* 가 나옵니다. 답(*same* 또는 *changed*)을 내려면 첫 대상을 "
+                                "채움 단어가 온 뒤 다시 *but he likes a …* 가 나옵니다. 답(*같음* 또는 *바뀜*)을 내려면 첫 대상을 "
                                 "채움 단어 너머까지 기억해야 합니다: LSTM과 기본 RNN의 점수는 아래에 있습니다. 아래의 긴 예문을 골라 망각 게이트를 보세요. 노트의 긴 문장은 과제에 없는 네 단어(*seems to like that*)를 "
                                 "*he likes a girl* 앞에 둡니다: 모델은 이를 모르는 단어로 읽으며, 거기서의 답은 배운 범위 밖입니다.",
     "question_rotten-tomatoes": "**이 리뷰는 호평인가 혹평인가?** 한 문장의 감성은 대부분 어떤 단어가 나오느냐로 정해집니다"
@@ -630,8 +633,9 @@ KO = {
     "class_one": "클래스 1",
     "class_changed": "바뀜",
     "class_same": "같음",
-    "class_fresh": "신선함",
-    "class_rotten": "썩음",
+    "class_fresh": "호평",
+    "class_rotten": "혹평",
+    "metric_accuracy": "정확도",
     "status_available": "사용 가능",
     "status_unavailable": "사용 불가",
     "status_error": "오류",

@@ -145,16 +145,19 @@ def hover_words(lang: str) -> dict[str, str]:
     return {word: translate(f"plot_hover_{word}", lang) for word in ("token", "unit", "step")}
 
 
-def _column_axis(trace: Trace, shown: np.ndarray, columns: list[str], labelled: bool) -> dict:
+def _column_axis(trace: Trace, shown: np.ndarray, columns: list[str], labelled: bool, panels: int = 1) -> dict:
     """The x axis of a heatmap whose columns are step_columns: labelled like _step_axis's (the tokens,
-    or past 40 steps about ten step numbers), or with no labels (a panel above another)."""
+    or past 40 steps about ten step numbers), or with no labels (a panel above another). ``panels`` side
+    by side share the width, so each names at most 40 / panels tokens (every k-th; the hover names them all)."""
     if not labelled:
         return {"type": "category", "showticklabels": False}
     if len(shown) > 40:
         ticks = np.unique(np.linspace(0, len(shown) - 1, 9).round().astype(int))
         return {"type": "category", "tickmode": "array", "tickvals": [columns[k] for k in ticks], "ticktext": [str(shown[k]) for k in ticks]}
     labels = trace.tokens or [str(t) for t in range(trace.steps)]
-    return {"type": "category", "tickmode": "array", "tickvals": columns, "ticktext": [labels[t] for t in shown], "tickangle": -45}
+    every = -(-len(shown) // max(8, 40 // panels))
+    return {"type": "category", "tickmode": "array", "tickvals": columns[::every],
+            "ticktext": [labels[t] for t in shown[::every]], "tickangle": -45}
 
 
 def empty(message: str) -> go.Figure:
@@ -233,7 +236,7 @@ def hidden_heatmaps(named: list[tuple[str, Trace]], lang: str = "en", scale: str
                 hovertemplate=f"{words['token']} %{{x}}<br>{words['unit']} %{{y}}<br>h = %{{" + ("customdata" if scale == "layer" else "z")
                               + ":.4f}<extra>" + name + "</extra>",
             ), row=row, col=col)
-            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == layers))
+            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == layers, panels=len(named)))
             if col == 1:
                 fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     bar = translate("plot_h_per_layer" if scale == "layer" else "plot_h_shared", lang)
@@ -313,7 +316,8 @@ def gate_heatmaps(named: list[tuple[str, Trace]], layer: int, lang: str = "en") 
                 coloraxis="coloraxis2" if quantity in SIGNED else "coloraxis",
                 hovertemplate=f"{words['token']} %{{x}}<br>{words['unit']} %{{y}}<br>{quantity} = %{{z:.3f}}<extra>{name}</extra>",
             ), row=row, col=col)
-            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == len(quantities)))
+            fig.update_xaxes(row=row, col=col, **_column_axis(trace, shown, columns, labelled=row == len(quantities),
+                                                              panels=len(with_gates)))
             if col == 1:
                 fig.update_yaxes(title={"text": translate("plot_unit_axis", lang)}, row=row, col=col)
     units = max(t.layers[layer].units for _, t in with_gates)

@@ -52,7 +52,8 @@ def memory_note(dataset: str, kind: str, lang: str) -> str:
         if card.kind != kind or not card.pretrained or card.dataset != dataset or not card.memory:
             continue
         layers = " / ".join(f"{layer['ranked_by']} {layer['most_active'][0][layer['ranked_by'] + '_movement']:.3f}" for layer in card.memory)
-        scores = ", ".join(f"{name} {value:.3f}" for name, value in card.metrics.items() if name in ("accuracy", "rmse") and value is not None)
+        scores = ", ".join(f"{word('metric', name, lang)} {value:.3f}" for name, value in card.metrics.items()
+                           if name in ("accuracy", "rmse") and value is not None)
         parts.append(f"**{card.backend}** {scores}, {layers}")
     question = translate(f"question_{dataset}", lang) if f"question_{dataset}" in EN else ""
     return question + ("\n\n" + translate("memory_line", lang, models="; ".join(parts)) if parts else "")
