@@ -111,3 +111,63 @@ def test_a_compare_says_its_classes_plots_and_raw_numbers_in_the_requests_langua
     assert answer["note"] == message("unknown_words", unknown=1, tokens=10, examples="zzz").said(lang)
     english = compare_text(Client(server.url, verbose=False), "he likes a girl zzz but he likes a boy")[5]
     assert answer["output"] == english[0]["output"]
+
+
+def explore_units(client, **change):
+    """The Units tab's Explore with every one of its inputs (a page event: the API documents none of them)."""
+    inputs = {"model": TEXT_MODELS[0], "against": None, "source": "dataset", "dataset": "own", "split": "test",
+              "texts": "", "upload": None, "column": "", "layer": 0, "unit": -1, "top": 3, "window": 2, **change}
+    return client.predict(*inputs.values(), api_name="/units_explore")
+
+
+def test_the_units_tab_says_its_errors_and_the_lab_tables_headers_in_korean(server):
+    from zoo import checkpoint
+    from zoo.workbench import catalog
+    from zoo_lab.i18n import translate
+    from zoo_lab.lab_tab import GRADIENT_COLUMNS, MEMORY_COLUMNS, SWEEP_COLUMNS
+    from zoo_lab.units_tab import RANKING_COLUMNS, SATURATION_COLUMNS, TOKEN_COLUMNS
+
+    korean, english = Client(server.url, verbose=False, headers=KOREAN), Client(server.url, verbose=False)
+    path = next(card.path for card in catalog() if card.id == TEXT_MODELS[0])
+    units = checkpoint.read_metadata(path)["spec"]["recurrent"][0]
+    no_unit = message("no_unit", unit=units, layer=0, last=units - 1)
+    for client, lang in ((korean, "ko"), (english, "en")):
+        with pytest.raises(AppError) as raised:
+            explore_units(client, unit=units)
+        assert str(raised.value) == no_unit.said(lang), str(raised.value)
+    # A span past the end of its sequence, in LSTMVis's select on the explored states.
+    _, ranking, _, tokens, saturation, *_, numbers = explore_units(korean)
+    sequence = numbers["contexts"]["h"]["highest"][0]["sequence"]
+    with pytest.raises(AppError) as raised:
+        korean.predict(sequence, 0, 100_000, 0.5, 1, api_name="/units_select")
+    assert "구간은 시퀀스의" in str(raised.value) and "받은 구간: 0부터 100000까지" in str(raised.value), str(raised.value)
+
+    def said(columns, lang="ko"):
+        return [translate(f"column_{c}", lang) for c in columns]
+
+    assert ranking["headers"] == said(RANKING_COLUMNS) and ranking["headers"][:3] == ["순위", "유닛(변화)", "시간에 따른 표준편차"]
+    assert tokens["headers"] == said(TOKEN_COLUMNS) == ["토큰", "평균 h", "횟수"] and tokens["data"]
+    assert saturation["headers"] == said(SATURATION_COLUMNS) and saturation["headers"][0] == "게이트"
+    _, english_ranking, *_ = explore_units(english)
+    assert english_ranking["headers"] == RANKING_COLUMNS and english_ranking["data"] == ranking["data"]
+    # The Lab tab's three tables.
+    _, sweep, _ = korean.predict(["numpy-rnn"], ["long-dependency"], "5", "0", api_name="/lab_results")
+    assert sweep["headers"] == said(SWEEP_COLUMNS) and sweep["headers"][:2] == ["과제", "지연"] and sweep["data"]
+    _, english_sweep, _ = english.predict(["numpy-rnn"], ["long-dependency"], "5", "0", api_name="/lab_results")
+    assert english_sweep["headers"] == list(SWEEP_COLUMNS) and english_sweep["data"] == sweep["data"]
+    _, gradients = korean.predict(["numpy-rnn"], "long-dependency", 20, api_name="/lab_gradients")
+    assert gradients["headers"] == said(GRADIENT_COLUMNS) and gradients["headers"][:2] == ["백엔드", "가중치"]
+    _, memory = korean.predict("torch-lstm", 50, "he likes a boy but he likes a girl", api_name="/lab_memory")
+    assert memory["headers"] == said(MEMORY_COLUMNS) == ["층", "게이트", "0.1 미만", "0.9 초과"] and memory["data"]
+
+
+def test_a_korean_page_shows_the_empty_units_tables_with_korean_headers(server):
+    """Before anything is explored, the page load gives the Units tab's tables their headers in Korean."""
+    with chromium() as browser:
+        context, page = open_page(browser, server, locale="ko-KR")
+        page.get_by_role("tab", name="유닛", exact=True).click()
+        page.locator("#units-ranking").get_by_text("시간에 따른 표준편차").first.wait_for(timeout=60_000)
+        page.locator("#units-saturation").get_by_text("층 전체 0.1 미만").first.wait_for(timeout=60_000)
+        assert page.locator("#units-ranking").get_by_text("std over time").count() == 0
+        assert not page.errors, page.errors
+        context.close()

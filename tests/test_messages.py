@@ -73,6 +73,36 @@ def test_a_message_is_english_text_that_can_be_said_in_korean():
     assert "SIGABRT 신호로 비정상 종료" in say(crashed, "ko") and "crashed" not in say(crashed, "ko")
 
 
+def test_the_units_and_learn_errors_are_keyed_and_said_in_korean(tmp_path):
+    """The Units tab's and the Learn step's refusals carry their Message: the lab can say them in Korean."""
+    import numpy as np
+
+    from zoo import learn, units
+    from zoo.family import family
+    from zoo.intervention import Intervention
+
+    states = units.States({"layer0.h": np.zeros((4, 3), np.float32), "readout": np.zeros((4, 1), np.float32)},
+                          np.array([0, 4]), ["a", "b", "c", "d"], True, "rnn", "test")
+    said = []
+    for call in (lambda: states.unit(0, 7), lambda: units.select(states, 0, 2, 9, 0.5, 0),
+                 lambda: units.dataset_split(tmp_path / "missing.safetensors"),
+                 lambda: learn.find_card("default/no-such-model"),
+                 lambda: Intervention(forget=0.5).check((3,), family("gru"))):
+        with pytest.raises(InputError) as raised:
+            call()
+        said.append(raised.value.args[0])
+    assert all(isinstance(m, Message) for m in said), said
+    unit, span, missing, model, gate = said
+    assert unit.key == "no_unit" and str(unit) == "no unit 7 in layer 0: it has units 0 to 2"
+    assert gate.key == "no_forget_gate" and say(raised.value, "ko") == "이 모델(a GRU)에는 고정할 망각 게이트가 없습니다"
+    assert span.said("ko") == ("구간은 시퀀스의 4 스텝 안에 있어야 하고 적어도 한 스텝을 담아야 합니다. "
+                               "받은 구간: 2부터 9까지")
+    assert unit.said("ko") == "0층에는 유닛 7이(가) 없습니다. 유닛은 0부터 2까지입니다"
+    # "checkpoint", a Message inside the message, is said in Korean too
+    assert str(missing).startswith("no checkpoint at ") and missing.said("ko").endswith("에 체크포인트이(가) 없습니다")
+    assert model.key == "learn_no_model" and model.said("ko").startswith("default/no-such-model(이)라는 모델은 없습니다")
+
+
 def test_a_message_survives_pickling_as_the_workers_send_it():
     err = pickle.loads(pickle.dumps(InputError(message("text_too_long", length=5000, most=2000, env="RNN_ZOO_MAX_TEXT_CHARS"))))
     assert isinstance(err.args[0], Message) and err.args[0].key == "text_too_long"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 from .family import Family
+from .messages import message
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,11 @@ class Intervention:
 
     def check(self, units: tuple[int, ...], family: Family) -> None:
         if not 0 <= self.layer < len(units):
-            raise InputError(f"layer {self.layer} does not exist: the model has layers 0 to {len(units) - 1}")
+            raise InputError(message("layer_does_not_exist", layer=self.layer, last=len(units) - 1))
         if self.forget is not None and family.forget_gate is None:
-            raise InputError(f"{family.title} has no forget gate to clamp")
+            raise InputError(message("no_forget_gate", family=family.title))
         if self.forget is not None and not 0.0 <= self.forget <= 1.0:
-            raise InputError("a forget gate lies between 0 and 1")
+            raise InputError(message("forget_gate_range"))
         bad = [u for u in self.silence if not 0 <= u < units[self.layer]]
         if bad:
-            raise InputError(f"layer {self.layer} has units 0 to {units[self.layer] - 1}, not {bad}")
+            raise InputError(message("layer_has_units", layer=self.layer, last=units[self.layer] - 1, given=bad))

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import checkpoint, long_range
 from .errors import InputError
+from .messages import message
 from .prepare import encode_symbols, encode_text, model_input
 from .family import family as family_of
 from .reference import embed
@@ -108,7 +109,7 @@ def find_card(card_id: str) -> ModelCard:
     for card in cards:
         if card.id == card_id:
             return card
-    raise InputError(f"no model named {card_id}; the Learn tab has {', '.join(card.id for card in cards)}")
+    raise InputError(message("learn_no_model", name=card_id, known=", ".join(card.id for card in cards)))
 
 
 # ----- one input through one model -----
@@ -148,12 +149,12 @@ def layer_input(weights: Weights, spec: ModelSpec, x, trace: Trace, layer: int) 
 def step_equations(weights: Weights, spec: ModelSpec, family: str, x, trace: Trace, layer: int, unit: int,
                    step: int) -> StepEquations:
     if not 0 <= layer < len(trace.layers):
-        raise InputError(f"layer {layer} does not exist: the model has layers 0 to {len(trace.layers) - 1}")
+        raise InputError(message("layer_does_not_exist", layer=layer, last=len(trace.layers) - 1))
     states = trace.layers[layer]
     if not 0 <= unit < states.units:
-        raise InputError(f"layer {layer} has units 0 to {states.units - 1}, not {unit}")
+        raise InputError(message("layer_has_units", layer=layer, last=states.units - 1, given=unit))
     if not 0 <= step < trace.steps:
-        raise InputError(f"the input has steps 0 to {trace.steps - 1}, not {step}")
+        raise InputError(message("input_has_steps", last=trace.steps - 1, step=step))
     units = states.units
     W = weights[f"recurrent.{layer}.W"].astype(np.float64)
     U = weights[f"recurrent.{layer}.U"].astype(np.float64)
@@ -202,7 +203,7 @@ def step_equations(weights: Weights, spec: ModelSpec, family: str, x, trace: Tra
         equations.append(Equation("h", "", {"z": value(states.gates["z"]), "n": value(states.gates["n"]),
                                             "h_prev": float(h_prev[unit])}, None, value(states.h)))
     else:
-        raise InputError(f"the Learn tab knows the LSTM, GRU and plain RNN equations, not a {family}'s")
+        raise InputError(message("learn_unknown_family", family=family))
     token = trace.tokens[step] if trace.tokens else None
     return StepEquations(family, layer, unit, step, trace.steps, token, equations)
 
@@ -216,7 +217,7 @@ def remembered_word(card: ModelCard, text: str, word: str, replacement: str) -> 
     words = text.split()
     position = next((k for k, w in enumerate(words) if w.strip(".,").casefold() == word.casefold()), None)
     if position is None:
-        raise InputError(f"{word!r} is not in {text!r}")
+        raise InputError(message("word_not_in_text", word=word, text=text))
     swapped = " ".join([*words[:position], replacement + words[position][len(word):], *words[position + 1:]])
     original, changed = lesson(card, text), lesson(card, swapped)
     step = original.trace.tokens.index(word.casefold())

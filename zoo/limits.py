@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ZooError
+from .messages import Message, message
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Limit:
         except ValueError:
             value = float("nan")
         if not value > 0 or value == float("inf"):
-            raise ZooError(f"{self.env}={raw!r} is not a usable limit: give a positive number of {self.unit}")
+            raise ZooError(message("unusable_limit", env=self.env, raw=raw, unit=self.unit))
         return value
 
 
@@ -61,12 +62,13 @@ def describe() -> list[dict]:
             for l in LIMITS.values()]
 
 
-def checked_file(path, name: str, *, error: type[ZooError], what: str = "file") -> Path:
-    """``path`` when it is a file no larger than the limit ``name`` (in MiB), else ``error`` saying which."""
+def checked_file(path, name: str, *, error: type[ZooError], what: str | Message | None = None) -> Path:
+    """``path`` when it is a file no larger than the limit ``name`` (in MiB), else ``error`` saying which;
+    ``what`` the file is (a file by default), best a Message so that it is said in the lab's language too."""
     path = Path(path)
     if not path.is_file():
-        raise error(f"no {what} at {path}")
+        raise error(message("no_file_at", what=message("what_file") if what is None else what, path=str(path)))
     size = path.stat().st_size
     if size > max_bytes(name):
-        raise error(f"{path.name} is {size / 2**20:.3g} MiB, over the {limit(name):g} MiB limit ({LIMITS[name].env} raises it)")
+        raise error(message("file_over_limit", file=path.name, size=size / 2**20, most=limit(name), env=LIMITS[name].env))
     return path

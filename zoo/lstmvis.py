@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .messages import message
 from .prepare import SPLITS
 
 STATES_FILE = "states.h5"
@@ -57,23 +58,22 @@ def export_lstmvis(checkpoint_path, directory, *, dataset: str | None = None, sp
     from .train import TrainConfig, prepare_dataset
 
     if split not in SPLITS:
-        raise InputError(f"the split is one of {', '.join(SPLITS)}, not {split!r}")
+        raise InputError(message("split_one_of", splits=", ".join(SPLITS), split=split))
     if sequences < 1:
-        raise InputError(f"the number of sequences must be at least 1, not {sequences}")
+        raise InputError(message("sequences_at_least_one", sequences=sequences))
     meta = checkpoint.read_metadata(checkpoint_path)
     state = meta.get("preprocessing", {})
     if meta["spec"]["input"] != "tokens" or state.get("kind") != "text":
-        raise InputError("LSTMVis shows states against words, and this model reads numbers: "
-                         "`zoo trace --checkpoint … --series … --csv FILE` writes its trace for one series")
+        raise InputError(message("lstmvis_needs_text"))
     own = meta.get("dataset")
     name = dataset or own
     kinds = {e.name: e.info.kind for e in registry().datasets if e.info is not None}
     if name not in kinds:
-        unknown = f"no registered dataset is named {name!r}" if dataset else f"the checkpoint's own dataset, {own!r}, is not registered"
+        unknown = message("no_registered_dataset_named", name=name) if dataset else message("own_dataset_not_registered", name=own)
         text_sets = ", ".join(n for n, kind in kinds.items() if kind == "text")
-        raise InputError(f"{unknown}: choose a text dataset with --dataset ({text_sets})")
+        raise InputError(message("choose_text_dataset", unknown=unknown, datasets=text_sets))
     if kinds[name] != "text":
-        raise InputError(f"{name} is a {kinds[name]} dataset, and this model reads text")
+        raise InputError(message("dataset_not_text", name=name, kind=kinds[name]))
     config = TrainConfig(**meta["config"]) if "config" in meta else TrainConfig()
     model = Backend.load(checkpoint_path)
     params = meta.get("dataset_params", {}) if name == own else {}

@@ -73,6 +73,52 @@ EN = {
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
+    "no_checkpoint_or_lab_model": "no checkpoint file or lab model {name!r}: give a .safetensors file or an id such as "
+                                  "default/long-dependency-torch-lstm-seed0",
+    "no_preprocessing_record": "{file} has no record of its preprocessing: the explorer reads checkpoints written by "
+                               "`zoo train` or `zoo import`",
+    "split_one_of": "the split is one of {splits}, not {split!r}",
+    "no_dataset_recorded": "{file} does not say which dataset it was trained on: give a dataset, or your own texts or series",
+    "dataset_not_text": "{name} is a {kind} dataset, and this model reads text",
+    "dataset_is_text": "{name} is a text dataset, and this model reads numbers",
+    "preprocessing_cannot_read": "this model's preprocessing ({kind}) cannot read {name}, a {type}: explore it on its own "
+                                 "dataset, or on your own texts or series",
+    "reads_numbers_not_text": "this model reads numbers, not text: give it a series (a CSV of numbers)",
+    "no_text_has_words": "none of the texts has a word or symbol in it: give at least one line of text",
+    "reads_text_not_numbers": "this model reads text, not numbers: give it texts",
+    "reads_symbols_use_dataset": "this model reads sequences of symbols: explore it on its dataset",
+    "series_must_be_numbers": "a series must be numbers",
+    "series_wrong_shape": "this model reads {features} number(s) per step; the series has shape {shape}",
+    "series_shorter_than_window": "this model reads windows of {window} steps; the series has {steps}",
+    "input_over_upload_limit": "the input is {size:.3g} MiB, over the upload limit ({env})",
+    "no_layer": "no layer {layer}: the model has layer(s) 0 to {last}",
+    "no_quantity": "no {quantity!r} in layer {layer}: it has {quantities}",
+    "no_unit": "no unit {unit} in layer {layer}: it has units 0 to {last}",
+    "token_means_need_tokens": "per-token means need words or symbols; this model reads numbers",
+    "no_sequence": "no sequence {sequence}: the split has 0 to {last}",
+    "span_outside_sequence": "the span must lie within the sequence's {steps} steps and hold at least one, not {start} to {stop}",
+    "no_unit_follows": "no unit follows the selected pattern: widen the span or lower the threshold",
+    "models_read_different_inputs": "the two models were run on different inputs (their vocabularies or preprocessing differ)",
+    "layer_units_differ": "layer {layer} has {one} units in one model and {other} in the other",
+    "learn_no_model": "no model named {name}; the Learn tab has {known}",
+    "layer_does_not_exist": "layer {layer} does not exist: the model has layers 0 to {last}",
+    "layer_has_units": "layer {layer} has units 0 to {last}, not {given}",
+    "input_has_steps": "the input has steps 0 to {last}, not {step}",
+    "learn_unknown_family": "the Learn tab knows the LSTM, GRU and plain RNN equations, not a {family}'s",
+    "word_not_in_text": "{word!r} is not in {text!r}",
+    "no_forget_gate": "{family} has no forget gate to clamp",
+    "forget_gate_range": "a forget gate lies between 0 and 1",
+    "unusable_limit": "{env}={raw!r} is not a usable limit: give a positive number of {unit}",
+    "no_file_at": "no {what} at {path}",
+    "what_file": "file",
+    "what_checkpoint": "checkpoint",
+    "file_over_limit": "{file} is {size:.3g} MiB, over the {most:g} MiB limit ({env} raises it)",
+    "sequences_at_least_one": "the number of sequences must be at least 1, not {sequences}",
+    "lstmvis_needs_text": "LSTMVis shows states against words, and this model reads numbers: "
+                          "`zoo trace --checkpoint … --series … --csv FILE` writes its trace for one series",
+    "no_registered_dataset_named": "no registered dataset is named {name!r}",
+    "own_dataset_not_registered": "the checkpoint's own dataset, {name!r}, is not registered",
+    "choose_text_dataset": "{unknown}: choose a text dataset with --dataset ({datasets})",
 
     # ----- the rest of what the lab says (backends, training, datasets) -----
 }
@@ -119,9 +165,9 @@ KO = {
     "registered_wrong_kind": "{kind}이(가) 아니라 {got}을(를) 등록했습니다",
     "invalid_registered_name": "잘못된 이름 {name!r}: 영문 소문자, 숫자, '.', '_', '-'로 1~64자를 쓰세요",
     "unknown_family": "계열 {family!r}은(는) zoo.family의 계열({families})이 아닙니다. 먼저 거기에 추가하세요",
-    "no_backend_named": "{name!r}이라는 백엔드가 없습니다. 등록된 것: {names}",
-    "no_dataset_named": "{name!r}이라는 데이터셋이 없습니다. 등록된 것: {names}",
-    "no_format_named": "{name!r}이라는 모델 파일 형식이 없습니다. 등록된 것: {names}",
+    "no_backend_named": "{name!r}(이)라는 백엔드가 없습니다. 등록된 것: {names}",
+    "no_dataset_named": "{name!r}(이)라는 데이터셋이 없습니다. 등록된 것: {names}",
+    "no_format_named": "{name!r}(이)라는 모델 파일 형식이 없습니다. 등록된 것: {names}",
     "format_not_available": "{name} 형식을 쓸 수 없습니다({status}): {reason}",
     "no_format_reads": "{file}: 설치된 플러그인 중 {suffix} 파일을 읽는 것이 없습니다(읽을 수 있는 것: {readable})",
     "no_format_reads_bare": "{file}: 설치된 플러그인 중 확장자 없는 파일을 읽는 것이 없습니다(읽을 수 있는 것: {readable})",
@@ -142,6 +188,54 @@ KO = {
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
+    "no_checkpoint_or_lab_model": "체크포인트 파일이나 랩 모델 {name!r}이(가) 없습니다. .safetensors 파일이나 "
+                                  "default/long-dependency-torch-lstm-seed0 같은 id를 주세요",
+    "no_preprocessing_record": "{file}에는 전처리 기록이 없습니다. 탐색기는 `zoo train`이나 `zoo import`로 쓴 "
+                               "체크포인트를 읽습니다",
+    "split_one_of": "분할은 {splits} 중 하나여야 합니다. 받은 값: {split!r}",
+    "no_dataset_recorded": "{file}에는 어떤 데이터셋으로 학습했는지 적혀 있지 않습니다. 데이터셋을 고르거나, 직접 "
+                           "텍스트나 시계열을 주세요",
+    "dataset_not_text": "{name}은(는) {kind} 데이터셋인데, 이 모델은 텍스트를 읽습니다",
+    "dataset_is_text": "{name}은(는) 텍스트 데이터셋인데, 이 모델은 숫자를 읽습니다",
+    "preprocessing_cannot_read": "이 모델의 전처리({kind})로는 {type}인 {name}을(를) 읽을 수 없습니다. 모델이 학습한 "
+                                 "데이터셋이나 직접 넣은 텍스트나 시계열로 살펴보세요",
+    "reads_numbers_not_text": "이 모델은 텍스트가 아니라 숫자를 읽습니다. 시계열(숫자가 담긴 CSV)을 주세요",
+    "no_text_has_words": "어느 텍스트에도 단어나 기호가 없습니다. 적어도 한 줄은 텍스트를 주세요",
+    "reads_text_not_numbers": "이 모델은 숫자가 아니라 텍스트를 읽습니다. 텍스트를 주세요",
+    "reads_symbols_use_dataset": "이 모델은 기호의 나열을 읽습니다. 모델의 데이터셋으로 살펴보세요",
+    "series_must_be_numbers": "시계열은 숫자여야 합니다",
+    "series_wrong_shape": "이 모델은 스텝마다 숫자 {features}개를 읽는데, 시계열의 모양은 {shape}입니다",
+    "series_shorter_than_window": "이 모델은 {window} 스텝짜리 윈도를 읽는데, 시계열은 {steps} 스텝입니다",
+    "input_over_upload_limit": "입력이 {size:.3g} MiB로, 업로드 한도를 넘습니다({env})",
+    "no_layer": "{layer}층은 없습니다. 모델의 층은 0부터 {last}까지입니다",
+    "no_quantity": "{layer}층에는 {quantity!r}이(가) 없습니다. 있는 것: {quantities}",
+    "no_unit": "{layer}층에는 유닛 {unit}이(가) 없습니다. 유닛은 0부터 {last}까지입니다",
+    "token_means_need_tokens": "토큰별 평균에는 단어나 기호가 필요합니다. 이 모델은 숫자를 읽습니다",
+    "no_sequence": "시퀀스 {sequence}은(는) 없습니다. 이 분할의 시퀀스는 0부터 {last}까지입니다",
+    "span_outside_sequence": "구간은 시퀀스의 {steps} 스텝 안에 있어야 하고 적어도 한 스텝을 담아야 합니다. 받은 구간: "
+                             "{start}부터 {stop}까지",
+    "no_unit_follows": "선택한 모양을 따르는 유닛이 없습니다. 구간을 넓히거나 문턱값을 낮추세요",
+    "models_read_different_inputs": "두 모델이 서로 다른 입력으로 실행되었습니다(어휘나 전처리가 다릅니다)",
+    "layer_units_differ": "{layer}층의 유닛 수가 한 모델은 {one}개, 다른 모델은 {other}개입니다",
+    "learn_no_model": "{name}(이)라는 모델은 없습니다. 배우기 탭에 있는 모델: {known}",
+    "layer_does_not_exist": "{layer}층은 없습니다. 모델의 층은 0부터 {last}까지입니다",
+    "layer_has_units": "{layer}층의 유닛은 0부터 {last}까지입니다. 받은 값: {given}",
+    "input_has_steps": "입력의 스텝은 0부터 {last}까지입니다. 받은 값: {step}",
+    "learn_unknown_family": "배우기 탭은 LSTM, GRU, 기본 RNN의 식을 압니다. {family}의 식은 모릅니다",
+    "word_not_in_text": "{text!r}에 {word!r}이(가) 없습니다",
+    "no_forget_gate": "이 모델({family})에는 고정할 망각 게이트가 없습니다",
+    "forget_gate_range": "망각 게이트 값은 0과 1 사이여야 합니다",
+    "unusable_limit": "{env}={raw!r}은(는) 쓸 수 있는 한도가 아닙니다. 양수({unit})를 주세요",
+    "no_file_at": "{path}에 {what}이(가) 없습니다",
+    "what_file": "파일",
+    "what_checkpoint": "체크포인트",
+    "file_over_limit": "{file}은(는) {size:.3g} MiB로, 한도 {most:g} MiB를 넘습니다({env}로 늘릴 수 있습니다)",
+    "sequences_at_least_one": "시퀀스 수는 적어도 1이어야 합니다. 받은 값: {sequences}",
+    "lstmvis_needs_text": "LSTMVis는 상태를 단어에 맞춰 보여 주는데, 이 모델은 숫자를 읽습니다. 시계열 하나의 추적은 "
+                          "`zoo trace --checkpoint … --series … --csv FILE`로 쓰세요",
+    "no_registered_dataset_named": "{name!r}(이)라는 등록된 데이터셋은 없습니다",
+    "own_dataset_not_registered": "체크포인트가 학습한 데이터셋 {name!r}이(가) 등록되어 있지 않습니다",
+    "choose_text_dataset": "{unknown}. --dataset으로 텍스트 데이터셋을 고르세요({datasets})",
 
     # ----- the rest of what the lab says (backends, training, datasets) -----
 }

@@ -37,7 +37,8 @@ import numpy as np
 from . import __version__, checkpoint
 from .errors import InputError
 from .family import family as family_of
-from .limits import checked_file, max_bytes
+from .limits import LIMITS, checked_file, max_bytes
+from .messages import message
 from .paths import cache_dir
 from .prepare import SPLITS
 
@@ -69,15 +70,13 @@ def checkpoint_path(name) -> Path:
     for card in catalog():
         if card.id == str(name):
             return card.path
-    raise InputError(f"no checkpoint file or lab model {str(name)!r}: give a .safetensors file or an id such as "
-                     "default/long-dependency-torch-lstm-seed0")
+    raise InputError(message("no_checkpoint_or_lab_model", name=str(name)))
 
 
 def _metadata(checkpoint_path) -> dict:
     meta = checkpoint.read_metadata(checkpoint_path)
     if "preprocessing" not in meta:
-        raise InputError(f"{Path(checkpoint_path).name} has no record of its preprocessing: the explorer reads "
-                         "checkpoints written by `zoo train` or `zoo import`")
+        raise InputError(message("no_preprocessing_record", file=Path(checkpoint_path).name))
     return meta
 
 
@@ -88,7 +87,7 @@ def dataset_split(checkpoint_path, dataset: str | None = None, split: str = "tes
     Remembered per checkpoint file: preparing the reviews takes seconds, the tab's next question none."""
     path = Path(checkpoint_path)
     if not path.is_file():
-        raise InputError(f"no checkpoint at {path}")
+        raise InputError(message("no_file_at", what=message("what_checkpoint"), path=str(path)))
     return _dataset_split(str(path.resolve()), path.stat().st_mtime_ns, dataset, split)
 
 
@@ -101,25 +100,25 @@ def _dataset_split(checkpoint_path: str, mtime_ns: int, dataset: str | None, spl
     from .train import TrainConfig
 
     if split not in SPLITS:
-        raise InputError(f"the split is one of {', '.join(SPLITS)}, not {split!r}")
+        raise InputError(message("split_one_of", splits=", ".join(SPLITS), split=split))
     meta = _metadata(checkpoint_path)
     own = meta.get("dataset")
     name = dataset or own
     if name is None:
-        raise InputError(f"{Path(checkpoint_path).name} does not say which dataset it was trained on: "
-                         "give a dataset, or your own texts or series")
+        raise InputError(message("no_dataset_recorded", file=Path(checkpoint_path).name))
     config = TrainConfig(**meta["config"]) if "config" in meta else TrainConfig()
     params = meta.get("dataset_params", {}) if name == own else {}
     state = meta["preprocessing"]
     loaded = load_dataset(name, **params)
     reads_text = meta["spec"]["input"] == "tokens"
     if (loaded.kind == "text") != reads_text:
-        raise InputError(f"{name} is a {loaded.kind} dataset, and this model reads {'text' if reads_text else 'numbers'}")
+        raise InputError(message("dataset_not_text", name=name, kind=loaded.kind) if reads_text
+                         else message("dataset_is_text", name=name))
     # Its fitted preprocessing (a vocabulary, a scaler and window, nothing for ready-made sequences) reads one shape of data only.
     shapes = {"text": TextDataset, "series": SeriesDataset, "sequences": SequenceDataset}
     if not isinstance(loaded, shapes.get(state.get("kind"), ())):
-        raise InputError(f"this model's preprocessing ({state.get('kind')}) cannot read {name}, a "
-                         f"{type(loaded).__name__}: explore it on its own dataset, or on your own texts or series")
+        raise InputError(message("preprocessing_cannot_read", kind=state.get("kind"), name=name,
+                                 type=type(loaded).__name__))
     prepared = prepare(loaded, spec=ModelSpec.from_dict(meta["spec"]), split_seed=config.split_seed,
                        max_vocab=config.max_vocab, max_length=config.max_length, window=config.window,
                        target=config.target, state=state)
@@ -154,11 +153,11 @@ def text_split(checkpoint_path, texts: list[str]) -> Split:
     meta = _metadata(checkpoint_path)
     state = meta["preprocessing"]
     if meta["spec"]["input"] != "tokens" or "vocabulary" not in state:
-        raise InputError("this model reads numbers, not text: give it a series (a CSV of numbers)")
+        raise InputError(message("reads_numbers_not_text"))
     _check_size(sum(len(t.encode("utf-8", "surrogatepass")) for t in texts if isinstance(t, str)))
     encoded = [encode_tokens(tokens, state) for tokens in (tokenize(t) for t in texts) if tokens]
     if not encoded:
-        raise InputError("none of the texts has a word or symbol in it: give at least one line of text")
+        raise InputError(message("no_text_has_words"))
     lengths = np.array([len(ids) for ids, _ in encoded], dtype=np.int64)
     x = np.zeros((len(encoded), int(lengths.max())), dtype=np.int64)
     for row, (ids, _) in enumerate(encoded):
@@ -176,26 +175,26 @@ def series_split(checkpoint_path, values) -> Split:
     meta = _metadata(checkpoint_path)
     state = meta["preprocessing"]
     if meta["spec"]["input"] == "tokens":
-        raise InputError("this model reads text, not numbers: give it texts")
+        raise InputError(message("reads_text_not_numbers"))
     if "symbols" in state:
-        raise InputError("this model reads sequences of symbols: explore it on its dataset")
+        raise InputError(message("reads_symbols_use_dataset"))
     try:
         values = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InputError("a series must be numbers") from None
+        raise InputError(message("series_must_be_numbers")) from None
     if values.ndim == 1:
         values = values[:, None]
     features = meta["spec"]["n_features"]
     if values.ndim != 2 or values.shape[1] != features or len(values) == 0:
-        raise InputError(f"this model reads {features} number(s) per step; the series has shape {values.shape}")
+        raise InputError(message("series_wrong_shape", features=features, shape=values.shape))
     _check_size(values.nbytes)
     if not np.isfinite(values).all():
-        raise InputError("the series contains NaN or infinite values")
+        raise InputError(message("series_nan_or_inf"))
     steps = model_input(values, state)
     window = len(steps) if state.get("target") == "sequence" else state["window"]
     count = len(steps) // window
     if count == 0:
-        raise InputError(f"this model reads windows of {window} steps; the series has {len(steps)}")
+        raise InputError(message("series_shorter_than_window", window=window, steps=len(steps)))
     x = steps[: count * window].reshape(count, window, features)
     labels = [f"{v:.4g}" for v in values[: count * window, 0]]
     digest = hashlib.sha256(values.tobytes()).hexdigest()[:16]
@@ -205,7 +204,7 @@ def series_split(checkpoint_path, values) -> Split:
 
 def _check_size(size: int) -> None:
     if size > max_bytes("upload_mb"):
-        raise InputError(f"the input is {size / 2**20:.3g} MiB, over the upload limit (RNN_ZOO_MAX_UPLOAD_MB)")
+        raise InputError(message("input_over_upload_limit", size=size / 2**20, env=LIMITS["upload_mb"].env))
 
 
 # ----- 2. the one part that runs a model -----
@@ -253,10 +252,10 @@ class States:
     def values(self, layer: int, quantity: str = "h") -> np.ndarray:
         """(S, H) of one layer's quantity, or an InputError naming what there is."""
         if not 0 <= layer < self.layers:
-            raise InputError(f"no layer {layer}: the model has layer(s) 0 to {self.layers - 1}")
+            raise InputError(message("no_layer", layer=layer, last=self.layers - 1))
         name = f"layer{layer}.{quantity}"
         if name not in self.arrays:
-            raise InputError(f"no {quantity!r} in layer {layer}: it has {', '.join(self.quantities())}")
+            raise InputError(message("no_quantity", quantity=quantity, layer=layer, quantities=", ".join(self.quantities())))
         return self.arrays[name]
 
     def quantities(self) -> tuple[str, ...]:
@@ -266,7 +265,7 @@ class States:
     def unit(self, layer: int, unit: int) -> int:
         units = self.values(layer).shape[1]
         if not 0 <= unit < units:
-            raise InputError(f"no unit {unit} in layer {layer}: it has units 0 to {units - 1}")
+            raise InputError(message("no_unit", unit=unit, layer=layer, last=units - 1))
         return unit
 
     def sequence_of(self, step: int) -> int:
@@ -303,7 +302,7 @@ def states(checkpoint_path, split: Split, *, run=None, progress=None, directory:
     and cached under the per-user cache. An entry is a directory of plain .npy arrays (never pickle), read
     memory-mapped: a split of the review models' is 100 MB of states, which then stay in the OS's page cache
     instead of this process."""
-    checkpoint_path = checked_file(checkpoint_path, "checkpoint_mb", error=InputError, what="checkpoint")
+    checkpoint_path = checked_file(checkpoint_path, "checkpoint_mb", error=InputError, what=message("what_checkpoint"))
     meta = _metadata(checkpoint_path)
     entry = Path(directory or default_cache_dir()) / states_key(checkpoint_path, split)
     if entry in _recent:
@@ -391,7 +390,7 @@ def token_means(states: States, layer: int, quantity: str, unit: int, top: int =
     """The unit's mean ``quantity`` per token it read (unit–word association, RNNVis's view), over the
     tokens read at least ``min_count`` times: the ``top`` highest and lowest, each with its count."""
     if not states.discrete:
-        raise InputError("per-token means need words or symbols; this model reads numbers")
+        raise InputError(message("token_means_need_tokens"))
     column = states.values(layer, quantity)[:, states.unit(layer, unit)].astype(np.float64)
     tokens, index, counts = np.unique(np.asarray(states.labels), return_inverse=True, return_counts=True)
     means = np.bincount(index, weights=column) / counts
@@ -424,11 +423,10 @@ def select(states: States, sequence: int, start: int, stop: int, threshold: floa
     """LSTMVis's select: the units on (at least ``threshold``) at every step of [start, stop) of
     ``sequence`` and off (below it) at the ``margin`` steps either side that the sequence has; strongest first."""
     if not 0 <= sequence < len(states.starts) - 1:
-        raise InputError(f"no sequence {sequence}: the split has 0 to {len(states.starts) - 2}")
+        raise InputError(message("no_sequence", sequence=sequence, last=len(states.starts) - 2))
     first, last = int(states.starts[sequence]), int(states.starts[sequence + 1])
     if not 0 <= start < stop <= last - first:
-        raise InputError(f"the span must lie within the sequence's {last - first} steps and hold at least one, "
-                         f"not {start} to {stop}")
+        raise InputError(message("span_outside_sequence", steps=last - first, start=start, stop=stop))
     values = states.values(layer, quantity)
     span = values[first + start:first + stop]
     around = np.concatenate([values[max(first, first + start - margin):first + start],
@@ -444,7 +442,7 @@ def match(states: States, units: list[int], threshold: float, layer: int, length
     ``threshold``) and off just before and after (maximal runs), closest to ``length`` steps first, then
     the strongest. ``exclude`` is the selection's own (sequence, start), left out."""
     if not units:
-        raise InputError("no unit follows the selected pattern: widen the span or lower the threshold")
+        raise InputError(message("no_unit_follows"))
     values = states.values(layer, quantity)[:, [states.unit(layer, u) for u in units]]
     on = (values >= threshold).all(axis=1)
     # A run begins where a unit set turns on or a sequence begins, and ends where it turns off or the sequence ends.
@@ -466,10 +464,10 @@ def correlation(a: States, b: States, layer: int, quantity: str = "h") -> dict:
     """How closely two models' units track each other over the same split: per unit u, the Pearson r of
     a's u with b's u, and for contrast each of a's units' largest |r| with any other unit of b's."""
     if a.labels != b.labels:
-        raise InputError("the two models were run on different inputs (their vocabularies or preprocessing differ)")
+        raise InputError(message("models_read_different_inputs"))
     va, vb = a.values(layer, quantity).astype(np.float64), b.values(layer, quantity).astype(np.float64)
     if va.shape != vb.shape:
-        raise InputError(f"layer {layer} has {va.shape[1]} units in one model and {vb.shape[1]} in the other")
+        raise InputError(message("layer_units_differ", layer=layer, one=va.shape[1], other=vb.shape[1]))
     za, zb = va - va.mean(axis=0), vb - vb.mean(axis=0)
     norms = np.outer(np.linalg.norm(za, axis=0), np.linalg.norm(zb, axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -15,10 +15,13 @@ from zoo.plugins import registry
 from zoo.messages import say
 
 from . import plots
-from .i18n import I18N as i18n, language, translate, word
+from .i18n import I18N as i18n, language, table, translate, word
 
 WHAT_IF_SENTENCE = "He likes a girl and the old house near the river with blue windows but he likes a girl"
 CHANGES = {"forget gate clamped to 0": "lab_clamp_0", "forget gate clamped to 1": "lab_clamp_1", "one unit silenced": "lab_silence"}
+SWEEP_COLUMNS = ("task", "lag", "backend", "seed", "score", "metric", "steps", "seconds")
+GRADIENT_COLUMNS = ("backend", "weights", "‖∂L/∂h_0‖ / ‖∂L/∂h_T‖")
+MEMORY_COLUMNS = ("layer", "gate", "below 0.1", "above 0.9")
 
 
 def forget_gate_backends() -> list[str]:
@@ -56,15 +59,16 @@ def parse_seeds(text: str, lang: str) -> list[int]:
     return seeds
 
 
-def results_table(results) -> list[list]:
-    return [[r["task"], r["lag"], r["backend"], r["seed"], round(r["score"], 4), r["metric"], r["steps"], r["seconds"]]
+def results_table(results, lang: str) -> dict:
+    rows = [[r["task"], r["lag"], r["backend"], r["seed"], round(r["score"], 4), r["metric"], r["steps"], r["seconds"]]
             for r in results]
+    return table(rows, SWEEP_COLUMNS, lang)
 
 
 def show_sweep(backends, tasks, lags_text, seeds_text, request: gr.Request):
     lang = language(request)
     results = shown_results(backends or [], tasks or [], parse_lags(lags_text, lang), parse_seeds(seeds_text, lang))
-    return plots.sweep(results, lang), results_table(results), translate("lab_cached_shown", lang, count=len(results))
+    return plots.sweep(results, lang), results_table(results, lang), translate("lab_cached_shown", lang, count=len(results))
 
 
 # A running sweep's cancel flag, per browser session: the Cancel button sets it, the sweep stops its running cells.
@@ -96,7 +100,7 @@ def run_sweep(backends, tasks, lags_text, seeds_text, worker_count, where, addre
     if outcome.failed:
         cells = "; ".join(translate("lab_failed_cell", lang, **f) for f in outcome.failed)
         status.append(translate("lab_failed", lang, count=len(outcome.failed), cells=cells))
-    return plots.sweep(outcome.results, lang), results_table(outcome.results), " ".join(status)
+    return plots.sweep(outcome.results, lang), results_table(outcome.results, lang), " ".join(status)
 
 
 def cancel_sweep(request: gr.Request) -> None:
@@ -121,7 +125,7 @@ def run_gradients(backends, task, lag, request: gr.Request):
         raise gr.Error(say(err, lang)) from None
     ratios = [[b, stage, f"{p[stage]['first_to_last']:.3g}" if p[stage]["first_to_last"] is not None else "0"]
               for b, p in profiles.items() for stage in ("init", "trained")]
-    return plots.gradient_norms(profiles, lang), ratios
+    return plots.gradient_norms(profiles, lang), table(ratios, GRADIENT_COLUMNS, lang)
 
 
 def run_memory(backend, lag, sentence, request: gr.Request):
@@ -131,8 +135,8 @@ def run_memory(backend, lag, sentence, request: gr.Request):
         trace, stats = workers.run(backend, path, long_range.memory_view, sentence, int(lag))
     except ZooError as err:
         raise gr.Error(say(err, lang)) from None
-    table = [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in stats]
-    return plots.forget_memory(long_range.forget_memory(trace), trace, lang), table
+    rows = [[s["layer"], s["gate"], f"{s['below_0.1']:.1%}", f"{s['above_0.9']:.1%}"] for s in stats]
+    return plots.forget_memory(long_range.forget_memory(trace), trace, lang), table(rows, MEMORY_COLUMNS, lang)
 
 
 def run_what_if(backend, lag, sentence, change, unit, request: gr.Request):
@@ -183,7 +187,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
         sweep_status = gr.Markdown()
         sweep_plot = gr.Plot(label=i18n("lab_sweep_plot"), elem_id="lab-sweep")
         gr.Markdown(i18n("lab_read_sweep"))
-        sweep_table = gr.Dataframe(headers=["task", "lag", "backend", "seed", "score", "metric", "steps", "seconds"], label=i18n("results"))
+        sweep_table = gr.Dataframe(headers=list(SWEEP_COLUMNS), label=i18n("results"))
         shown = [sweep_backends, sweep_tasks, sweep_lags, sweep_seeds]
         show.click(show_sweep, shown, [sweep_plot, sweep_table, sweep_status], api_name="lab_results")
         run.click(run_sweep, [*shown, sweep_workers, sweep_where, sweep_address], [sweep_plot, sweep_table, sweep_status],
@@ -197,7 +201,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
             grad_button = gr.Button(i18n("lab_measure"), variant="primary")
         grad_plot = gr.Plot(label=i18n("lab_gradients_plot"), elem_id="lab-gradients")
         gr.Markdown(i18n("lab_read_gradients"))
-        grad_table = gr.Dataframe(headers=["backend", "weights", "‖∂L/∂h_0‖ / ‖∂L/∂h_T‖"], label=i18n("lab_first_last"))
+        grad_table = gr.Dataframe(headers=list(GRADIENT_COLUMNS), label=i18n("lab_first_last"))
         grad_button.click(run_gradients, [grad_backends, grad_task, grad_lag], [grad_plot, grad_table], api_name="lab_gradients")
     with gr.Accordion(i18n("lab_memory"), open=True):
         with gr.Row():
@@ -207,8 +211,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
             memory_button = gr.Button(i18n("lab_trace"), variant="primary")
         memory_plot = gr.Plot(label=i18n("lab_memory_plot"), elem_id="lab-memory")
         gr.Markdown(i18n("lab_read_memory"))
-        memory_table = gr.Dataframe(headers=["layer", "gate", "below 0.1", "above 0.9"],
-                                    label=i18n("lab_saturation"))
+        memory_table = gr.Dataframe(headers=list(MEMORY_COLUMNS), label=i18n("lab_saturation"))
         memory_button.click(run_memory, [memory_backend, memory_lag, memory_text], [memory_plot, memory_table], api_name="lab_memory")
     with gr.Accordion(i18n("lab_what_if"), open=True):
         with gr.Row():

@@ -12,7 +12,7 @@ from zoo.plugins import registry
 from zoo.workbench import catalog
 from zoo.messages import say
 
-from .i18n import I18N as i18n, language, translate
+from .i18n import I18N as i18n, language, table, translate
 from .views import AUTO_UNIT, model_choices
 
 OWN_DATASET = "own"  # the dataset choice that means: the one the model was trained on
@@ -135,7 +135,8 @@ def explore_units(model, against, source, dataset, split, texts, upload, column,
                         layer=layer, unit=found["unit"])
     last = {"model": model, "inputs": [source, dataset, split, texts, upload, column], "layer": layer, "window": window,
             "top": top}
-    return (summary, ranking_rows(found), contexts_html(found, lang), token_rows(found), saturation_rows(found), note,
+    return (summary, table(ranking_rows(found), RANKING_COLUMNS, lang), contexts_html(found, lang),
+            table(token_rows(found), TOKEN_COLUMNS, lang), table(saturation_rows(found), SATURATION_COLUMNS, lang), note,
             found, last)
 
 
@@ -172,8 +173,12 @@ def open_unit(models, layer, unit):
     return gr.Tabs(selected=TAB_ID), gr.update(value=first), layer, unit
 
 
-def refresh_models():
-    return gr.update(choices=unit_models()), gr.update(choices=unit_models())
+def page_views(request: gr.Request):
+    """What a page load shows: the models there are now, and the (still empty) tables' headers in the
+    browser's language."""
+    lang = language(request)
+    return (gr.update(choices=unit_models()), gr.update(choices=unit_models()), table([], RANKING_COLUMNS, lang),
+            table([], TOKEN_COLUMNS, lang), table([], SATURATION_COLUMNS, lang))
 
 
 def build_units_tab(app, tabs, followers) -> None:
@@ -237,4 +242,4 @@ def build_units_tab(app, tabs, followers) -> None:
     for button, models, followed_layer, followed_unit in followers:
         button.click(open_unit, [models, followed_layer, followed_unit], [tabs, model, layer, unit], api_name=False).then(
             explore_units, inputs, outputs, api_name=False)
-    app.load(refresh_models, None, [model, against], api_name=False)
+    app.load(page_views, None, [model, against, ranking, tokens, saturation], api_name=False)
