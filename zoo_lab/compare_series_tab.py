@@ -9,10 +9,10 @@ import gradio as gr
 import numpy as np
 
 from zoo import ZooError
+from zoo.messages import say
 from zoo.plugins import registry
 from zoo.pretrained import default_run
 from zoo.workbench import catalog, compare_series, compare_symbols, default_ids, series_scores
-from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate

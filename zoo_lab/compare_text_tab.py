@@ -5,9 +5,9 @@ from __future__ import annotations
 import gradio as gr
 
 from zoo import ZooError
+from zoo.messages import say
 from zoo.pretrained import default_run
 from zoo.workbench import compare_text, default_ids
-from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate, word

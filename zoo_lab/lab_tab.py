@@ -11,8 +11,8 @@ import gradio as gr
 from zoo import ZooError, fanout, long_range, workers
 from zoo.family import family
 from zoo.intervention import Intervention
-from zoo.plugins import registry
 from zoo.messages import say
+from zoo.plugins import registry
 
 from . import plots
 from .i18n import I18N as i18n, language, table, translate, word
@@ -98,7 +98,7 @@ def run_sweep(backends, tasks, lags_text, seeds_text, worker_count, where, addre
     if outcome.cancelled:
         status.append(translate("lab_cancelled", lang, count=len(outcome.results)))
     if outcome.failed:
-        cells = "; ".join(translate("lab_failed_cell", lang, **f) for f in outcome.failed)
+        cells = "; ".join(translate("lab_failed_cell", lang, **{**f, "error": say(f["error"], lang)}) for f in outcome.failed)
         status.append(translate("lab_failed", lang, count=len(outcome.failed), cells=cells))
     return plots.sweep(outcome.results, lang), results_table(outcome.results, lang), " ".join(status)
 

@@ -7,9 +7,9 @@ import html
 import gradio as gr
 
 from zoo import ZooError, learn
+from zoo.messages import say
 from zoo.userdata import parse_series
 from zoo.workbench import catalog
-from zoo.messages import say
 
 from . import plots
 from .i18n import I18N as i18n, language, translate

@@ -8,12 +8,11 @@ import html
 import gradio as gr
 
 from zoo import ZooError, units, workers
-from zoo.plugins import registry
-from zoo.workbench import catalog
 from zoo.messages import say
+from zoo.plugins import registry
 
 from .i18n import I18N as i18n, language, table, translate
-from .views import AUTO_UNIT, model_choices
+from .views import AUTO_UNIT, chosen_cards, model_choices
 
 OWN_DATASET = "own"  # the dataset choice that means: the one the model was trained on
 TAB_ID = "units"
@@ -24,15 +23,6 @@ SATURATION_COLUMNS = ["gate", "layer below 0.1", "layer above 0.9", "unit below 
 
 def unit_models() -> list[tuple[str, str]]:
     return model_choices("text") + model_choices("series")
-
-
-def card_of(model_id, lang: str):
-    if not model_id:
-        raise gr.Error(translate("pick_model", lang))
-    for card in catalog():
-        if card.id == model_id:
-            return card
-    raise gr.Error(translate("no_such_model", lang, unknown=model_id, known=", ".join(card.id for card in catalog())))
 
 
 def read_split(path, source, dataset, split, texts, upload, column, lang: str) -> units.Split:
@@ -63,7 +53,7 @@ def whole(value, label: str, lang: str, low: int | None = None) -> int:
 def model_states(model_id, source, dataset, split, texts, upload, column, lang: str) -> units.States:
     """The model's states over the chosen input: cached after the first time (zoo.units.states), traced
     in the backend's worker process (zoo.workers) so that no plugin code runs in the lab's."""
-    card = card_of(model_id, lang)
+    [card] = chosen_cards([model_id] if model_id else [], lang)
     chosen = read_split(card.path, source, dataset, split, texts, upload, column, lang)
     return units.states(card.path, chosen, run=lambda path, x, lengths: workers.run(
         card.backend, path, units.worker_states, x, lengths))
