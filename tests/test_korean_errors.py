@@ -171,3 +171,20 @@ def test_a_korean_page_shows_the_empty_units_tables_with_korean_headers(server):
         assert page.locator("#units-ranking").get_by_text("std over time").count() == 0
         assert not page.errors, page.errors
         context.close()
+
+
+def test_a_korean_page_shows_the_backends_tab_in_korean(server):
+    """The Backends tab on a page load: the statuses, the still empty parity table's headers and the limits in
+    force, said in Korean (the CLI's rows, zoo.tables and zoo.limits, said at the page's edge)."""
+    with chromium() as browser:
+        context, page = open_page(browser, server, locale="ko-KR")
+        page.get_by_role("tab", name="백엔드", exact=True).click()
+        page.locator("#backends-table").get_by_text("사용 가능").locator("visible=true").first.wait_for(timeout=60_000)
+        page.locator("#parity-table").get_by_text("최대 |차이|").locator("visible=true").first.wait_for(timeout=60_000)
+        limits = page.locator("#limits-table")
+        limits.get_by_text(message("limit_text_chars").said("ko")).locator("visible=true").first.wait_for(timeout=60_000)
+        assert limits.get_by_text("5000 자").locator("visible=true").count() == 1
+        for english in ("available", "text compared at once", "characters"):
+            assert page.locator("#backends-table, #limits-table").get_by_text(english, exact=True).count() == 0, english
+        assert not page.errors, page.errors
+        context.close()

@@ -33,18 +33,15 @@ class Limit:
         return value
 
 
-LIMITS = {limit.name: limit for limit in (
-    Limit("text_chars", "RNN_ZOO_MAX_TEXT_CHARS", 5_000, "characters", "text compared at once"),
-    Limit("series_steps", "RNN_ZOO_MAX_SERIES_STEPS", 100_000, "steps", "series compared at once"),
-    Limit("upload_mb", "RNN_ZOO_MAX_UPLOAD_MB", 20, "MiB", "one uploaded file (CSV or checkpoint)"),
-    Limit("checkpoint_mb", "RNN_ZOO_MAX_CHECKPOINT_MB", 256, "MiB", "a checkpoint file read from disk"),
-    Limit("backend_seconds", "RNN_ZOO_MAX_BACKEND_SECONDS", 60, "seconds",
-          "one model answering one input (loading its framework not counted)"),
-    Limit("backend_mb", "RNN_ZOO_MAX_BACKEND_MB", 2048, "MiB",
-          "the memory of one backend's worker process (its framework, models and answers)"),
-    Limit("training_minutes", "RNN_ZOO_MAX_TRAINING_MINUTES", 30, "minutes",
-          "one training started from the lab; it then stops and keeps its best epoch"),
-    Limit("training_jobs", "RNN_ZOO_MAX_TRAINING_JOBS", 2, "trainings", "trainings running at once; more wait in line"),
+LIMITS = {limit.name: limit for limit in (  # the unit and what it limits are said in the page's language (zoo.messages)
+    Limit("text_chars", "RNN_ZOO_MAX_TEXT_CHARS", 5_000, message("unit_characters"), message("limit_text_chars")),
+    Limit("series_steps", "RNN_ZOO_MAX_SERIES_STEPS", 100_000, message("unit_steps"), message("limit_series_steps")),
+    Limit("upload_mb", "RNN_ZOO_MAX_UPLOAD_MB", 20, "MiB", message("limit_upload_mb")),
+    Limit("checkpoint_mb", "RNN_ZOO_MAX_CHECKPOINT_MB", 256, "MiB", message("limit_checkpoint_mb")),
+    Limit("backend_seconds", "RNN_ZOO_MAX_BACKEND_SECONDS", 60, message("unit_seconds"), message("limit_backend_seconds")),
+    Limit("backend_mb", "RNN_ZOO_MAX_BACKEND_MB", 2048, "MiB", message("limit_backend_mb")),
+    Limit("training_minutes", "RNN_ZOO_MAX_TRAINING_MINUTES", 30, message("unit_minutes"), message("limit_training_minutes")),
+    Limit("training_jobs", "RNN_ZOO_MAX_TRAINING_JOBS", 2, message("unit_trainings"), message("limit_training_jobs")),
 )}
 
 

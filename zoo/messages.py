@@ -73,6 +73,20 @@ EN = {
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
+    # the limits in force and their units (limits)
+    "limit_text_chars": "text compared at once",
+    "limit_series_steps": "series compared at once",
+    "limit_upload_mb": "one uploaded file (CSV or checkpoint)",
+    "limit_checkpoint_mb": "a checkpoint file read from disk",
+    "limit_backend_seconds": "one model answering one input (loading its framework not counted)",
+    "limit_backend_mb": "the memory of one backend's worker process (its framework, models and answers)",
+    "limit_training_minutes": "one training started from the lab; it then stops and keeps its best epoch",
+    "limit_training_jobs": "trainings running at once; more wait in line",
+    "unit_characters": "characters",
+    "unit_steps": "steps",
+    "unit_seconds": "seconds",
+    "unit_minutes": "minutes",
+    "unit_trainings": "trainings",
     "no_checkpoint_or_lab_model": "no checkpoint file or lab model {name!r}: give a .safetensors file or an id such as "
                                   "default/long-dependency-torch-lstm-seed0",
     "no_preprocessing_record": "{file} has no record of its preprocessing: the explorer reads checkpoints written by "
@@ -188,6 +202,20 @@ KO = {
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
+    # the limits in force and their units (limits)
+    "limit_text_chars": "한 번에 비교하는 텍스트",
+    "limit_series_steps": "한 번에 비교하는 시계열",
+    "limit_upload_mb": "업로드한 파일 하나(CSV 또는 체크포인트)",
+    "limit_checkpoint_mb": "디스크에서 읽는 체크포인트 파일",
+    "limit_backend_seconds": "모델 하나가 입력 하나에 답하는 시간(프레임워크를 불러오는 시간은 빼고)",
+    "limit_backend_mb": "백엔드 작업자 프로세스 하나의 메모리(프레임워크, 모델, 답 포함)",
+    "limit_training_minutes": "랩에서 시작한 학습 하나. 그 뒤에는 멈추고 가장 좋은 에포크를 남깁니다",
+    "limit_training_jobs": "동시에 도는 학습 수. 더 들어오면 줄을 섭니다",
+    "unit_characters": "자",
+    "unit_steps": "스텝",
+    "unit_seconds": "초",
+    "unit_minutes": "분",
+    "unit_trainings": "개",
     "no_checkpoint_or_lab_model": "체크포인트 파일이나 랩 모델 {name!r}이(가) 없습니다. .safetensors 파일이나 "
                                   "default/long-dependency-torch-lstm-seed0 같은 id를 주세요",
     "no_preprocessing_record": "{file}에는 전처리 기록이 없습니다. 탐색기는 `zoo train`이나 `zoo import`로 쓴 "

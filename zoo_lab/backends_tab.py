@@ -56,13 +56,15 @@ LIMIT_COLUMNS = ("limit on", "value", "environment variable")
 
 
 def limits_table(request: gr.Request = None) -> dict:
-    rows = [[l["what"], f"{l['value']:g} {l['unit']}", l["env"]] for l in describe_limits()]
-    return table(rows, LIMIT_COLUMNS, language(request))
+    lang = language(request)
+    rows = [[say(l["what"], lang), f"{l['value']:g} {say(l['unit'], lang)}", l["env"]] for l in describe_limits()]
+    return table(rows, LIMIT_COLUMNS, lang)
 
 
 def page_tables(request: gr.Request):
-    """The tables as a page load shows them: headers in the browser's language."""
-    return backends_table(request), plugins_table(request), limits_table(request)
+    """The tables as a page load shows them: headers in the browser's language (parity's still empty)."""
+    return (backends_table(request), plugins_table(request), table([], PARITY_COLUMNS, language(request)),
+            limits_table(request))
 
 
 def build_backends_tab(app: gr.Blocks) -> None:
@@ -73,8 +75,8 @@ def build_backends_tab(app: gr.Blocks) -> None:
     refresh.click(backends_table, None, backends, api_name="backends")
     refresh.click(plugins_table, None, plugins, api_name="plugins")
     parity_button = gr.Button(i18n("check_parity"))
-    parity = gr.Dataframe(headers=list(PARITY_COLUMNS), label=i18n("parity_label"))
+    parity = gr.Dataframe(headers=list(PARITY_COLUMNS), label=i18n("parity_label"), elem_id="parity-table")
     parity_button.click(run_parity, None, parity, api_name="parity")
     gr.Markdown(i18n("limits_intro"))
     limits = gr.Dataframe(limits_table(), label=i18n("limits"), elem_id="limits-table")
-    app.load(page_tables, None, [backends, plugins, limits], api_name=False)
+    app.load(page_tables, None, [backends, plugins, parity, limits], api_name=False)
