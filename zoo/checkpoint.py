@@ -55,7 +55,7 @@ def read_metadata(path) -> dict:
     except Exception as err:  # safetensors raises its own error types for every kind of corruption
         raise CheckpointError(message("checkpoint_unreadable", file=path.name, error=str(err))) from None
     if raw is None:
-        raise CheckpointError(message("checkpoint_not_zoo", file=path.name, key=METADATA_KEY))
+        raise CheckpointError(message("checkpoint_not_zoo", file=path.name, metadata=METADATA_KEY))
     try:
         meta = json.loads(raw)
     except json.JSONDecodeError:

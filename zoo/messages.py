@@ -73,7 +73,7 @@ EN = {
     "names_and_more": "{names} and {more} more",
     "size_bytes": "{count} bytes",
     "checkpoint_unreadable": "{file} is not a readable safetensors checkpoint ({error})",
-    "checkpoint_not_zoo": "{file} is a safetensors file but not an RNN Zoo checkpoint (no '{key}' metadata)",
+    "checkpoint_not_zoo": "{file} is a safetensors file but not an RNN Zoo checkpoint (no '{metadata}' metadata)",
     "checkpoint_corrupt_metadata": "{file} has corrupt metadata",
     "checkpoint_unknown_format": "{file} has an unknown checkpoint format {format!r}",
     "checkpoint_corrupt_tensors": "{file} has corrupt tensors ({error})",
@@ -176,6 +176,51 @@ EN = {
     "keras_inbound_node": "{file}: layer {name!r} has an inbound node this reader cannot follow",
     "keras_never_built": "{file}: the model was never built (no input shape), so it has no weights to read",
     "keras_export_suffix": "{file}: a Keras export is a .keras file; name it {stem}.keras",
+    "torch_embedding": "{name} (Embedding {inputs} × {outputs})",
+    "torch_module": "{name} ({kind} {inputs} → {outputs})",
+    "torch_module_layers": "{name} ({kind} {inputs} → {outputs}, {layers} layers)",
+    "torch_top_level": "the top level",
+    "torch_in_file": "{file}: {error}",
+    "torch_not_floats": "{file}: {tensor} is a {dtype} tensor, not dense floats: weights are floats",
+    "torch_one_output": "{file}: the output layer {layer} has {count} output; task {task} needs at least 2 (one per class)",
+    "torch_many_outputs": "{file}: the output layer {layer} has {count} outputs; task {task} needs 1 "
+                          "(more is --task multiclass)",
+    "torch_pickled_named": "{file} holds Python objects besides tensors ({name}), which weights_only loading refuses, "
+                           "so nothing in it was run. A whole model saved with torch.save(model) is one: save "
+                           "model.state_dict() instead",
+    "torch_pickled": "{file} holds Python objects besides tensors, which weights_only loading refuses, so nothing in "
+                     "it was run. A whole model saved with torch.save(model) is one: save model.state_dict() instead",
+    "torch_unreadable": "{file} is not a readable torch.save file, truncated or corrupt? ({error})",
+    "torch_held_mapping": "a mapping of {keys}",
+    "torch_held_object": "a {kind}",
+    "torch_not_a_state_dict": "{file} holds {held}, not a state_dict: a mapping of names to tensors "
+                              "(model.state_dict()), or one under {keys}",
+    "torch_safetensors_unreadable": "{file} is not a readable safetensors file, truncated or corrupt? ({error})",
+    "torch_already_a_checkpoint": "{file} is already an RNN Zoo checkpoint: use it directly",
+    "torch_no_tensors": "{file} holds no tensors",
+    "torch_corrupt_metadata": "{file} has corrupt '{metadata}' metadata",
+    "torch_no_recurrent": "no nn.LSTM, nn.GRU or nn.RNN weights (weight_ih_l0 …) among {modules}: "
+                          "nothing recurrent to import",
+    "torch_mixed_families": "the recurrent modules mix {kinds} ({modules}): the canonical model has one recurrent family",
+    "torch_weight_without_bias": "{label} has a weight {shape} and no bias: an nn.Linear with bias=False, which the "
+                                 "canonical model does not have, or an nn.Embedding no recurrent module reads",
+    "torch_no_linear": "no nn.Linear layer after {module}: the canonical model's output is a Linear layer "
+                       "reading the last step",
+    "torch_linear_bias": "{label}: a Linear weight {shape} needs a bias ({rows},), not {bias}",
+    "torch_not_in_layout": "{label} has {shapes}: not part of the layout an import reads (an optional nn.Embedding, "
+                           "nn.LSTM / nn.GRU / nn.RNN modules, then nn.Linear layers); attention, normalisation, "
+                           "convolution and other layers cannot be imported",
+    "torch_bidirectional": "{label} is bidirectional (its *_reverse weights read the sequence backwards): "
+                           "the canonical model reads forwards only",
+    "torch_projection": "{label} has proj_size (weight_hr_l* weights): the canonical LSTM has no projection",
+    "torch_no_bias": "{label} has no {missing}: bias=False, which the canonical model does not have",
+    "torch_lacks": "{label} lacks {missing}",
+    "torch_blocks": "{label}: weight_hh_l0 has shape {shape}, not 4 (LSTM), 3 (GRU) or 1 (RNN) blocks of "
+                    "hidden_size rows by hidden_size columns",
+    "torch_parameter_shape": "{label}: {parameter} has shape {shape}; an nn.{cell} of hidden size {hidden} needs {needed}",
+    "torch_no_chain_one": "the layers do not chain: {module} does not read the {width} values {after} gives",
+    "torch_no_chain": "the layers do not chain: {modules} do not read the {width} values {after} gives",
+    "torch_export_suffix": "{file}: a PyTorch export is a .safetensors file (torch.save would pickle)",
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
 
@@ -272,7 +317,7 @@ KO = {
     "names_and_more": "{names} 외 {more}개",
     "size_bytes": "{count}바이트",
     "checkpoint_unreadable": "{file}은(는) 읽을 수 있는 safetensors 체크포인트가 아닙니다({error})",
-    "checkpoint_not_zoo": "{file}은(는) safetensors 파일이지만 RNN Zoo 체크포인트가 아닙니다('{key}' 메타데이터 없음)",
+    "checkpoint_not_zoo": "{file}은(는) safetensors 파일이지만 RNN Zoo 체크포인트가 아닙니다('{metadata}' 메타데이터 없음)",
     "checkpoint_corrupt_metadata": "{file}의 메타데이터가 손상되었습니다",
     "checkpoint_unknown_format": "{file}의 체크포인트 형식 {format!r}은(는) 알 수 없는 형식입니다",
     "checkpoint_corrupt_tensors": "{file}의 텐서가 손상되었습니다({error})",
@@ -377,6 +422,54 @@ KO = {
     "keras_inbound_node": "{file}: 레이어 {name!r}의 입력 노드를 이 리더가 따라갈 수 없습니다",
     "keras_never_built": "{file}: 모델이 한 번도 빌드되지 않아(입력 모양 없음) 읽을 가중치가 없습니다",
     "keras_export_suffix": "{file}: Keras로 내보내는 파일은 .keras 파일입니다. 이름을 {stem}.keras로 지으세요",
+    "torch_embedding": "{name} 모듈(Embedding {inputs} × {outputs})",
+    "torch_module": "{name} 모듈({kind} {inputs} → {outputs})",
+    "torch_module_layers": "{name} 모듈({kind} {inputs} → {outputs}, {layers}개 층)",
+    "torch_top_level": "최상위",
+    "torch_in_file": "{file} 파일: {error}",
+    "torch_not_floats": "{file}: {tensor}은(는) 조밀한 부동소수점이 아닌 {dtype} 텐서입니다. 가중치는 부동소수점이어야 합니다",
+    "torch_one_output": "{file}: 출력 레이어인 {layer}의 출력이 {count}개입니다. {task} 과제에는 적어도 2개(클래스마다 "
+                        "하나)가 필요합니다",
+    "torch_many_outputs": "{file}: 출력 레이어인 {layer}의 출력이 {count}개입니다. {task} 과제에는 1개가 필요합니다"
+                          "(더 많으면 --task multiclass)",
+    "torch_pickled_named": "{file}에 텐서 말고도 Python 객체({name})가 들어 있어 weights_only 불러오기가 거부했으므로, "
+                           "그 안의 어떤 것도 실행되지 않았습니다. torch.save(model)로 저장한 모델 전체가 그런 경우입니다. "
+                           "대신 model.state_dict()를 저장하세요",
+    "torch_pickled": "{file}에 텐서 말고도 Python 객체가 들어 있어 weights_only 불러오기가 거부했으므로, 그 안의 어떤 것도 "
+                     "실행되지 않았습니다. torch.save(model)로 저장한 모델 전체가 그런 경우입니다. 대신 "
+                     "model.state_dict()를 저장하세요",
+    "torch_unreadable": "{file}은(는) 읽을 수 있는 torch.save 파일이 아닙니다. 잘렸거나 손상되었나요? ({error})",
+    "torch_held_mapping": "{keys} 키의 매핑",
+    "torch_held_object": "{kind} 객체",
+    "torch_not_a_state_dict": "{file}에 든 것은 state_dict가 아니라 {held}입니다. 이름을 텐서에 대응시킨 매핑"
+                              "(model.state_dict())이나, {keys} 아래에 든 그런 매핑이어야 합니다",
+    "torch_safetensors_unreadable": "{file}은(는) 읽을 수 있는 safetensors 파일이 아닙니다. 잘렸거나 손상되었나요? ({error})",
+    "torch_already_a_checkpoint": "{file}은(는) 이미 RNN Zoo 체크포인트입니다. 그대로 쓰세요",
+    "torch_no_tensors": "{file}에 텐서가 없습니다",
+    "torch_corrupt_metadata": "{file}의 '{metadata}' 메타데이터가 손상되었습니다",
+    "torch_no_recurrent": "{modules} 중에 nn.LSTM, nn.GRU, nn.RNN 가중치(weight_ih_l0 …)가 없습니다. "
+                          "가져올 순환 레이어가 없습니다",
+    "torch_mixed_families": "순환 모듈에 {kinds}이(가) 섞여 있습니다({modules}). 표준 모델의 순환 계열은 하나입니다",
+    "torch_weight_without_bias": "{label} 모듈에는 가중치 {shape}만 있고 편향이 없습니다. 표준 모델에 없는 bias=False인 "
+                                 "nn.Linear이거나, 어떤 순환 모듈도 읽지 않는 nn.Embedding입니다",
+    "torch_no_linear": "{module} 뒤에 nn.Linear 레이어가 없습니다. 표준 모델의 출력은 마지막 스텝을 읽는 "
+                       "Linear 레이어입니다",
+    "torch_linear_bias": "{label} 모듈: Linear 가중치 {shape}에는 {bias}가 아니라 ({rows},) 모양의 편향이 필요합니다",
+    "torch_not_in_layout": "{label} 모듈에 있는 {shapes}은(는) 가져오기가 읽는 구성(선택적인 nn.Embedding, "
+                           "nn.LSTM / nn.GRU / nn.RNN 모듈, 그다음 nn.Linear 레이어)에 속하지 않습니다. 어텐션, 정규화, "
+                           "합성곱 등의 레이어는 가져올 수 없습니다",
+    "torch_bidirectional": "{label} 모듈은 양방향입니다(*_reverse 가중치가 시퀀스를 거꾸로 읽습니다). "
+                           "표준 모델은 순방향으로만 읽습니다",
+    "torch_projection": "{label} 모듈에 proj_size(weight_hr_l* 가중치)가 있습니다. 표준 LSTM에는 투영이 없습니다",
+    "torch_no_bias": "{label} 모듈에 {missing}이(가) 없습니다. bias=False는 표준 모델에 없습니다",
+    "torch_lacks": "{label} 모듈에 {missing}이(가) 빠져 있습니다",
+    "torch_blocks": "{label} 모듈: weight_hh_l0의 모양이 {shape}입니다. hidden_size 행 × hidden_size 열 블록이 "
+                    "4개(LSTM), 3개(GRU) 또는 1개(RNN)여야 합니다",
+    "torch_parameter_shape": "{label} 모듈: {parameter}의 모양이 {shape}입니다. 은닉 크기가 {hidden}인 nn.{cell}에는 "
+                             "{needed}이(가) 필요합니다",
+    "torch_no_chain_one": "레이어가 이어지지 않습니다. {module}은(는) {after}이(가) 내는 값 {width}개를 읽지 않습니다",
+    "torch_no_chain": "레이어가 이어지지 않습니다. {modules}은(는) {after}이(가) 내는 값 {width}개를 읽지 않습니다",
+    "torch_export_suffix": "{file}: PyTorch로 내보내는 파일은 .safetensors 파일입니다(torch.save는 pickle을 씁니다)",
 
     # ----- units, the Learn step, what-if and limits (units, learn, intervention, limits) -----
 
