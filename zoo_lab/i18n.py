@@ -414,6 +414,9 @@ EN = {
     "column_limit on": "limit on",
     "column_value": "value",
     "column_environment variable": "environment variable",
+    "column_dataset": "dataset",
+    "column_epochs": "epochs",
+    "column_test metrics": "test metrics",
     # ----- the tools (zoo_lab.tools) -----
     "tool_range": "{name} must be {low} to {high}, not {value}",
     "tool_no_lab_task": "no lab task {task}; the lab has {tasks}",
@@ -799,6 +802,9 @@ KO = {
     "column_limit on": "제한 대상",
     "column_value": "값",
     "column_environment variable": "환경 변수",
+    "column_dataset": "데이터셋",
+    "column_epochs": "에포크",
+    "column_test metrics": "테스트 지표",
     # ----- the tools (zoo_lab.tools) -----
     "tool_range": "{name}은(는) {low}에서 {high} 사이여야 합니다. 받은 값: {value}",
     "tool_no_lab_task": "랩에 {task} 과제가 없습니다. 랩의 과제: {tasks}",
