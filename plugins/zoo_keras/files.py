@@ -130,9 +130,9 @@ class Architecture:
 def read(path, head_activation: str | None = None, task: str | None = None) -> Imported:
     path = Path(path)
     if head_activation is not None and head_activation not in HEAD_ACTIVATIONS:
-        raise InputError(message("import_head_activation", choices=", ".join(HEAD_ACTIVATIONS), value=head_activation))
+        raise InputError(message("head_activation_choice", choices=", ".join(HEAD_ACTIVATIONS), value=head_activation))
     if task is not None and task not in TASKS:
-        raise InputError(message("import_task", choices=", ".join(TASKS), value=task))
+        raise InputError(message("task_choice", choices=", ".join(TASKS), value=task))
     if path.suffix.lower() == ".keras":
         model = _read_keras_zip(path, head_activation, task)
     else:
