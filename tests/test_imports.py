@@ -46,4 +46,4 @@ def test_no_module_pair_imports_each_other():
 def test_the_checkpoint_format_knows_no_model():
     source = (ROOT / "zoo" / "checkpoint.py").read_text()
     assert "Backend" not in source.replace("``Backend.save`` and ``Backend.load``", "")
-    assert imports_of("zoo.checkpoint", ROOT / "zoo" / "checkpoint.py", set(modules())) == {"zoo.errors", "zoo.limits"}
+    assert imports_of("zoo.checkpoint", ROOT / "zoo" / "checkpoint.py", set(modules())) == {"zoo.errors", "zoo.limits", "zoo.messages"}

@@ -12,7 +12,7 @@ from conftest import require_module
 pytestmark = pytest.mark.slow  # a served lab and a browser
 
 require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
-from gradio_client import Client  # noqa: E402
+from gradio_client import Client, handle_file  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 from labserver import chromium, open_page, serve_lab  # noqa: E402
 
@@ -49,6 +49,27 @@ def test_an_error_is_said_in_the_requests_language(server, headers, lang):
     # The unknown-word note comes back from the model's worker process and is said in the request's language too.
     status, table, *_ = compare_text(client, "그는 예쁜 소녀를 좋아한다")
     assert html.escape(message("only_unknown_words", tokens=4).said(lang), quote=False) in table, table
+
+
+def test_a_refused_csv_upload_and_a_refused_model_file_are_said_in_korean(server, tmp_path):
+    """Compare series refuses a CSV without numbers and one saved in EUC-KR; the Train tab's import refuses a
+    .keras file that is no zip archive (read in a worker process: the message crosses it with its key)."""
+    client = Client(server.url, verbose=False, headers=KOREAN)
+    cities, korean_excel = tmp_path / "cities.csv", tmp_path / "population.csv"
+    cities.write_text("date,city\n2020-01-01,Paris\n2020-01-02,Rome\n2020-01-03,Oslo\n")
+    korean_excel.write_bytes("도시,인구\n서울,9411000\n부산,3349000\n".encode("euc-kr"))
+    for path, expected in ((cities, message("csv_no_number_column", columns="'date', 'city'")),
+                           (korean_excel, message("csv_not_utf8", encoding=message("encoding_euc_kr")))):
+        with pytest.raises(AppError) as raised:
+            client.predict("CSV file", "", handle_file(str(path)), None, "sunspots", SERIES_MODELS, 0, -1, "shared", "unit",
+                           api_name="/compare_series")
+        assert str(raised.value) == expected.said("ko"), str(raised.value)
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"not a zip archive")
+    with pytest.raises(AppError) as raised:
+        client.predict(handle_file(str(broken)), None, "", "", api_name="/import_model")
+    expected = message("keras_not_zip", file="broken.keras", error="File is not a zip file")
+    assert str(raised.value) == expected.said("ko"), str(raised.value)
 
 
 def test_a_korean_browser_reads_three_errors_in_korean(server):

@@ -156,3 +156,53 @@ def test_a_plugins_status_and_reason_are_said_in_the_pages_language():
     assert raised["reason"] == "register_datasets raised ZeroDivisionError: division by zero"
     assert say(raised["reason"], "ko") == "register_datasets에서 오류가 났습니다: ZeroDivisionError: division by zero"
     assert korean["numpy-rnn"][status] == "사용 가능" and english["numpy-rnn"][status] == "available"
+
+
+def test_the_files_errors_carry_their_key_and_are_said_in_korean(tmp_path):
+    """A CSV upload, a checkpoint and a model file a plugin's reader refuses: each a Message, said in Korean
+    with the values nested in it (an encoding's name, the module a reader names) in Korean too."""
+    from conftest import require_module
+
+    from zoo import checkpoint, userdata
+    from zoo.errors import CheckpointError
+
+    with pytest.raises(InputError) as cities:
+        userdata.series_from_csv(b"date,city\n2020-01-01,Paris\n2020-01-02,Rome\n2020-01-03,Oslo\n")
+    assert cities.value.args[0].key == "csv_no_number_column"
+    assert str(cities.value) == "no column of numbers in this CSV; its columns are 'date', 'city'"
+    assert say(cities.value, "ko") == "이 CSV에는 숫자로 된 열이 없습니다. 열은 'date', 'city'입니다"
+    with pytest.raises(InputError) as korean_excel:
+        userdata.read_csv("도시,인구\n서울,9411000\n부산,3349000\n".encode("euc-kr"))
+    assert korean_excel.value.args[0].key == "csv_not_utf8"
+    assert str(korean_excel.value).startswith("the file is not UTF-8 text (looks like EUC-KR, Korean?)")
+    assert say(korean_excel.value, "ko") == ("파일이 UTF-8 텍스트가 아닙니다(EUC-KR, 한국어인 것 같습니다). "
+                                             "스프레드시트나 텍스트 편집기에서 열어 'CSV UTF-8'로 저장하세요")
+
+    garbage = tmp_path / "model.safetensors"
+    garbage.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00not json")
+    with pytest.raises(CheckpointError) as unreadable:
+        checkpoint.read_metadata(garbage)
+    said = unreadable.value.args[0]
+    assert said.key == "checkpoint_unreadable" and str(said).startswith("model.safetensors is not a readable safetensors")
+    assert say(said, "ko") == f"model.safetensors은(는) 읽을 수 있는 safetensors 체크포인트가 아닙니다({said.values['error']})"
+
+    torch = require_module("torch", "pip install torch")
+    from zoo_torch import files as torch_files
+
+    bidirectional = tmp_path / "bi.pt"
+    torch.save({"weight_ih_l0_reverse": torch.zeros(8, 2)}, bidirectional)
+    with pytest.raises(InputError) as refused:
+        torch_files.read(bidirectional)
+    assert refused.value.args[0].key == "torch_in_file"
+    assert str(refused.value) == ("bi.pt: the top level is bidirectional (its *_reverse weights read the sequence "
+                                  "backwards): the canonical model reads forwards only")
+    assert say(refused.value, "ko") == ("bi.pt 파일: 최상위 모듈은 양방향입니다(*_reverse 가중치가 시퀀스를 거꾸로 읽습니다). "
+                                        "표준 모델은 순방향으로만 읽습니다")
+
+
+def test_the_train_tabs_results_have_headers_in_the_pages_language():
+    lab_catalogs()  # the lab's dependencies, or a skip that says what to install
+    from zoo_lab.train_tab import TRAINING_COLUMNS, training_table
+
+    assert training_table([], "en") == {"headers": list(TRAINING_COLUMNS), "data": []}  # the API's column names
+    assert training_table([], "ko")["headers"] == ["백엔드", "데이터셋", "상태", "에포크", "테스트 지표"]

@@ -24,6 +24,7 @@ from . import checkpoint, reference
 from .errors import BackendError, BackendUnavailable, CheckpointError, InputError, NotFittedError, ZooError
 from .family import family
 from .intervention import Intervention
+from .messages import message
 from .sequences import SequenceData
 from .spec import ModelSpec
 from .trace import LayerTrace, Trace
@@ -148,7 +149,7 @@ class Backend(abc.ABC):
         """Train with Adam. ``callback(progress)`` is called after every batch and epoch; returning
         False cancels (the weights keep what was learnt so far and ``history.cancelled`` is set)."""
         if epochs < 1 or batch_size < 1 or not lr > 0:
-            raise InputError("epochs and batch_size must be at least 1 and lr positive")
+            raise InputError(message("training_settings"))
         train = self._check_data(train)
         validation = self._check_data(validation) if validation is not None else None
         history = History()
@@ -230,15 +231,15 @@ class Backend(abc.ABC):
         header, weights = checkpoint.read(path)
         missing = [key for key in ("backend", "family", "spec") if key not in header]
         if missing:
-            raise CheckpointError(f"{Path(path).name} does not say its {', '.join(missing)}: not a model checkpoint")
+            raise CheckpointError(message("checkpoint_missing_fields", file=Path(path).name, fields=", ".join(missing)))
         if inspect.isabstract(cls):
             from .plugins import registry  # the registry finds backends; no backend module needs it
 
             name = name or header["backend"]
             cls = registry().backend_class(name)
         if header["family"] != cls.family:
-            raise CheckpointError(f"{Path(path).name} holds {header['family']} weights from {header['backend']}, "
-                                  f"which do not fit a {cls.family} backend")
+            raise CheckpointError(message("checkpoint_wrong_family", file=Path(path).name, family=header["family"],
+                                          backend=header["backend"], wanted=cls.family))
         model = cls(ModelSpec.from_dict(header["spec"]), name=name)
         model.set_weights(weights)
         return model
@@ -283,39 +284,39 @@ class Backend(abc.ABC):
             x = x[:, None]
         want = 1 if self.spec.input == "tokens" else 2
         if x.ndim != want:
-            raise InputError(f"one sequence must have {want} dimension(s) for {self.spec.input} input, got shape {x.shape}")
+            raise InputError(message("sequence_dimensions", want=want, kind=self.spec.input, shape=x.shape))
         return self._check_data(SequenceData(x[None], np.zeros(1))).x[0]
 
     def _check_data(self, data: SequenceData) -> SequenceData:
         spec, x = self.spec, data.x
         steps = x.shape[1]
         if steps == 0:
-            raise InputError("sequences must have at least one step")
+            raise InputError(message("sequence_no_steps"))
         if spec.input == "tokens":
             if x.ndim != 2:
-                raise InputError(f"token input must be (N, T) ids, got shape {x.shape}")
+                raise InputError(message("tokens_shape", shape=x.shape))
             if not np.issubdtype(x.dtype, np.integer):
-                raise InputError(f"token ids must be integers, got {x.dtype}")
+                raise InputError(message("tokens_not_integers", dtype=x.dtype))
             if x.min() < 0 or x.max() >= spec.vocab_size:
-                raise InputError(f"token ids must lie in [0, {spec.vocab_size}), got [{x.min()}, {x.max()}]")
+                raise InputError(message("tokens_out_of_range", size=spec.vocab_size, low=x.min(), high=x.max()))
             x = x.astype(np.int64, copy=False)
         else:
             if x.ndim != 3 or x.shape[2] != spec.n_features:
-                raise InputError(f"feature input must be (N, T, {spec.n_features}), got shape {x.shape}")
+                raise InputError(message("features_shape", features=spec.n_features, shape=x.shape))
             if not np.issubdtype(x.dtype, np.number):
-                raise InputError(f"features must be numbers, got {x.dtype}")
+                raise InputError(message("features_not_numbers", dtype=x.dtype))
             x = x.astype(np.float32, copy=False)
             if not np.isfinite(x).all():
-                raise InputError("features contain NaN or infinity")
+                raise InputError(message("features_not_finite"))
         lengths = data.lengths
         if lengths.shape != (len(x),) or lengths.min() < 1 or lengths.max() > steps:
-            raise InputError(f"lengths must give 1..{steps} real steps for each of the {len(x)} sequences")
+            raise InputError(message("bad_lengths", steps=steps, count=len(x)))
         y = data.y
         if not np.issubdtype(y.dtype, np.number) or not np.isfinite(y.astype(np.float64)).all():
-            raise InputError("targets must be finite numbers")
+            raise InputError(message("targets_not_finite"))
         if spec.task == "binary" and not np.isin(y, (0, 1)).all():
-            raise InputError("binary targets must be 0 or 1")
+            raise InputError(message("binary_targets"))
         if spec.task == "multiclass" and (not np.all(np.mod(y, 1) == 0) or y.min() < 0 or y.max() >= spec.n_classes):
-            raise InputError(f"class ids must be integers in [0, {spec.n_classes})")
+            raise InputError(message("class_ids", classes=spec.n_classes))
         y = y.astype(np.int64 if spec.task == "multiclass" else np.float32)
         return SequenceData(x, y, lengths)

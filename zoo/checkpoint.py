@@ -17,6 +17,7 @@ import numpy as np
 
 from .errors import CheckpointError
 from .limits import checked_file
+from .messages import message
 
 FORMAT = "rnn-zoo-checkpoint/1"
 METADATA_KEY = "rnn_zoo"
@@ -52,15 +53,16 @@ def read_metadata(path) -> dict:
         with safe_open(str(path), framework="np") as f:
             raw = (f.metadata() or {}).get(METADATA_KEY)
     except Exception as err:  # safetensors raises its own error types for every kind of corruption
-        raise CheckpointError(f"{path.name} is not a readable safetensors checkpoint ({err})") from None
+        raise CheckpointError(message("checkpoint_unreadable", file=path.name, error=str(err))) from None
     if raw is None:
-        raise CheckpointError(f"{path.name} is a safetensors file but not an RNN Zoo checkpoint (no '{METADATA_KEY}' metadata)")
+        raise CheckpointError(message("checkpoint_not_zoo", file=path.name, metadata=METADATA_KEY))
     try:
         meta = json.loads(raw)
     except json.JSONDecodeError:
-        raise CheckpointError(f"{path.name} has corrupt metadata") from None
+        raise CheckpointError(message("checkpoint_corrupt_metadata", file=path.name)) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"{path.name} has an unknown checkpoint format {meta.get('format') if isinstance(meta, dict) else meta!r}")
+        raise CheckpointError(message("checkpoint_unknown_format", file=path.name,
+                                      format=meta.get("format") if isinstance(meta, dict) else meta))
     return meta
 
 
@@ -72,7 +74,7 @@ def read(path) -> tuple[dict, dict[str, np.ndarray]]:
     try:
         tensors = load_file(str(path))
     except Exception as err:
-        raise CheckpointError(f"{Path(path).name} has corrupt tensors ({err})") from None
+        raise CheckpointError(message("checkpoint_corrupt_tensors", file=Path(path).name, error=str(err))) from None
     return header, tensors
 
 

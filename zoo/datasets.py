@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import BackendUnavailable, InputError
+from .messages import message
 from .plugins import registry, resolve
 
 
@@ -82,8 +83,8 @@ def load_dataset(name: str, **params) -> Dataset:
     try:
         inspect.signature(loader).bind(**params)
     except TypeError:
-        accepted = ", ".join(inspect.signature(loader).parameters) or "none"
-        raise InputError(f"dataset {name!r} takes the parameters {accepted}; got {sorted(params)}") from None
+        accepted = ", ".join(inspect.signature(loader).parameters) or message("none")
+        raise InputError(message("dataset_parameters", name=name, accepted=accepted, given=sorted(params))) from None
     dataset = loader(**params)
     dataset.params = dict(params)
     return dataset

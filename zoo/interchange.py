@@ -24,6 +24,7 @@ import numpy as np
 from .errors import BackendUnavailable, CheckpointError, InputError, ZooError
 from .family import family
 from .limits import checked_file
+from .messages import message
 from .plugins import registry, resolve
 from .spec import ModelSpec
 from .text import PAD, UNK
@@ -82,8 +83,8 @@ def _read_model_file(path: Path, entry, *, head_activation: str | None, task: st
     except ZooError:  # the reader's own refusal, or weights that are not finite (Imported checks them)
         raise
     except Exception as err:  # a reader that trips over a file it should have refused: still one clear line
-        raise CheckpointError(f"{path.name} could not be read as a {entry.info.framework} model: "
-                              f"{type(err).__name__}: {err}") from None
+        raise CheckpointError(message("import_unreadable", file=path.name, framework=entry.info.framework,
+                                      error=f"{type(err).__name__}: {err}")) from None
 
 
 def read_vocabulary(path, vocab_size: int) -> list[str]:
@@ -94,28 +95,28 @@ def read_vocabulary(path, vocab_size: int) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path.name} is not UTF-8 text: a vocabulary is one token a line or JSON") from None
+        raise InputError(message("vocabulary_not_utf8", file=path.name)) from None
     tokens: list[str]
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as err:
-            raise InputError(f"{path.name} is not valid JSON ({err.msg} at line {err.lineno})") from None
+            raise InputError(message("vocabulary_bad_json", file=path.name, error=err.msg, line=err.lineno)) from None
         if isinstance(loaded, list) and all(isinstance(t, str) for t in loaded):
             tokens = loaded
         elif isinstance(loaded, dict) and all(isinstance(k, str) and isinstance(v, int) for k, v in loaded.items()):
             if sorted(loaded.values()) != list(range(len(loaded))) and sorted(loaded.values()) != list(range(1, len(loaded) + 1)):
-                raise InputError(f"{path.name} maps tokens to ids that are not 0..n-1 (or 1..n) without gaps")
+                raise InputError(message("vocabulary_gaps", file=path.name))
             by_id = {v: k for k, v in loaded.items()}
             tokens = [by_id.get(i, PAD if i == 0 else f"<id {i}>") for i in range(max(by_id) + 1)]
         else:
-            raise InputError(f"{path.name}: a JSON vocabulary is a list of tokens or an object token → id")
+            raise InputError(message("vocabulary_bad_json_shape", file=path.name))
     else:
         tokens = text.splitlines()
     if len(tokens) > vocab_size:
-        raise InputError(f"{path.name} has {len(tokens):,} tokens, the model's embedding only {vocab_size:,}")
+        raise InputError(message("vocabulary_too_big", file=path.name, tokens=len(tokens), size=vocab_size))
     if len(set(tokens)) != len(tokens):
-        raise InputError(f"{path.name} lists a token twice")
+        raise InputError(message("vocabulary_duplicate", file=path.name))
     return _with_padding_and_unknown(tokens, vocab_size)
 
 
@@ -175,12 +176,12 @@ def import_model(path, out=None, *, vocabulary=None, head_activation: str | None
     imported = _read_model_file(path, entry, head_activation=head_activation, task=task)
     tokens = read_vocabulary(vocabulary, imported.spec.vocab_size) if vocabulary is not None else None
     if tokens is not None and imported.spec.input != "tokens":
-        raise InputError(f"{path.name} reads numbers, not tokens: a vocabulary does not apply")
+        raise InputError(message("vocabulary_not_tokens", file=path.name))
     diffs = parity(imported)
     worst = max(diffs, key=diffs.get)
     if diffs[worst] > PARITY_TOLERANCE:
-        raise CheckpointError(f"{path.name}: {worst} differs from {imported.framework} by {diffs[worst]:.2e}, over "
-                              f"{PARITY_TOLERANCE:g}; nothing was written (please report the file's architecture)")
+        raise CheckpointError(message("import_parity_failed", file=path.name, backend=worst, framework=imported.framework,
+                                      diff=diffs[worst], tolerance=PARITY_TOLERANCE))
     # The checkpoint names a backend of the file's own framework where there is one: a PyTorch LSTM stays torch's.
     backend = next((name for name in diffs if registry().backend(name).info.module == entry.info.module), next(iter(diffs)))
     model = registry().create(backend, imported.spec)

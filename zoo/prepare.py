@@ -55,7 +55,7 @@ def prepare(dataset: Dataset, *, spec: ModelSpec | None = None, split_seed: int 
         return _prepare_series(dataset, base, window, target, state)
     if isinstance(dataset, SequenceDataset):
         return _prepare_sequences(dataset, base, split_seed)
-    raise InputError(f"cannot prepare a {type(dataset).__name__}")
+    raise InputError(message("cannot_prepare", kind=type(dataset).__name__))
 
 
 def split_indices(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -97,7 +97,7 @@ def _prepare_text(dataset: TextDataset, base: ModelSpec, split_seed: int, max_vo
     tokenized = [tokenize(text) for text in dataset.texts]
     keep = np.array([i for i, tokens in enumerate(tokenized) if tokens])
     if len(keep) < 4:
-        raise InputError("fewer than 4 texts have any words in them")
+        raise InputError(message("too_few_texts_with_words"))
     parts = split_indices(len(keep), split_seed)
     if state is None:
         vocabulary = Vocabulary.build([tokenized[i] for i in keep[parts[0]]], max_size=max_vocab, min_count=2)
@@ -130,10 +130,11 @@ def _prepare_series(dataset: SeriesDataset, base: ModelSpec, window: int, target
     from sklearn.preprocessing import StandardScaler
 
     if target not in SERIES_TASKS:
-        raise InputError(f"series target must be one of {sorted(SERIES_TASKS)}, not {target!r}")
+        raise InputError(message("series_target", targets=sorted(SERIES_TASKS), target=target))
     values = np.asarray(dataset.values, dtype=np.float64)
     if len(values) < window + 10:
-        raise InputError(f"{dataset.name} has {len(values)} steps: a window of {window} needs at least {window + 10}")
+        raise InputError(message("series_too_short_for_window", dataset=dataset.name, steps=len(values), window=window,
+                                 needed=window + 10))
     x_all, predicted = windows(values, window)
     n = len(x_all)
     bounds = [0, int(n * SPLIT[0]), int(n * (SPLIT[0] + SPLIT[1])), n]
@@ -168,9 +169,9 @@ def model_input(values: np.ndarray, state: dict) -> np.ndarray:
     with np.errstate(over="ignore"):
         steps = (scale(values, state) if "mean" in state else values).astype(np.float32)
     if not np.isfinite(steps).all():
-        raise InputError(f"values as large as {np.abs(values).max():.3g} overflow the model's 32-bit numbers"
-                         + (" once scaled to its training data" if "mean" in state else "")
-                         + ": divide the series by a power of ten")
+        largest = np.abs(values).max()
+        raise InputError(message("values_overflow_scaled", largest=largest) if "mean" in state
+                         else message("values_overflow", largest=largest))
     return steps
 
 
@@ -203,7 +204,7 @@ def encode_symbols(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
     task reads, and the symbols as its step labels."""
     symbols = state["symbols"]
     if not isinstance(text, str) or not text.strip():
-        raise InputError(f"type a sequence of symbols first, e.g. {' '.join(symbols[:3])}")
+        raise InputError(message("type_symbols_example", examples=" ".join(symbols[:3])))
     typed = symbol_parts(text)
     unknown = sorted({part for part in typed if part not in symbols})
     if unknown:

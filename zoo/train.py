@@ -17,6 +17,7 @@ from .backend import Backend, Callback, History, Progress
 from .datasets import load_dataset
 from .errors import CheckpointError
 from .memory import split_memory_use
+from .messages import message
 from .metrics import score
 from .paths import cache_dir
 from .plugins import registry
@@ -141,7 +142,7 @@ def evaluate(path) -> dict:
 
     meta = checkpoint.read_metadata(path)
     if "dataset" not in meta:
-        raise CheckpointError(f"{Path(path).name} does not say which dataset it was trained on")
+        raise CheckpointError(message("checkpoint_no_dataset", file=Path(path).name))
     model = Backend.load(path)
     config = TrainConfig(**meta["config"])
     prepared = prepare_dataset(meta["dataset"], meta["dataset_params"], config, model.spec, state=meta["preprocessing"])

@@ -24,6 +24,7 @@ import numpy as np
 
 from .errors import WeightsError
 from .family import Family
+from .messages import message
 from .spec import ModelSpec
 
 Weights = dict[str, np.ndarray]
@@ -57,17 +58,17 @@ def check_weights(weights: Weights, spec: ModelSpec, family: Family) -> Weights:
     missing = sorted(set(expected) - set(weights))
     extra = sorted(set(weights) - set(expected))
     if missing or extra:
-        raise WeightsError(f"weights do not match the model: missing {missing or 'nothing'}, unexpected {extra or 'nothing'}")
+        raise WeightsError(message("weights_mismatch", missing=missing or message("nothing"), extra=extra or message("nothing")))
     checked = {}
     for name, shape in expected.items():
         value = np.asarray(weights[name])
         if value.shape != shape:
-            raise WeightsError(f"weight {name!r} has shape {value.shape}, the model needs {shape}")
+            raise WeightsError(message("weight_wrong_shape", name=name, shape=value.shape, needed=shape))
         if not np.issubdtype(value.dtype, np.number):
-            raise WeightsError(f"weight {name!r} is not numeric ({value.dtype})")
+            raise WeightsError(message("weight_not_numeric", name=name, dtype=value.dtype))
         value = np.ascontiguousarray(value, dtype=np.float32)
         if not np.isfinite(value).all():
-            raise WeightsError(f"weight {name!r} contains NaN or infinity")
+            raise WeightsError(message("weight_not_finite", name=name))
         checked[name] = value
     return checked
 

@@ -302,14 +302,13 @@ def add_checkpoint(upload: Path) -> ModelCard:
     upload = Path(upload)
     size, most = upload.stat().st_size, max_bytes("upload_mb")
     if size > most:
-        raise CheckpointError(f"the file is {size / 2**20:.3g} MiB; uploads are limited to {limit('upload_mb'):g} MiB "
-                              f"({LIMITS['upload_mb'].env})")
+        raise CheckpointError(message("upload_too_big", size=size / 2**20, most=limit("upload_mb"), env=LIMITS["upload_mb"].env))
     meta = checkpoint.read_metadata(upload)
     state = meta.get("preprocessing")
     kind = "text" if meta["spec"].get("input") == "tokens" else "symbols" if isinstance(state, dict) and "symbols" in state else "series"
     if not isinstance(state, dict) or any(key not in state for key in PREPROCESSING_KEYS[kind]):
-        raise CheckpointError(f"{upload.name} has weights but no record of its {kind} preprocessing "
-                              f"({' and '.join(PREPROCESSING_KEYS[kind])}): the lab reads checkpoints written by `zoo train`")
+        raise CheckpointError(message("upload_no_preprocessing", file=upload.name, kind=kind,
+                                      keys=" and ".join(PREPROCESSING_KEYS[kind])))
     workers.run(meta["backend"], upload, fits)  # the backend must exist here and the tensors fit its layout
     digest = hashlib.sha256(upload.read_bytes()).hexdigest()[:8]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", upload.stem).strip(".-")[:40] or "model"

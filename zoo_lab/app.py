@@ -54,7 +54,7 @@ def build() -> gr.Blocks:
             with gr.Tab(i18n("tab_units"), id=UNITS_TAB, elem_id="tab-units"):
                 build_units_tab(app, tabs, [text_unit, series_unit])
             with gr.Tab(i18n("tab_train")):
-                build_train_tab([text_models, series_models, learn_model])  # views.PICKERS' order
+                build_train_tab(app, [text_models, series_models, learn_model])  # views.PICKERS' order
             with gr.Tab(i18n("tab_lab")):
                 build_lab_tab(app)
             with gr.Tab(i18n("tab_backends")):

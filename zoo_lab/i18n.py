@@ -459,6 +459,9 @@ EN = {
     "column_layer": "layer",
     "column_below 0.1": "below 0.1",
     "column_above 0.9": "above 0.9",
+    "column_dataset": "dataset",
+    "column_epochs": "epochs",
+    "column_test metrics": "test metrics",
     # ----- the tools (zoo_lab.tools) -----
     "tool_range": "{name} must be {low} to {high}, not {value}",
     "tool_no_lab_task": "no lab task {task}; the lab has {tasks}",
@@ -887,6 +890,9 @@ KO = {
     "column_layer": "층",
     "column_below 0.1": "0.1 미만",
     "column_above 0.9": "0.9 초과",
+    "column_dataset": "데이터셋",
+    "column_epochs": "에포크",
+    "column_test metrics": "테스트 지표",
     # ----- the tools (zoo_lab.tools) -----
     "tool_range": "{name}은(는) {low}에서 {high} 사이여야 합니다. 받은 값: {value}",
     "tool_no_lab_task": "랩에 {task} 과제가 없습니다. 랩의 과제: {tasks}",

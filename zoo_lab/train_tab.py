@@ -17,7 +17,7 @@ from zoo.workbench import TrainingJob, add_checkpoint, import_upload
 from zoo.messages import say
 
 from . import plots
-from .i18n import I18N as i18n, language, translate
+from .i18n import I18N as i18n, language, table, translate
 from .views import PICKERS, picker_updates
 
 JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs, so Cancel stops only its own
@@ -36,9 +36,9 @@ def run_training(dataset, backends, epochs, activation, lr, request: gr.Request)
     lang = language(request)
     JOBS[request.session_hash] = jobs
     while not all(job.finished for job in jobs):
-        yield training_status(jobs), training_plot(jobs, lang), training_table(jobs), *(gr.skip() for _ in PICKERS)
+        yield training_status(jobs), training_plot(jobs, lang), training_table(jobs, lang), *(gr.skip() for _ in PICKERS)
         time.sleep(0.5)
-    yield (training_status(jobs), training_plot(jobs, lang), training_table(jobs), *picker_updates())
+    yield (training_status(jobs), training_plot(jobs, lang), training_table(jobs, lang), *picker_updates())
 
 
 def cancel_training(request: gr.Request):
@@ -67,12 +67,20 @@ def training_plot(jobs, lang: str):
     return fig
 
 
-def training_table(jobs) -> list[list]:
+TRAINING_COLUMNS = ("backend", "dataset", "status", "epochs", "test metrics")
+
+
+def training_table(jobs, lang: str) -> dict:
     rows = []
     for job in jobs:
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in (job.result or {}).get("metrics", {}).items() if v is not None)
         rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or job.note or ""])
-    return rows
+    return table(rows, TRAINING_COLUMNS, lang)
+
+
+def page_table(request: gr.Request):
+    """The results table as a page load shows it: empty, its headers in the browser's language."""
+    return training_table([], language(request))
 
 
 def run_add_checkpoint(upload, request: gr.Request):
@@ -101,7 +109,7 @@ def run_import_model(upload, vocabulary, head_activation, task, request: gr.Requ
                       framework=result.framework, parity=parity), *picker_updates())
 
 
-def build_train_tab(pickers: list[gr.Dropdown]) -> None:
+def build_train_tab(app: gr.Blocks, pickers: list[gr.Dropdown]) -> None:
     """The tab's components; a finished training, an added checkpoint or an imported model updates
     ``pickers``, every model picker of the lab (views.PICKERS: Compare text, Compare series, Learn)."""
     datasets = [e.name for e in registry().datasets if e.status == "available"]
@@ -120,7 +128,8 @@ def build_train_tab(pickers: list[gr.Dropdown]) -> None:
     status = gr.Markdown(elem_id="train-status")
     curves = gr.Plot(label=i18n("loss_plot"), elem_id="train-curves")
     gr.Markdown(i18n("read_training"))
-    results = gr.Dataframe(headers=["backend", "dataset", "status", "epochs", "test metrics"], label=i18n("results"))
+    results = gr.Dataframe(training_table([], "en"), label=i18n("results"))
+    app.load(page_table, None, results, api_name=False)
     train_button.click(run_training, [dataset, backends, epochs, activation, lr], [status, curves, results, *pickers],
                        api_name="train", concurrency_limit=int(limit("training_jobs")))
     cancel_button.click(cancel_training, None, status, api_name="cancel_training")

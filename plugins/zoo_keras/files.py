@@ -32,6 +32,7 @@ from zoo.errors import CheckpointError, InputError
 from zoo.family import Family, family as family_of
 from zoo.interchange import Imported
 from zoo.limits import max_bytes
+from zoo.messages import message
 from zoo.spec import HEAD_ACTIVATIONS, TASKS, ModelSpec
 from zoo.weights import Weights
 
@@ -75,20 +76,19 @@ KNOWN = {
 BUILD_OPTIONS = {"Embedding": ("input_dim", "output_dim", "mask_zero"), "LSTM": ("units", "return_sequences"),
                  "GRU": ("units", "return_sequences"), "SimpleRNN": ("units", "return_sequences"),
                  "Dense": ("units", "activation"), "Dropout": ("rate",)}
-WHY_FIXED = {"activation": "its equations have tanh there", "recurrent_activation": "its gates are sigmoids",
-             "reset_after": "its GRU applies the reset gate after the recurrent product, with two biases",
-             "go_backwards": "it reads forwards", "stateful": "every sequence starts from a zero state",
-             "use_bias": "every layer has biases", "return_state": "a layer passes on its output only"}
+WHY_FIXED = {"activation": message("keras_why_activation"), "recurrent_activation": message("keras_why_recurrent_activation"),
+             "reset_after": message("keras_why_reset_after"), "go_backwards": message("keras_why_go_backwards"),
+             "stateful": message("keras_why_stateful"), "use_bias": message("keras_why_use_bias"),
+             "return_state": message("keras_why_return_state")}
 REFUSED = {  # layers a model is likely to have, and why the canonical model cannot hold them
-    "Lambda": "it holds Python code (never run here) that the canonical model has no place for",
-    "Bidirectional": "it reads the sequence both ways; the canonical model reads it forwards only",
-    "Masking": "it masks steps by value inside the stack; the zoo reads a sequence up to its length",
-    "TextVectorization": "it turns strings into ids inside the model; save the model from the layer after it, and its "
-                         "vocabulary (json.dump(layer.get_vocabulary(), f)) to pass as --vocabulary",
-    "Attention": "attention is not part of the canonical model",
-    "AdditiveAttention": "attention is not part of the canonical model",
-    "MultiHeadAttention": "attention is not part of the canonical model",
-    "TimeDistributed": "the canonical head reads one step, not every step",
+    "Lambda": message("keras_refused_lambda"),
+    "Bidirectional": message("keras_refused_bidirectional"),
+    "Masking": message("keras_refused_masking"),
+    "TextVectorization": message("keras_refused_text_vectorization"),
+    "Attention": message("keras_refused_attention"),
+    "AdditiveAttention": message("keras_refused_attention"),
+    "MultiHeadAttention": message("keras_refused_attention"),
+    "TimeDistributed": message("keras_refused_time_distributed"),
 }
 
 
@@ -104,8 +104,12 @@ class KerasLayer:
     shapes: list[tuple[int, ...]] = field(default_factory=list)  # the arrays the configuration implies
     arrays: list[np.ndarray] = field(default_factory=list)
 
+    @property
+    def label(self):
+        return message("keras_layer", name=self.name, cls=self.cls)
+
     def __str__(self):
-        return f"layer {self.name!r} ({self.cls})"
+        return str(self.label)
 
     def build_options(self) -> dict:
         return {k: self.options[k] for k in BUILD_OPTIONS.get(self.cls, ()) if k in self.options}
@@ -126,9 +130,9 @@ class Architecture:
 def read(path, head_activation: str | None = None, task: str | None = None) -> Imported:
     path = Path(path)
     if head_activation is not None and head_activation not in HEAD_ACTIVATIONS:
-        raise InputError(f"the head activation must be one of {', '.join(HEAD_ACTIVATIONS)}, not {head_activation!r}")
+        raise InputError(message("head_activation_choice", choices=", ".join(HEAD_ACTIVATIONS), value=head_activation))
     if task is not None and task not in TASKS:
-        raise InputError(f"the task must be one of {', '.join(TASKS)}, not {task!r}")
+        raise InputError(message("task_choice", choices=", ".join(TASKS), value=task))
     if path.suffix.lower() == ".keras":
         model = _read_keras_zip(path, head_activation, task)
     else:
@@ -141,20 +145,20 @@ def _read_keras_zip(path: Path, head_activation, task) -> Architecture:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
-        raise CheckpointError(f"{path.name} is not a .keras file, a zip archive ({err}): truncated or corrupt?") from None
+        raise CheckpointError(message("keras_not_zip", file=path.name, error=str(err))) from None
     with archive:
-        config = _json(_member(archive, path, "config.json"), f"{path.name}'s config.json")
+        config = _json(_member(archive, path, "config.json"), message("keras_config_json", file=path.name))
         model = _architecture(config, path.name, head_activation, task)
         try:
             store = h5py.File(io.BytesIO(_member(archive, path, "model.weights.h5")), "r")
         except OSError as err:
-            raise CheckpointError(f"{path.name}: model.weights.h5 is not an HDF5 file ({err})") from None
+            raise CheckpointError(message("keras_weights_not_hdf5", file=path.name, error=str(err))) from None
     with store:
         for layer in model.layers:
             group = store.get(f"layers/{layer.zip_path}")
             variables = group.get("cell/vars", group.get("vars")) if isinstance(group, h5py.Group) else None
             if not isinstance(variables, h5py.Group):
-                raise CheckpointError(f"{path.name}: model.weights.h5 has no weights for {layer}")
+                raise CheckpointError(message("keras_zip_no_weights", file=path.name, layer=layer.label))
             _read_arrays(layer, [variables.get(str(i)) for i in range(len(variables))], path.name)
     return model
 
@@ -163,43 +167,43 @@ def _member(archive: zipfile.ZipFile, path: Path, name: str) -> bytes:
     try:
         info = archive.getinfo(name)
     except KeyError:
-        hint = " (sharded weights are not read: save the model in one file)" if name.endswith(".h5") else ""
-        raise CheckpointError(f"{path.name} has no {name}: not a Keras 3 model file{hint}") from None
+        if name.endswith(".h5"):
+            raise CheckpointError(message("keras_no_member_sharded", file=path.name, name=name)) from None
+        raise CheckpointError(message("keras_no_member", file=path.name, name=name)) from None
     if info.file_size > max_bytes("checkpoint_mb"):
-        raise CheckpointError(f"{path.name}: {name} unpacks to {info.file_size / 2**20:.3g} MiB, over the checkpoint limit")
+        raise CheckpointError(message("keras_member_too_big", file=path.name, name=name, size=info.file_size / 2**20))
     try:
         return archive.read(info)
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise CheckpointError(f"{path.name}: {name} cannot be unpacked ({err}): truncated or corrupt?") from None
+        raise CheckpointError(message("keras_member_corrupt", file=path.name, name=name, error=str(err))) from None
 
 
 def _read_legacy_h5(path: Path, head_activation, task) -> Architecture:
     try:
         store = h5py.File(path, "r")
     except OSError as err:
-        raise CheckpointError(f"{path.name} is not an HDF5 file ({err}): truncated or corrupt?") from None
+        raise CheckpointError(message("keras_not_hdf5", file=path.name, error=str(err))) from None
     with store:
         if "model_config" not in store.attrs:
-            raise CheckpointError(f"{path.name} holds no model_config: a weights-only file (save_weights) has no "
-                                  "architecture to read; save the whole model with model.save")
-        model = _architecture(_json(store.attrs["model_config"], f"{path.name}'s model_config"), path.name,
+            raise CheckpointError(message("keras_weights_only", file=path.name))
+        model = _architecture(_json(store.attrs["model_config"], message("keras_model_config", file=path.name)), path.name,
                               head_activation, task)
         for layer in model.layers:
             group = store.get(f"model_weights/{layer.name}")
             if not isinstance(group, h5py.Group):
-                raise CheckpointError(f"{path.name}: model_weights has no weights for {layer}")
+                raise CheckpointError(message("keras_h5_no_weights", file=path.name, layer=layer.label))
             names = [n.decode() if isinstance(n, bytes) else str(n) for n in group.attrs.get("weight_names", [])]
             _read_arrays(layer, [group.get(n) for n in names], path.name)
     return model
 
 
-def _json(raw, what: str) -> dict:
+def _json(raw, what) -> dict:
     try:
         config = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
     except (UnicodeDecodeError, json.JSONDecodeError, TypeError) as err:
-        raise CheckpointError(f"{what} is not JSON ({err})") from None
+        raise CheckpointError(message("keras_not_json", what=what, error=str(err))) from None
     if not isinstance(config, dict):
-        raise CheckpointError(f"{what} is not a Keras model configuration")
+        raise CheckpointError(message("keras_not_a_configuration", what=what))
     return config
 
 
@@ -207,10 +211,10 @@ def _read_arrays(layer: KerasLayer, datasets: list, filename: str) -> None:
     """A layer's arrays, each checked against the shape its configuration implies before it is read."""
     found = [tuple(d.shape) if isinstance(d, h5py.Dataset) else None for d in datasets]
     if found != layer.shapes:
-        raise CheckpointError(f"{filename}: {layer} has weights of shapes {found}; its configuration needs {layer.shapes}")
+        raise CheckpointError(message("keras_weight_shapes", file=filename, layer=layer.label, found=found, needed=layer.shapes))
     for dataset in datasets:
         if dataset.dtype.kind != "f":
-            raise CheckpointError(f"{filename}: {layer} has {dataset.dtype} weights, not floating point")
+            raise CheckpointError(message("keras_weights_not_floats", file=filename, layer=layer.label, dtype=dataset.dtype))
     layer.arrays = [np.asarray(d[()], dtype=np.float32) for d in datasets]
 
 
@@ -222,22 +226,21 @@ def _architecture(config: dict, filename: str, head_activation: str | None, task
     recurrent = [layer for layer in layers if layer.cls in RECURRENT]
     dense = [layer for layer in layers if layer.cls == "Dense"]
     if not recurrent or not dense:
-        raise InputError(f"{filename}: the model needs one or more LSTM, GRU or SimpleRNN layers and an output Dense; "
-                         f"it has {', '.join(l.cls for l in layers) or 'no layers'}")
+        raise InputError(message("keras_no_recurrent_or_dense", file=filename,
+                                 layers=", ".join(l.cls for l in layers) or message("keras_no_layers")))
     order = [layer for layer in layers if layer.cls != "Dropout"]
     expected = ([embedding] if embedding else []) + recurrent + dense
     if order != expected:
         wrong = next(a for a, b in zip(order, expected) if a is not b)
-        raise InputError(f"{filename}: {wrong} is out of place: the canonical model is an optional Embedding, then the "
-                         "recurrent layers, then Dense layers")
+        raise InputError(message("keras_out_of_place", file=filename, layer=wrong.label))
     families = {RECURRENT[layer.cls] for layer in recurrent}
     if len(families) > 1:
-        raise InputError(f"{filename}: the recurrent layers mix {', '.join(sorted(families))}; a zoo model is one family")
+        raise InputError(message("keras_mixed_families", file=filename, families=", ".join(sorted(families))))
     fam = family_of(families.pop())
 
     for layer in recurrent[:-1]:
         if not layer.options.get("return_sequences", False):
-            raise InputError(f"{filename}: {layer} returns only its last step, but a recurrent layer follows it")
+            raise InputError(message("keras_last_step_only", file=filename, layer=layer.label))
     if recurrent[-1].options.get("return_sequences", False):
         notes.append(f"{recurrent[-1]} returns every step and the Dense layers after it run on each; the zoo reads "
                      "the last step, which is the last row of Keras's output")
@@ -246,22 +249,21 @@ def _architecture(config: dict, filename: str, head_activation: str | None, task
     activations = sorted({str(layer.options.get("activation") or "linear") for layer in hidden})
     odd = [a for a in activations if a not in HEAD_ACTIVATIONS]
     if odd or len(activations) > 1:
-        raise InputError(f"{filename}: the hidden Dense layers use {', '.join(activations)}; the canonical head has one "
-                         f"activation, {' or '.join(HEAD_ACTIVATIONS)}")
+        raise InputError(message("keras_head_activations", file=filename, activations=", ".join(activations),
+                                 choices=" or ".join(HEAD_ACTIVATIONS)))
     if activations and head_activation not in (None, activations[0]):
-        raise InputError(f"{filename}'s Dense layers use {activations[0]}, not the head activation {head_activation} "
-                         "asked for")
+        raise InputError(message("keras_head_activation_differs", file=filename, activation=activations[0],
+                                 wanted=head_activation))
     if not activations:
         notes.append(f"no hidden Dense layer: the head activation ({head_activation or 'tanh'}) is not used")
     output_activation = str(output.options.get("activation") or "linear")
     units = int(output.options.get("units", 0))
     file_task = OUTPUT_TASKS.get(output_activation)
     if file_task is None or (file_task != "multiclass") != (units == 1):
-        raise InputError(f"{filename}: the output {output} has {units} unit(s) with {output_activation}; the canonical "
-                         "output is 1 sigmoid unit (binary), 2 or more softmax units (multiclass) or 1 linear unit "
-                         "(regression)")
+        raise InputError(message("keras_output", file=filename, layer=output.label, units=units, activation=output_activation))
     if task not in (None, file_task):
-        raise InputError(f"{filename}'s output {output} ({output_activation}) makes the task {file_task}, not {task}")
+        raise InputError(message("keras_output_task", file=filename, layer=output.label, activation=output_activation,
+                                 file_task=file_task, task=task))
 
     before_output = layers[layers.index(output) - 1]
     dropout = float(before_output.options.get("rate", 0.0)) if before_output.cls == "Dropout" else 0.0
@@ -275,8 +277,7 @@ def _architecture(config: dict, filename: str, head_activation: str | None, task
 
     tokens = embedding is not None
     if len(batch_shape) != (2 if tokens else 3) or (not tokens and not batch_shape[2]):
-        raise InputError(f"{filename}: the input has shape {batch_shape}; the canonical model reads (batch, steps) ids "
-                         "into an Embedding or (batch, steps, features) numbers")
+        raise InputError(message("keras_input_shape", file=filename, shape=batch_shape))
     steps = batch_shape[1] or (embedding.options.get("input_length") if tokens else None)
     spec = ModelSpec(
         input="tokens" if tokens else "features",
@@ -309,19 +310,18 @@ def _expect_shapes(layers: list[KerasLayer], spec: ModelSpec, fam: Family, filen
             width = int(layer.options["units"])
     total = 4 * sum(int(np.prod(shape)) for layer in layers for shape in layer.shapes)
     if total > max_bytes("checkpoint_mb"):
-        raise CheckpointError(f"{filename}: the configuration makes {total / 2**20:.3g} MiB of weights, over the "
-                              "checkpoint limit")
+        raise CheckpointError(message("keras_weights_too_big", file=filename, size=total / 2**20))
 
 
 def _checked_layers(config: dict, filename: str) -> tuple[list[KerasLayer], list]:
     """The model's layers from input to output, every option checked, and the batch shape of its input."""
     kind, body = config.get("class_name"), config.get("config")
     if kind not in ("Sequential", "Functional", "Model") or not isinstance(body, dict) or not _keras_module(config):
-        raise InputError(f"{filename}: the model is a {kind!r} ({config.get('module') or 'no module'}); only Sequential "
-                         "and functional models are read, since a subclassed model's file holds no layers")
+        raise InputError(message("keras_model_class", file=filename, kind=kind,
+                                 module=config.get("module") or message("keras_no_module")))
     entries = body.get("layers")
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise CheckpointError(f"{filename}: the model configuration lists no layers")
+        raise CheckpointError(message("keras_lists_no_layers", file=filename))
     chain = _functional_chain(body, entries, filename) if kind != "Sequential" else entries
     layers, counts = [], {}
     for entry in entries:  # a .keras file names a layer's weights by its class and count, in layer order
@@ -338,27 +338,28 @@ def _checked_layer(entry: dict, zip_path: str, filename: str) -> KerasLayer:
     cls, options = entry.get("class_name"), entry.get("config")
     options = options if isinstance(options, dict) else {}
     layer = KerasLayer(str(cls), options, str(options.get("name", entry.get("name", cls))), zip_path)
-    where = f"{filename}: {layer}"
+    where = message("keras_where", file=filename, layer=layer.label)
     if entry.get("registered_name") is not None or not _keras_module(entry):
-        raise InputError(f"{where} is a custom layer ({entry.get('registered_name') or entry.get('module')}); "
-                         "custom code is never run here")
+        raise InputError(message("keras_custom_layer", where=where, name=entry.get("registered_name") or entry.get("module")))
     if cls in REFUSED:
-        raise InputError(f"{where} is refused: {REFUSED[cls]}")
+        raise InputError(message("keras_refused", where=where, reason=REFUSED[cls]))
     if cls not in KNOWN:
-        raise InputError(f"{where} is not a layer the canonical model has (Embedding, LSTM, GRU, SimpleRNN, Dense, Dropout)")
+        raise InputError(message("keras_unknown_layer", where=where))
     _refuse_custom_objects(options, where)
     dtype = options.get("dtype")
     dtype = (dtype.get("config") or {}).get("name") if isinstance(dtype, dict) else dtype
     if cls != "InputLayer" and dtype not in (None, "float32"):
-        raise InputError(f"{where} computes in {dtype}; the zoo reads float32 models")
+        raise InputError(message("keras_dtype", where=where, dtype=dtype))
     unknown = sorted(set(options) - KNOWN[cls] - set(FIXED[cls]))
     if unknown:
-        raise InputError(f"{where} has option(s) {', '.join(unknown)} that this reader does not know")
+        raise InputError(message("keras_unknown_options", where=where, options=", ".join(unknown)))
     for option, wanted in FIXED[cls].items():
         value = options.get(option, wanted)
         if value != wanted and not (option == "lora_rank" and not value):
-            reason = f": {WHY_FIXED[option]}" if option in WHY_FIXED else ""
-            raise InputError(f"{where} has {option}={value!r}, the canonical model {wanted!r}{reason}")
+            if option in WHY_FIXED:
+                raise InputError(message("keras_fixed_option_why", where=where, option=option, value=value, wanted=wanted,
+                                         why=WHY_FIXED[option]))
+            raise InputError(message("keras_fixed_option", where=where, option=option, value=value, wanted=wanted))
     return layer
 
 
@@ -366,14 +367,13 @@ def _keras_module(entry: dict) -> bool:
     return str(entry.get("module") or "keras").startswith("keras")
 
 
-def _refuse_custom_objects(value, where: str) -> None:
+def _refuse_custom_objects(value, where) -> None:
     """A registered custom object (an initialiser, a constraint, an activation function) anywhere in a
     layer's options is refused: the canonical model is made of Keras's own parts only."""
     if isinstance(value, dict):
         custom = value.get("registered_name") is not None or value.get("class_name") in ("function", "__lambda__")
         if custom or not _keras_module(value):
-            raise InputError(f"{where} uses the custom object {value.get('config') or value.get('class_name')!r}; "
-                             "custom code is never run here")
+            raise InputError(message("keras_custom_object", where=where, name=value.get("config") or value.get("class_name")))
         for item in value.values():
             _refuse_custom_objects(item, where)
     elif isinstance(value, list):
@@ -386,24 +386,22 @@ def _functional_chain(body: dict, entries: list[dict], filename: str) -> list[di
     by_name = {e.get("name", (e.get("config") or {}).get("name")): e for e in entries}
     inputs, outputs = _tensor_names(body.get("input_layers")), _tensor_names(body.get("output_layers"))
     if len(inputs) != 1 or len(outputs) != 1:
-        raise InputError(f"{filename}: the model has {len(inputs)} input(s) and {len(outputs)} output(s); "
-                         "the canonical model has one of each")
+        raise InputError(message("keras_inputs_outputs", file=filename, inputs=len(inputs), outputs=len(outputs)))
     chain, masks, name = [], [], outputs[0]
     while True:
         entry = by_name.get(name)
         if entry is None or any(entry is c for c in chain):
-            raise CheckpointError(f"{filename}: the layer graph does not lead from the output back to the input")
+            raise CheckpointError(message("keras_broken_graph", file=filename))
         chain.append(entry)
         if name == inputs[0]:
             break
         args, kwargs = _inbound(entry, filename)
         if len(args) != 1 or args[0] is None:
-            raise InputError(f"{filename}: layer {name!r} takes {len(args)} inputs; the canonical model is one chain")
+            raise InputError(message("keras_layer_inputs", file=filename, name=name, count=len(args)))
         masks.append(kwargs.get("mask"))
         extra = sorted(k for k, v in kwargs.items() if k not in ("mask", "training") and v is not None)
         if extra:
-            raise InputError(f"{filename}: layer {name!r} is called with {', '.join(extra)}; the canonical model "
-                             "passes each layer nothing but the previous layer's output")
+            raise InputError(message("keras_layer_keywords", file=filename, name=name, keywords=", ".join(extra)))
         name = args[0]
     for entry in entries:
         if any(entry is c for c in chain):
@@ -411,8 +409,7 @@ def _functional_chain(body: dict, entries: list[dict], filename: str) -> list[di
         is_mask = entry.get("class_name") == MASK_LAYER and entry.get("name") in masks
         if is_mask and _inbound(entry, filename)[0] == [inputs[0], None]:
             continue  # ids != 0, the mask an Embedding's mask_zero makes (read as such: see the module's docstring)
-        raise InputError(f"{filename}: layer {entry.get('name')!r} ({entry.get('class_name')}) is not on the path "
-                         "from the input to the output; the canonical model is one chain")
+        raise InputError(message("keras_off_the_chain", file=filename, name=entry.get("name"), cls=entry.get("class_name")))
     return chain[::-1]
 
 
@@ -430,15 +427,15 @@ def _inbound(entry: dict, filename: str) -> tuple[list[str | None], dict]:
     {"args": [tensor, ...], "kwargs": {...}} or Keras 2's [[name, 0, 0, kwargs], ...]."""
     nodes = entry.get("inbound_nodes")
     if not isinstance(nodes, list) or len(nodes) != 1:
-        raise InputError(f"{filename}: layer {entry.get('name')!r} is called {len(nodes) if isinstance(nodes, list) else 0} "
-                         "times; the canonical model uses every layer once")
+        raise InputError(message("keras_layer_reused", file=filename, name=entry.get("name"),
+                                 count=len(nodes) if isinstance(nodes, list) else 0))
     node = nodes[0]
     if isinstance(node, dict):
         kwargs = node.get("kwargs") or {}
         return [_history(a) for a in node.get("args", [])], {k: _history(v) or v for k, v in kwargs.items()}
     if isinstance(node, list) and node and all(isinstance(a, list) and a for a in node):
         return [str(a[0]) for a in node], (node[0][3] if len(node[0]) > 3 and isinstance(node[0][3], dict) else {})
-    raise CheckpointError(f"{filename}: layer {entry.get('name')!r} has an inbound node this reader cannot follow")
+    raise CheckpointError(message("keras_inbound_node", file=filename, name=entry.get("name")))
 
 
 def _history(value) -> str | None:
@@ -456,7 +453,7 @@ def _batch_shape(body: dict, layers: list[KerasLayer], filename: str) -> list:
     for shape in (first.get("batch_shape"), first.get("batch_input_shape"), body.get("build_input_shape")):
         if isinstance(shape, list) and all(d is None or isinstance(d, int) for d in shape):
             return shape
-    raise CheckpointError(f"{filename}: the model was never built (no input shape), so it has no weights to read")
+    raise CheckpointError(message("keras_never_built", file=filename))
 
 
 def _snake_case(name: str) -> str:
@@ -541,7 +538,7 @@ def write(spec: ModelSpec, family: str, weights: Weights, out) -> list[Path]:
     recurrent layer, the Dense head, Dropout and the output Dense."""
     out = Path(out)
     if out.suffix.lower() != ".keras":
-        raise InputError(f"{out.name}: a Keras export is a .keras file; name it {out.stem}.keras")
+        raise InputError(message("keras_export_suffix", file=out.name, stem=out.stem))
     fam = family_of(family)
     _keras_model(_keras_layers(spec, fam, weights), spec.input == "tokens", spec.input_dim).save(out)
     return [out]

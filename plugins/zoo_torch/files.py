@@ -32,6 +32,7 @@ from zoo.checkpoint import METADATA_KEY
 from zoo.errors import CheckpointError, InputError, SpecError
 from zoo.family import family as family_named
 from zoo.interchange import Imported
+from zoo.messages import message, text_of
 from zoo.spec import ModelSpec
 from zoo.weights import Weights
 
@@ -51,7 +52,6 @@ FAMILY_BY_BLOCKS = {family_named(name).blocks: name for name in CELLS}
 STATE_DICT_KEYS = ("state_dict", "model_state_dict", "model")  # where training scripts nest a state_dict
 RECURRENT_PARAMETER = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(_reverse)?")
 LAYER_PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")  # one layer of an nn.LSTM/GRU/RNN, with _l{k}
-LAYOUT = "an optional nn.Embedding, nn.LSTM / nn.GRU / nn.RNN modules, then nn.Linear layers"
 
 
 @dataclass
@@ -66,12 +66,18 @@ class Module:
     tensors: dict[str, torch.Tensor]
     num_layers: int = 1
 
-    def __str__(self):
+    @property
+    def label(self):
         name = _label(self.name)
         if self.kind == "Embedding":
-            return f"{name} (Embedding {self.inputs} × {self.outputs})"
-        layers = f", {self.num_layers} layers" if self.num_layers > 1 else ""
-        return f"{name} ({self.kind} {self.inputs} → {self.outputs}{layers})"
+            return message("torch_embedding", name=name, inputs=self.inputs, outputs=self.outputs)
+        if self.num_layers > 1:
+            return message("torch_module_layers", name=name, kind=self.kind, inputs=self.inputs, outputs=self.outputs,
+                           layers=self.num_layers)
+        return message("torch_module", name=name, kind=self.kind, inputs=self.inputs, outputs=self.outputs)
+
+    def __str__(self):
+        return str(self.label)
 
 
 @dataclass
@@ -91,10 +97,10 @@ def read(path, head_activation: str | None = None, task: str | None = None) -> I
     try:
         architecture = infer_architecture(tensors)
     except InputError as err:
-        raise InputError(f"{path.name}: {err}") from None
+        raise InputError(message("torch_in_file", file=path.name, error=text_of(err))) from None
     for key, tensor in tensors.items():
         if not tensor.dtype.is_floating_point or tensor.layout != torch.strided:
-            raise InputError(f"{path.name}: {key} is a {tensor.dtype} tensor, not dense floats: weights are floats")
+            raise InputError(message("torch_not_floats", file=path.name, tensor=key, dtype=tensor.dtype))
     notes = []
     *hidden, output = architecture.linear
     if head_activation is None and hidden:
@@ -105,10 +111,10 @@ def read(path, head_activation: str | None = None, task: str | None = None) -> I
         task = exported.get("task") or ("binary" if output.outputs == 1 else "multiclass")
         notes.append(f"task {task}: " + ("from the file's metadata (zoo export)" if exported else
                      f"assumed from {output.outputs} output{'s' * (output.outputs > 1)} (--task sets it)"))
-    if (task == "multiclass") != (output.outputs > 1):
-        raise InputError(f"{path.name}: the output layer {output} has {output.outputs} output"
-                         f"{'s' * (output.outputs > 1)}; task {task} needs "
-                         + ("at least 2 (one per class)" if task == "multiclass" else "1 (more is --task multiclass)"))
+    if (task == "multiclass") != (output.outputs > 1):  # multiclass with one output, or another task with several
+        if task == "multiclass":
+            raise InputError(message("torch_one_output", file=path.name, layer=output.label, count=output.outputs, task=task))
+        raise InputError(message("torch_many_outputs", file=path.name, layer=output.label, count=output.outputs, task=task))
     if architecture.family == "rnn":
         notes.append("nn.RNN read as tanh (nonlinearity='relu' does not show in a state_dict; the zoo's RNN is tanh)")
     dtypes = sorted({str(t.dtype).removeprefix("torch.") for t in tensors.values()} - {"float32"})
@@ -117,7 +123,7 @@ def read(path, head_activation: str | None = None, task: str | None = None) -> I
     try:
         spec = model_spec(architecture, head_activation or "tanh", task)
     except SpecError as err:
-        raise InputError(f"{path.name}: {err}") from None
+        raise InputError(message("torch_in_file", file=path.name, error=str(err))) from None
     model = original_model(architecture, spec)
 
     def original(x: np.ndarray) -> np.ndarray:
@@ -137,19 +143,19 @@ def load_state_dict(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
         loaded = torch.load(path, weights_only=True, map_location="cpu")
     except pickle.UnpicklingError as err:
         named = re.search(r"GLOBAL ([\w.]+)", str(err))
-        raise InputError(f"{path.name} holds Python objects besides tensors{f' ({named[1]})' if named else ''}, which "
-                         "weights_only loading refuses, so nothing in it was run. A whole model saved with "
-                         "torch.save(model) is one: save model.state_dict() instead") from None
+        if named:
+            raise InputError(message("torch_pickled_named", file=path.name, name=named[1])) from None
+        raise InputError(message("torch_pickled", file=path.name)) from None
     except Exception as err:  # torch raises RuntimeError, KeyError, EOFError … for broken files
-        raise CheckpointError(f"{path.name} is not a readable torch.save file, truncated or corrupt? "
-                              f"({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''})") from None
+        raise CheckpointError(message("torch_unreadable", file=path.name,
+                                      error=f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")) from None
     if not _is_state_dict(loaded) and isinstance(loaded, Mapping):
         loaded = next((loaded[key] for key in STATE_DICT_KEYS if _is_state_dict(loaded.get(key))), loaded)
     if not _is_state_dict(loaded):
-        held = (f"a mapping of {', '.join(repr(k) for k in list(loaded)[:5])}" if isinstance(loaded, Mapping)
-                else f"a {type(loaded).__name__}")
-        raise InputError(f"{path.name} holds {held}, not a state_dict: a mapping of names to tensors "
-                         f"(model.state_dict()), or one under {', '.join(repr(k) for k in STATE_DICT_KEYS)}")
+        held = (message("torch_held_mapping", keys=", ".join(repr(k) for k in list(loaded)[:5])) if isinstance(loaded, Mapping)
+                else message("torch_held_object", kind=type(loaded).__name__))
+        raise InputError(message("torch_not_a_state_dict", file=path.name, held=held,
+                                 keys=", ".join(repr(k) for k in STATE_DICT_KEYS)))
     return dict(loaded), {}
 
 
@@ -166,15 +172,15 @@ def _read_safetensors(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
             metadata = f.metadata() or {}
             tensors = {key: f.get_tensor(key) for key in sorted(f.keys(), key=_natural)}
     except Exception as err:  # safetensors raises its own error types for every kind of corruption
-        raise CheckpointError(f"{path.name} is not a readable safetensors file, truncated or corrupt? ({err})") from None
+        raise CheckpointError(message("torch_safetensors_unreadable", file=path.name, error=str(err))) from None
     if METADATA_KEY in metadata:
-        raise InputError(f"{path.name} is already an RNN Zoo checkpoint: use it directly")
+        raise InputError(message("torch_already_a_checkpoint", file=path.name))
     if not tensors:
-        raise InputError(f"{path.name} holds no tensors")
+        raise InputError(message("torch_no_tensors", file=path.name))
     try:
         exported = json.loads(metadata.get(standalone.ARCHITECTURE_KEY, "{}"))
     except json.JSONDecodeError:
-        raise CheckpointError(f"{path.name} has corrupt '{standalone.ARCHITECTURE_KEY}' metadata") from None
+        raise CheckpointError(message("torch_corrupt_metadata", file=path.name, metadata=standalone.ARCHITECTURE_KEY)) from None
     return tensors, exported
 
 
@@ -194,31 +200,27 @@ def infer_architecture(tensors: dict[str, torch.Tensor]) -> Architecture:
     recurrent = [m for m in modules if m.kind in standalone.CELLS]
     linear = [m for m in modules if m.kind == "Linear"]
     if not recurrent:
-        raise InputError(f"no nn.LSTM, nn.GRU or nn.RNN weights (weight_ih_l0 …) among {', '.join(map(str, modules))}: "
-                         "nothing recurrent to import")
+        raise InputError(message("torch_no_recurrent", modules=", ".join(map(str, modules))))
     kinds = {m.kind for m in recurrent}
     if len(kinds) > 1:
-        raise InputError(f"the recurrent modules mix {' and '.join(sorted(kinds))} ({', '.join(map(str, recurrent))}): "
-                         "the canonical model has one recurrent family")
+        raise InputError(message("torch_mixed_families", kinds=" and ".join(sorted(kinds)),
+                                 modules=", ".join(map(str, recurrent))))
     widths_read = {m.inputs for m in recurrent}
     weight_only = [m for m in modules if m.kind == "Embedding"]
     embedding = next((m for m in weight_only if m.outputs in widths_read), None)
     for m in weight_only:
         if m is not embedding:
-            raise InputError(f"{_label(m.name)} has a weight {tuple(m.tensors['weight'].shape)} and no bias: an nn.Linear with "
-                             "bias=False, which the canonical model does not have, or an nn.Embedding no recurrent "
-                             "module reads")
+            raise InputError(message("torch_weight_without_bias", label=_label(m.name), shape=tuple(m.tensors["weight"].shape)))
     recurrent = _chain(recurrent, embedding.outputs if embedding else None, embedding)
     if not linear:
-        raise InputError(f"no nn.Linear layer after {recurrent[-1]}: the canonical model's output is a Linear layer "
-                         "reading the last step")
+        raise InputError(message("torch_no_linear", module=recurrent[-1].label))
     linear = _chain(linear, recurrent[-1].outputs, recurrent[-1])
     family = next(name for name, cell in CELLS.items() if cell.module == recurrent[0].kind)
     return Architecture(embedding, recurrent, linear, family)
 
 
 def _label(name: str) -> str:
-    return f"'{name}'" if name else "the top level"
+    return f"'{name}'" if name else message("torch_top_level")
 
 
 def _module(name: str, params: dict[str, torch.Tensor]) -> Module:
@@ -229,37 +231,34 @@ def _module(name: str, params: dict[str, torch.Tensor]) -> Module:
     weight, bias = params.get("weight"), params.get("bias")
     if names == {"weight", "bias"} and weight.dim() == 2:
         if tuple(bias.shape) != weight.shape[:1]:
-            raise InputError(f"{label}: a Linear weight {tuple(weight.shape)} needs a bias ({weight.shape[0]},), "
-                             f"not {tuple(bias.shape)}")
+            raise InputError(message("torch_linear_bias", label=label, shape=tuple(weight.shape), rows=weight.shape[0],
+                                     bias=tuple(bias.shape)))
         return Module(name, "Linear", weight.shape[1], weight.shape[0], params)
     if names == {"weight"} and weight.dim() == 2:
         return Module(name, "Embedding", weight.shape[0], weight.shape[1], params)
     shapes = ", ".join(f"{n} {tuple(params[n].shape)}" for n in sorted(names))
-    raise InputError(f"{label} has {shapes}: not part of the layout an import reads ({LAYOUT}); attention, "
-                     "normalisation, convolution and other layers cannot be imported")
+    raise InputError(message("torch_not_in_layout", label=label, shapes=shapes))
 
 
 def _recurrent_module(name: str, params: dict[str, torch.Tensor]) -> Module:
     label = _label(name)
     matches = [RECURRENT_PARAMETER.fullmatch(n) for n in params]
     if any(m[3] for m in matches):
-        raise InputError(f"{label} is bidirectional (its *_reverse weights read the sequence backwards): "
-                         "the canonical model reads forwards only")
+        raise InputError(message("torch_bidirectional", label=label))
     if any(m[1] == "weight_hr" for m in matches):
-        raise InputError(f"{label} has proj_size (weight_hr_l* weights): the canonical LSTM has no projection")
+        raise InputError(message("torch_projection", label=label))
     layers = sorted({int(m[2]) for m in matches})
     for k in range(len(layers)):
         missing = [f"{p}_l{k}" for p in LAYER_PARAMETERS if f"{p}_l{k}" not in params]
         if missing and all(p.startswith("bias") for p in missing):
-            raise InputError(f"{label} has no {' or '.join(missing)}: bias=False, which the canonical model does not have")
+            raise InputError(message("torch_no_bias", label=label, missing=" or ".join(missing)))
         if missing:
-            raise InputError(f"{label} lacks {', '.join(missing)}")
+            raise InputError(message("torch_lacks", label=label, missing=", ".join(missing)))
     recurrent_kernel = params["weight_hh_l0"]
     rows, hidden = tuple(recurrent_kernel.shape) if recurrent_kernel.dim() == 2 else (0, 0)
     blocks = rows // hidden if hidden and rows % hidden == 0 else None
     if blocks not in FAMILY_BY_BLOCKS:
-        raise InputError(f"{label}: weight_hh_l0 has shape {tuple(recurrent_kernel.shape)}, not 4 (LSTM), 3 (GRU) or 1 "
-                         "(RNN) blocks of hidden_size rows by hidden_size columns")
+        raise InputError(message("torch_blocks", label=label, shape=tuple(recurrent_kernel.shape)))
     cell = CELLS[FAMILY_BY_BLOCKS[blocks]].module
     input_kernel = params["weight_ih_l0"]
     inputs = input_kernel.shape[1] if input_kernel.dim() == 2 else 0
@@ -269,8 +268,8 @@ def _recurrent_module(name: str, params: dict[str, torch.Tensor]) -> Module:
         for parameter, shape in expected.items():
             actual = tuple(params[f"{parameter}_l{k}"].shape)
             if actual != shape:
-                raise InputError(f"{label}: {parameter}_l{k} has shape {actual}; an nn.{cell} of hidden size "
-                                 f"{hidden} needs {shape}")
+                raise InputError(message("torch_parameter_shape", label=label, parameter=f"{parameter}_l{k}", shape=actual,
+                                         cell=cell, hidden=hidden, needed=shape))
     return Module(name, cell, inputs, hidden, params, num_layers=len(layers))
 
 
@@ -285,8 +284,9 @@ def _chain(modules: list[Module], width: int | None, before: Module | None) -> l
         after = chained[-1] if chained else before
         following = next((m for m in rest if m.inputs == width), None)
         if following is None:
-            raise InputError(f"the layers do not chain: {', '.join(map(str, rest))} "
-                             f"{'does' if len(rest) == 1 else 'do'} not read the {width} values {after} gives")
+            if len(rest) == 1:
+                raise InputError(message("torch_no_chain_one", module=rest[0].label, width=width, after=after.label))
+            raise InputError(message("torch_no_chain", modules=", ".join(map(str, rest)), width=width, after=after.label))
         rest.remove(following)
         chained.append(following)
         width = following.outputs
@@ -378,7 +378,7 @@ def write(spec: ModelSpec, family: str, weights: Weights, out: Path) -> list[Pat
 
     out = Path(out)
     if out.suffix.lower() != ".safetensors":
-        raise InputError(f"{out.name}: a PyTorch export is a .safetensors file (torch.save would pickle)")
+        raise InputError(message("torch_export_suffix", file=out.name))
     tensors = {"embedding.weight": weights["embedding"]} if spec.input == "tokens" else {}
     for k in range(len(spec.recurrent)):
         layer = {name.rpartition(".")[2]: value for name, value in weights.items() if name.startswith(f"recurrent.{k}.")}
