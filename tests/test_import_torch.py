@@ -11,6 +11,7 @@ import zoo
 from zoo import interchange
 from zoo.backend import Backend
 from zoo.family import family as family_named
+from zoo.messages import message, say
 from zoo.spec import ModelSpec
 from zoo.weights import random_weights
 
@@ -174,6 +175,9 @@ def test_the_reader_says_what_it_assumed(tmp_path):
         "task multiclass: assumed from 3 outputs (--task sets it)",
         "nn.RNN read as tanh (nonlinearity='relu' does not show in a state_dict; the zoo's RNN is tanh)",
     ]
+    # The notes keep their keys, so the page says them in its language.
+    assert [say(note, "ko") for note in imported.notes][1:] == ["과제 multiclass: 출력 3개에서 가정했습니다(--task로 정함)",
+                                                               message("note_rnn_as_tanh").said("ko")]
 
 
 def test_double_precision_weights_are_read_as_float32(tmp_path):

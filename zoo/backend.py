@@ -182,9 +182,7 @@ class Backend(abc.ABC):
     def predict(self, x, lengths=None, *, batch_size: int = 256) -> np.ndarray:
         """(N, output_dim) float32: probabilities for classification, values for regression."""
         if not self.fitted:
-            raise NotFittedError(
-                f"{self.name} has not been trained: call fit, set_weights or load a checkpoint before predict"
-            )
+            raise NotFittedError(message("not_fitted", backend=self.name))
         data = self._check_data(SequenceData(x, np.zeros(len(np.asarray(x))), lengths))
         with self._plugin_code("predict"):
             parts = [
@@ -254,25 +252,26 @@ class Backend(abc.ABC):
         except ZooError:
             raise
         except Exception as err:
-            raise BackendError(f"{self.name} failed in {what}: {type(err).__name__}: {err}") from err
+            raise BackendError(message("backend_failed_in", backend=self.name, what=what, error=f"{type(err).__name__}: {err}")) from err
 
     def _checked_output(self, value, shape: tuple[int, ...], what: str) -> np.ndarray:
         value = np.asarray(value, dtype=np.float32)
         if value.shape != shape:
-            raise BackendError(f"{self.name} returned {what} of shape {value.shape}, expected {shape}")
+            raise BackendError(message("backend_wrong_shape", backend=self.name, what=what, shape=value.shape, expected=shape))
         return value
 
     def _checked_layers(self, layers: list[LayerTrace], steps: int) -> list[LayerTrace]:
         if len(layers) != len(self.spec.recurrent):
-            raise BackendError(f"{self.name} traced {len(layers)} layer(s), the model has {len(self.spec.recurrent)}")
+            raise BackendError(message("backend_wrong_layers", backend=self.name, traced=len(layers), layers=len(self.spec.recurrent)))
         layout = self.layout
         for k, (layer, units) in enumerate(zip(layers, self.spec.recurrent)):
             if sorted(layer.gates) != sorted(layout.gates):
-                raise BackendError(f"{self.name} traced gates {sorted(layer.gates)} in layer {k}, "
-                                   f"{layout.title} has {sorted(layout.gates)}")
+                raise BackendError(message("backend_wrong_gates", backend=self.name, gates=sorted(layer.gates), layer=k,
+                                           family=layout.title, expected=sorted(layout.gates)))
             if (layer.c is not None) != layout.cell_state:
-                raise BackendError(f"{self.name} traced layer {k} {'without' if layer.c is None else 'with'} a cell state; "
-                                   f"{layout.title} has {'one' if layout.cell_state else 'none'}")
+                raise BackendError(message("backend_no_cell_state", backend=self.name, layer=k, family=layout.title)
+                                   if layer.c is None else
+                                   message("backend_stray_cell_state", backend=self.name, layer=k, family=layout.title))
             for name, value in layer.quantities().items():
                 self._checked_output(value, (steps, units), f"layer {k} {name}")
         return layers

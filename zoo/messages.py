@@ -10,6 +10,7 @@ from __future__ import annotations
 
 EN = {
     # ----- text, series and symbols typed into the lab (workbench, series, prepare) -----
+    "series_features": "this model reads {features} numbers per step, the series has {columns}",
     "type_a_sentence": "type a sentence first",
     "text_too_long": "the text is {length:,} characters long; the lab takes at most {most:,} ({env})",
     "text_broken_unicode": "the text is not valid Unicode (a broken character at position {position})",
@@ -66,11 +67,36 @@ EN = {
     "backend_failed": "{backend} failed: {error}",
     "cell_failed": "{backend} on {task} at lag {lag}, seed {seed}: {error}",
     "needs_ray": "running on Ray needs Ray: {install}",
+    "not_fitted": "{backend} has not been trained: call fit, set_weights or load a checkpoint before predict",
+    "backend_failed_in": "{backend} failed in {what}: {error}",
+    "backend_wrong_shape": "{backend} returned {what} of shape {shape}, expected {expected}",
+    "backend_wrong_layers": "{backend} traced {traced} layer(s), the model has {layers}",
+    "backend_wrong_gates": "{backend} traced gates {gates} in layer {layer}, {family} has {expected}",
+    "backend_no_cell_state": "{backend} traced layer {layer} without a cell state; {family} has one",
+    "backend_stray_cell_state": "{backend} traced layer {layer} with a cell state; {family} has none",
+    "text_not_a_string": "text must be a string, not {kind}",
+    "dataset_too_big": "n × length is {steps:,}; at most {most:,} fit in memory: lower n or length",
+    "dataset_parameter_range": "{name} must be a whole number from {low:,} to {high:,}, not {value!r}",
     "job_raised": "{kind}: {error}",
     "job_worker_died": "its worker process died ({how})",
     "job_ray_worker_died": "its Ray worker process died",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
+    # what an import assumed or left out (its notes; plugins' files.py)
+    "note_head_from_metadata": "head activation {activation}: from the file's metadata (zoo export)",
+    "note_head_assumed": "head activation {activation}: assumed, a state_dict cannot tell (--head-activation sets it)",
+    "note_task_from_metadata": "task {task}: from the file's metadata (zoo export)",
+    "note_task_assumed_one": "task {task}: assumed from {count} output (--task sets it)",
+    "note_task_assumed_many": "task {task}: assumed from {count} outputs (--task sets it)",
+    "note_rnn_as_tanh": "nn.RNN read as tanh (nonlinearity='relu' does not show in a state_dict; the zoo's RNN is tanh)",
+    "note_weights_as_float32": "{dtypes} weights read as float32",
+    "note_every_step": "{layer} returns every step and the Dense layers after it run on each; the zoo reads the last step, "
+                       "which is the last row of Keras's output",
+    "note_no_hidden_dense": "no hidden Dense layer: the head activation ({activation}) is not used",
+    "note_dropout_left_out": "Dropout off at inference: {layers} left out of the spec, which keeps only the rate before the "
+                             "output layer",
+    "note_mask_zero": "{layer} masks id 0 (mask_zero): with right padding Keras reads what the zoo reads, the state at a "
+                      "sequence's last real token",
     "csv_binary": "this is a binary file (an image, a spreadsheet, an archive?), not CSV text: "
                   "export the data as CSV and try again",
     "csv_empty": "the CSV is empty: give a header line and at least one row of values",
@@ -317,6 +343,9 @@ EN = {
 
     # ----- the rest of what the lab says (backends, training, datasets) -----
     # training and datasets
+    "training_raised": "the training failed: {error}",
+    "training_out_of_time": "the {minutes:g}-minute limit ({env}) came before the first epoch ended; nothing was saved",
+    "training_stopped_at_limit": "stopped at the {minutes:g}-minute limit ({env}); kept the best epoch so far",
     "training_settings": "epochs and batch_size must be at least 1 and lr positive",
     "sequence_dimensions": "one sequence must have {want} dimension(s) for {kind} input, got shape {shape}",
     "sequence_no_steps": "sequences must have at least one step",
@@ -345,6 +374,7 @@ EN = {
 
 KO = {
     # ----- text, series and symbols typed into the lab (workbench, series, prepare) -----
+    "series_features": "이 모델은 스텝마다 숫자 {features}개를 읽는데, 시계열에는 {columns}개가 있습니다",
     "type_a_sentence": "먼저 문장을 입력하세요",
     "text_too_long": "텍스트가 {length:,}자입니다. 랩은 최대 {most:,}자까지 받습니다({env})",
     "text_broken_unicode": "텍스트가 올바른 유니코드가 아닙니다({position}번째 위치에 깨진 문자)",
@@ -401,11 +431,35 @@ KO = {
     "backend_failed": "{backend}이(가) 실패했습니다: {error}",
     "cell_failed": "{backend}, {task}, 지연 {lag}, 시드 {seed}: {error}",
     "needs_ray": "Ray에서 실행하려면 Ray가 필요합니다: {install}",
+    "not_fitted": "{backend}은(는) 아직 학습되지 않았습니다. predict 전에 fit이나 set_weights를 부르거나 체크포인트를 불러오세요",
+    "backend_failed_in": "{backend}이(가) {what} 중에 실패했습니다: {error}",
+    "backend_wrong_shape": "{backend}이(가) 돌려준 {what}의 모양이 {shape}입니다. {expected}이어야 합니다",
+    "backend_wrong_layers": "{backend}이(가) 층 {traced}개를 추적했지만 모델의 층은 {layers}개입니다",
+    "backend_wrong_gates": "{backend}이(가) {layer}층에서 게이트 {gates}를 추적했지만 {family}의 게이트는 {expected}입니다",
+    "backend_no_cell_state": "{backend}이(가) {layer}층을 셀 상태 없이 추적했지만 {family}에는 셀 상태가 있습니다",
+    "backend_stray_cell_state": "{backend}이(가) {layer}층을 셀 상태와 함께 추적했지만 {family}에는 셀 상태가 없습니다",
+    "text_not_a_string": "텍스트는 문자열이어야 합니다({kind}가 아니라)",
+    "dataset_too_big": "n × length가 {steps:,}입니다. 메모리에는 최대 {most:,}까지 들어갑니다: n이나 length를 줄이세요",
+    "dataset_parameter_range": "{name}은(는) {low:,}부터 {high:,}까지의 정수여야 합니다({value!r}가 아니라)",
     "job_raised": "{kind} 오류: {error}",
     "job_worker_died": "작업자 프로세스가 죽었습니다({how})",
     "job_ray_worker_died": "Ray 작업자 프로세스가 죽었습니다",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
+    # what an import assumed or left out (its notes; plugins' files.py)
+    "note_head_from_metadata": "헤드 활성화 함수 {activation}: 파일의 메타데이터(zoo export)에서 읽음",
+    "note_head_assumed": "헤드 활성화 함수 {activation}: 가정한 값입니다. state_dict로는 알 수 없습니다(--head-activation으로 정함)",
+    "note_task_from_metadata": "과제 {task}: 파일의 메타데이터(zoo export)에서 읽음",
+    "note_task_assumed_one": "과제 {task}: 출력 {count}개에서 가정했습니다(--task로 정함)",
+    "note_task_assumed_many": "과제 {task}: 출력 {count}개에서 가정했습니다(--task로 정함)",
+    "note_rnn_as_tanh": "nn.RNN을 tanh로 읽었습니다(nonlinearity='relu'는 state_dict에 드러나지 않으며, RNN Zoo의 RNN은 tanh입니다)",
+    "note_weights_as_float32": "{dtypes} 가중치를 float32로 읽었습니다",
+    "note_every_step": "{layer}은(는) 모든 스텝을 반환하고 그 뒤의 Dense 층이 스텝마다 돕니다. RNN Zoo는 마지막 스텝, 곧 Keras "
+                       "출력의 마지막 행을 읽습니다",
+    "note_no_hidden_dense": "은닉 Dense 층이 없습니다: 헤드 활성화 함수({activation})는 쓰이지 않습니다",
+    "note_dropout_left_out": "추론 때는 Dropout이 꺼집니다: {layers}은(는) 명세에서 빠지고, 출력층 바로 앞의 비율만 남습니다",
+    "note_mask_zero": "{layer}은(는) id 0을 가립니다(mask_zero): 오른쪽 패딩이면 Keras도 RNN Zoo와 같은 것, 곧 시퀀스의 마지막 "
+                      "실제 토큰에서의 상태를 읽습니다",
     "csv_binary": "바이너리 파일(이미지, 스프레드시트, 압축 파일?)이지 CSV 텍스트가 아닙니다. "
                   "데이터를 CSV로 내보낸 뒤 다시 시도하세요",
     "csv_empty": "CSV가 비어 있습니다. 머리글 줄과 값이 있는 행을 적어도 하나 주세요",
@@ -659,6 +713,9 @@ KO = {
 
     # ----- the rest of what the lab says (backends, training, datasets) -----
     # training and datasets
+    "training_raised": "학습이 실패했습니다: {error}",
+    "training_out_of_time": "첫 에포크가 끝나기 전에 {minutes:g}분 한도({env})에 닿았습니다. 저장된 것은 없습니다",
+    "training_stopped_at_limit": "{minutes:g}분 한도({env})에서 멈추고 지금까지 가장 좋은 에포크를 남겼습니다",
     "training_settings": "epochs와 batch_size는 1 이상이어야 하고 lr은 양수여야 합니다",
     "sequence_dimensions": "{kind} 입력의 시퀀스 하나는 {want}차원이어야 하는데, 모양이 {shape}입니다",
     "sequence_no_steps": "시퀀스에는 적어도 한 스텝이 있어야 합니다",

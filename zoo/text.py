@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Iterable
 
 from .errors import InputError
+from .messages import message
 
 PAD, UNK = "<pad>", "<unk>"
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
@@ -19,7 +20,7 @@ TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 
 def tokenize(text: str) -> list[str]:
     if not isinstance(text, str):
-        raise InputError(f"text must be a string, not {type(text).__name__}")
+        raise InputError(message("text_not_a_string", kind=type(text).__name__))
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(ch if not unicodedata.category(ch).startswith("C") or ch.isspace() else " " for ch in text)
     return TOKEN_PATTERN.findall(text)

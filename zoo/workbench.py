@@ -232,7 +232,7 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
 
 def read_series(model, state, values: np.ndarray) -> dict:
     if values.shape[1] != model.spec.n_features:
-        raise InputError(f"this model reads {model.spec.n_features} numbers per step, the series has {values.shape[1]}")
+        raise InputError(message("series_features", features=model.spec.n_features, columns=values.shape[1]))
     labels = [f"{v:g}" for v in values[:, 0]]
     if state["target"] == "sequence":  # an imported model: the whole series is one input, its answer one output
         return {"trace": model.trace(model_input(values, state), tokens=labels)}
@@ -393,16 +393,16 @@ class TrainingJob:
         try:
             result = workers.train(self.backend, self.dataset, options, self._progress, self._cancel)
         except Exception as err:
-            self.status, self.error = "failed", str(err) if isinstance(err, ZooError) else f"{type(err).__name__}: {err}"
+            self.status = "failed"
+            self.error = text_of(err) if isinstance(err, ZooError) else message("training_raised", error=f"{type(err).__name__}: {err}")
             return
-        time_limit = f"the {minutes:g}-minute limit ({LIMITS['training_minutes'].env})"
         if result is None or result["cancelled"]:
             self.status = "cancelled"
             if result is not None and result["out_of_time"]:
-                self.note = f"{time_limit} came before the first epoch ended; nothing was saved"
+                self.note = message("training_out_of_time", minutes=minutes, env=LIMITS["training_minutes"].env)
             return
         self.fraction = 1.0
         self.result = {key: result[key] for key in ("checkpoint", "metrics", "epochs", "seconds")}
         self.status = "done"
         if result["out_of_time"]:
-            self.note = f"stopped at {time_limit}; kept the best epoch so far"
+            self.note = message("training_stopped_at_limit", minutes=minutes, env=LIMITS["training_minutes"].env)

@@ -342,7 +342,8 @@ def import_model_file(model_file: FileData, file_name: str = "", vocabulary: Fil
             card, result = import_upload(upload, words or None, head_activation=head_activation or None, task=task or None)
         except ZooError as err:
             raise gr.Error(say(err, language(request))) from None
-    return {"model": card.id, **result.to_dict()}
+    lang = language(request)
+    return {"model": card.id, **result.to_dict(), "notes": [say(note, lang) for note in result.notes]}
 
 
 TOOLS = (list_models, compare_models_on_text, compare_models_on_series, trace_model, explain_step, explore_units,

@@ -9,15 +9,15 @@ import gradio as gr
 
 from zoo import ZooError
 from zoo.limits import limit
+from zoo.messages import say
 from zoo.plugins import registry
 from zoo.pretrained import default_run
 from zoo.spec import HEAD_ACTIVATIONS, TASKS
 from zoo.train import TrainConfig
 from zoo.workbench import TrainingJob, add_checkpoint, import_upload
-from zoo.messages import say
 
 from . import plots
-from .i18n import I18N as i18n, language, table, translate
+from .i18n import I18N as i18n, language, table, translate, word
 from .views import PICKERS, picker_updates
 
 JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs, so Cancel stops only its own
@@ -36,9 +36,9 @@ def run_training(dataset, backends, epochs, activation, lr, request: gr.Request)
     lang = language(request)
     JOBS[request.session_hash] = jobs
     while not all(job.finished for job in jobs):
-        yield training_status(jobs), training_plot(jobs, lang), training_table(jobs, lang), *(gr.skip() for _ in PICKERS)
+        yield training_status(jobs, lang), training_plot(jobs, lang), training_table(jobs, lang), *(gr.skip() for _ in PICKERS)
         time.sleep(0.5)
-    yield (training_status(jobs), training_plot(jobs, lang), training_table(jobs, lang), *picker_updates())
+    yield (training_status(jobs, lang), training_plot(jobs, lang), training_table(jobs, lang), *picker_updates())
 
 
 def cancel_training(request: gr.Request):
@@ -47,8 +47,9 @@ def cancel_training(request: gr.Request):
     return translate("cancelling", language(request))
 
 
-def training_status(jobs) -> str:
-    parts = [f"**{job.backend}**: {job.status} {job.fraction:.0%}" + (f" — {job.error or job.note}" if job.error or job.note else "") for job in jobs]
+def training_status(jobs, lang: str) -> str:
+    parts = [f"**{job.backend}**: {word('status', job.status, lang)} {job.fraction:.0%}"
+             + (f" — {say(job.error or job.note, lang)}" if job.error or job.note else "") for job in jobs]
     return " · ".join(parts)
 
 
@@ -74,7 +75,8 @@ def training_table(jobs, lang: str) -> dict:
     rows = []
     for job in jobs:
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in (job.result or {}).get("metrics", {}).items() if v is not None)
-        rows.append([job.backend, job.dataset, job.status, len(job.curve), metrics or job.error or job.note or ""])
+        rows.append([job.backend, job.dataset, word("status", job.status, lang), len(job.curve),
+                     metrics or say(job.error or job.note or "", lang)])
     return table(rows, TRAINING_COLUMNS, lang)
 
 
@@ -105,8 +107,9 @@ def run_import_model(upload, vocabulary, head_activation, task, request: gr.Requ
     except ZooError as err:
         raise gr.Error(say(err, lang)) from None
     parity = ", ".join(f"{backend} {diff:.1e}" for backend, diff in result.parity.items())
+    notes = "".join(f"\n- {say(note, lang)}" for note in result.notes)  # what the reader assumed or left out
     return (translate("model_imported", lang, label=card.label, id=card.id, tab=translate(f"tab_compare_{card.kind}", lang),
-                      framework=result.framework, parity=parity), *picker_updates())
+                      framework=result.framework, parity=parity) + notes, *picker_updates())
 
 
 def build_train_tab(app: gr.Blocks, pickers: list[gr.Dropdown]) -> None:

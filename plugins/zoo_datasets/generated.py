@@ -3,6 +3,7 @@ import numpy as np
 
 from zoo.datasets import SequenceDataset, TextDataset
 from zoo.errors import InputError
+from zoo.messages import message
 
 # Neutral words: none says anything about who he likes, nor repeats a word of the key phrase.
 FILLERS = (
@@ -47,7 +48,7 @@ def adding_problem(n: int = 2000, length: int = 50, seed: int = 0) -> SequenceDa
     _check_int("length", length, 2, 10_000)
     _check_int("seed", seed, 0, 2**32 - 1)
     if n * length > MAX_STEPS:
-        raise InputError(f"n × length is {n * length:,}; at most {MAX_STEPS:,} fit in memory: lower n or length")
+        raise InputError(message("dataset_too_big", steps=n * length, most=MAX_STEPS))
     rng = np.random.default_rng(seed)
     half = length // 2
     values = rng.random((n, length), dtype=np.float32)
@@ -76,8 +77,7 @@ def temporal_order(n: int = 2000, length: int = 100, seed: int = 0) -> SequenceD
     _check_int("seed", seed, 0, 2**32 - 1)
     channels = len(TEMPORAL_SYMBOLS)
     if n * length * channels > 2 * MAX_STEPS:  # float32, as the adding problem: 160 MB at most
-        raise InputError(f"n × length is {n * length:,}; at most {2 * MAX_STEPS // channels:,} fit in memory: "
-                         "lower n or length")
+        raise InputError(message("dataset_too_big", steps=n * length, most=2 * MAX_STEPS // channels))
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % 4)  # balanced: the classes differ by at most one
     symbols = rng.integers(2, channels, (n, length))
@@ -91,4 +91,4 @@ def temporal_order(n: int = 2000, length: int = 100, seed: int = 0) -> SequenceD
 
 def _check_int(name: str, value, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise InputError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}")
+        raise InputError(message("dataset_parameter_range", name=name, low=low, high=high, value=value))

@@ -242,8 +242,7 @@ def _architecture(config: dict, filename: str, head_activation: str | None, task
         if not layer.options.get("return_sequences", False):
             raise InputError(message("keras_last_step_only", file=filename, layer=layer.label))
     if recurrent[-1].options.get("return_sequences", False):
-        notes.append(f"{recurrent[-1]} returns every step and the Dense layers after it run on each; the zoo reads "
-                     "the last step, which is the last row of Keras's output")
+        notes.append(message("note_every_step", layer=recurrent[-1].label))
 
     *hidden, output = dense
     activations = sorted({str(layer.options.get("activation") or "linear") for layer in hidden})
@@ -255,7 +254,7 @@ def _architecture(config: dict, filename: str, head_activation: str | None, task
         raise InputError(message("keras_head_activation_differs", file=filename, activation=activations[0],
                                  wanted=head_activation))
     if not activations:
-        notes.append(f"no hidden Dense layer: the head activation ({head_activation or 'tanh'}) is not used")
+        notes.append(message("note_no_hidden_dense", activation=head_activation or "tanh"))
     output_activation = str(output.options.get("activation") or "linear")
     units = int(output.options.get("units", 0))
     file_task = OUTPUT_TASKS.get(output_activation)
@@ -269,11 +268,9 @@ def _architecture(config: dict, filename: str, head_activation: str | None, task
     dropout = float(before_output.options.get("rate", 0.0)) if before_output.cls == "Dropout" else 0.0
     ignored = [layer for layer in layers if layer.cls == "Dropout" and layer is not before_output]
     if ignored:
-        notes.append(f"Dropout off at inference: {', '.join(str(l) for l in ignored)} left out of the spec, which keeps "
-                     "only the rate before the output layer")
+        notes.append(message("note_dropout_left_out", layers=", ".join(str(l) for l in ignored)))
     if embedding is not None and embedding.options.get("mask_zero"):
-        notes.append(f"{embedding} masks id 0 (mask_zero): with right padding Keras reads what the zoo reads, the "
-                     "state at a sequence's last real token")
+        notes.append(message("note_mask_zero", layer=embedding.label))
 
     tokens = embedding is not None
     if len(batch_shape) != (2 if tokens else 3) or (not tokens and not batch_shape[2]):

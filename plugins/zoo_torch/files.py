@@ -105,21 +105,22 @@ def read(path, head_activation: str | None = None, task: str | None = None) -> I
     *hidden, output = architecture.linear
     if head_activation is None and hidden:
         head_activation = exported.get("activation", "tanh")
-        notes.append(f"head activation {head_activation}: " + ("from the file's metadata (zoo export)" if exported else
-                     "assumed, a state_dict cannot tell (--head-activation sets it)"))
+        notes.append(message("note_head_from_metadata", activation=head_activation) if exported else
+                     message("note_head_assumed", activation=head_activation))
     if task is None:
         task = exported.get("task") or ("binary" if output.outputs == 1 else "multiclass")
-        notes.append(f"task {task}: " + ("from the file's metadata (zoo export)" if exported else
-                     f"assumed from {output.outputs} output{'s' * (output.outputs > 1)} (--task sets it)"))
+        notes.append(message("note_task_from_metadata", task=task) if exported else
+                     message("note_task_assumed_many", task=task, count=output.outputs) if output.outputs > 1 else
+                     message("note_task_assumed_one", task=task, count=output.outputs))
     if (task == "multiclass") != (output.outputs > 1):  # multiclass with one output, or another task with several
         if task == "multiclass":
             raise InputError(message("torch_one_output", file=path.name, layer=output.label, count=output.outputs, task=task))
         raise InputError(message("torch_many_outputs", file=path.name, layer=output.label, count=output.outputs, task=task))
     if architecture.family == "rnn":
-        notes.append("nn.RNN read as tanh (nonlinearity='relu' does not show in a state_dict; the zoo's RNN is tanh)")
+        notes.append(message("note_rnn_as_tanh"))
     dtypes = sorted({str(t.dtype).removeprefix("torch.") for t in tensors.values()} - {"float32"})
     if dtypes:
-        notes.append(f"{', '.join(dtypes)} weights read as float32")
+        notes.append(message("note_weights_as_float32", dtypes=", ".join(dtypes)))
     try:
         spec = model_spec(architecture, head_activation or "tanh", task)
     except SpecError as err:
