@@ -44,6 +44,12 @@ def task_choices(kind: str) -> list[tuple[str, str]]:
     return [(i18n(f"task_{dataset}") if f"task_{dataset}" in EN else dataset, dataset) for dataset in tasks(kind)]
 
 
+def dataset_choices(names) -> list[tuple]:
+    """A dataset picker's choices: each dataset by its name in the page's language where it is words
+    (``dataset_<name>``; the bundled ones), its registered name as the value, as `zoo train --dataset` takes it."""
+    return [(i18n(f"dataset_{name}") if f"dataset_{name}" in EN else name, name) for name in names]
+
+
 def memory_note(dataset: str, kind: str, lang: str) -> str:
     """The task's question and how much its shipped defaults use their memory, from their metadata
     (`zoo evaluate` recomputes it): the most active unit's memory gate, or h for a plain RNN."""
