@@ -194,9 +194,9 @@ def test_a_korean_page_shows_the_empty_units_tables_with_korean_headers(server):
         context.close()
 
 
-def test_a_korean_page_shows_the_backends_tab_in_korean(server):
+def test_a_korean_page_shows_the_backends_tab_and_the_datasets_in_korean(server):
     """The Backends tab on a page load: the statuses, the still empty parity table's headers and the limits in
-    force, said in Korean (the CLI's rows, zoo.tables and zoo.limits, said at the page's edge)."""
+    force, said in Korean (the CLI's rows, zoo.tables and zoo.limits, said at the page's edge); a dataset picker."""
     with chromium() as browser:
         context, page = open_page(browser, server, locale="ko-KR")
         page.get_by_role("tab", name="백엔드", exact=True).click()
@@ -207,5 +207,9 @@ def test_a_korean_page_shows_the_backends_tab_in_korean(server):
         assert limits.get_by_text("5000 자").locator("visible=true").count() == 1
         for english in ("available", "text compared at once", "characters"):
             assert page.locator("#backends-table, #limits-table").get_by_text(english, exact=True).count() == 0, english
+        # The Train tab's dataset picker names the bundled data set in Korean; its value stays the registered name.
+        page.get_by_role("tab", name="학습", exact=True).click()
+        page.get_by_label("데이터셋", exact=True).locator("visible=true").first.wait_for(timeout=60_000)
+        assert page.get_by_label("데이터셋", exact=True).first.input_value() == "장기 의존성 (long-dependency)"
         assert not page.errors, page.errors
         context.close()
