@@ -18,10 +18,15 @@ from zoo.trace import Trace
 from .i18n import translate
 
 MAX_DISPLAY_STEPS = 400  # a heatmap wider than this is thinned to every k-th step, for the eye only
-# Plotly's own template without the defaults of the trace types the lab never draws (3D, maps, contours, …):
-# the same look, and every figure the lab sends carries 3 kB of template instead of 7 kB (bench/serve_load.py).
+# Plotly's own template without the defaults of what the lab never draws: trace types (3D, maps, contours, …),
+# subplot kinds (geo, polar, scene, ternary) and the default colour scales (every heatmap here is on a coloraxis
+# that names its scale). The same look, and every figure the lab sends carries 1.2 kB of template instead of
+# 7 kB (bench/serve_load.py).
 _PLOTLY = pio.templates["plotly"]
-pio.templates["rnn-zoo"] = go.layout.Template(layout=_PLOTLY.layout, data={kind: _PLOTLY.data[kind] for kind in ("scatter", "heatmap", "bar")})
+_UNUSED_LAYOUT = ("geo", "polar", "scene", "ternary", "colorscale")
+pio.templates["rnn-zoo"] = go.layout.Template(
+    layout={k: v for k, v in _PLOTLY.layout.to_plotly_json().items() if k not in _UNUSED_LAYOUT},
+    data={kind: _PLOTLY.data[kind] for kind in ("scatter", "bar")})
 pio.templates.default = "rnn-zoo"
 # The named colour scales as plotly writes them out (its validator turns a name into this list)
 RDBU_R = go.layout.Coloraxis(colorscale="RdBu_r").to_plotly_json()["colorscale"]
