@@ -95,7 +95,8 @@ class Draft:
     def to_json(self) -> str:
         """The JSON go.Figure.to_json writes for ``figure()`` (arrays as base64 typed arrays), without
         building the go.Figure: it deep-copies every list it holds, most of the rest of a compare."""
-        return pio.json.to_json_plotly(_typed_arrays({"data": self.data, "layout": self.layout}))
+        layout = {k: v if k == "template" else _typed_arrays(v) for k, v in self.layout.items()}  # the template: JSON already
+        return pio.json.to_json_plotly({"data": _typed_arrays(self.data), "layout": layout})
 
 
 def _typed_arrays(value):
