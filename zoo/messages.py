@@ -77,7 +77,7 @@ EN = {
     "text_not_a_string": "text must be a string, not {kind}",
     "dataset_too_big": "n × length is {steps:,}; at most {most:,} fit in memory: lower n or length",
     "dataset_parameter_range": "{name} must be a whole number from {low:,} to {high:,}, not {value!r}",
-    "job_raised": "{kind}: {error}",
+    "job_raised": "{kind}: {error}",  # an exception that is not the zoo's own, in a sweep's job or a training
     "job_worker_died": "its worker process died ({how})",
     "job_ray_worker_died": "its Ray worker process died",
 
@@ -343,7 +343,6 @@ EN = {
 
     # ----- the rest of what the lab says (backends, training, datasets) -----
     # training and datasets
-    "training_raised": "the training failed: {error}",
     "training_out_of_time": "the {minutes:g}-minute limit ({env}) came before the first epoch ended; nothing was saved",
     "training_stopped_at_limit": "stopped at the {minutes:g}-minute limit ({env}); kept the best epoch so far",
     "training_settings": "epochs and batch_size must be at least 1 and lr positive",
@@ -713,7 +712,6 @@ KO = {
 
     # ----- the rest of what the lab says (backends, training, datasets) -----
     # training and datasets
-    "training_raised": "학습이 실패했습니다: {error}",
     "training_out_of_time": "첫 에포크가 끝나기 전에 {minutes:g}분 한도({env})에 닿았습니다. 저장된 것은 없습니다",
     "training_stopped_at_limit": "{minutes:g}분 한도({env})에서 멈추고 지금까지 가장 좋은 에포크를 남겼습니다",
     "training_settings": "epochs와 batch_size는 1 이상이어야 하고 lr은 양수여야 합니다",

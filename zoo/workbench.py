@@ -394,7 +394,7 @@ class TrainingJob:
             result = workers.train(self.backend, self.dataset, options, self._progress, self._cancel)
         except Exception as err:
             self.status = "failed"
-            self.error = text_of(err) if isinstance(err, ZooError) else message("training_raised", error=f"{type(err).__name__}: {err}")
+            self.error = text_of(err) if isinstance(err, ZooError) else message("job_raised", kind=type(err).__name__, error=str(err))
             return
         if result is None or result["cancelled"]:
             self.status = "cancelled"

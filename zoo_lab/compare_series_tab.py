@@ -15,8 +15,8 @@ from zoo.pretrained import default_run
 from zoo.workbench import catalog, compare_series, compare_symbols, default_ids, series_scores
 
 from . import plots
-from .i18n import I18N as i18n, language, translate
-from .views import (class_views, dataset_choices, drawn, gates_figure, layer_choices, memory_note, model_picker, named_traces, start_compare,
+from .i18n import I18N as i18n, labelled, language, translate
+from .views import (class_views, drawn, gates_figure, layer_choices, memory_note, model_picker, named_traces, start_compare,
                     state_views, summary_json, task_picker, trace_downloads, wire_views)
 
 SERIES_EXAMPLE = ", ".join(str(v) for v in [
@@ -150,7 +150,7 @@ def build_compare_series_tab():
     with gr.Row():
         source = gr.Radio([(i18n("source_paste"), "paste"), (i18n("source_csv"), "CSV file"), (i18n("source_dataset"), "bundled dataset")],
                           value="paste", label=i18n("series_from"))
-        dataset = gr.Dropdown(dataset_choices(series_sets), value="sunspots", label=i18n("bundled_dataset"))
+        dataset = gr.Dropdown(labelled("dataset", series_sets), value="sunspots", label=i18n("bundled_dataset"))
     with gr.Row(equal_height=True):
         text = gr.Textbox(label=i18n("numbers_box"), value=series_example(task.value)[0] if task.value else SERIES_EXAMPLE,
                           lines=3, scale=5, elem_id="series-text")

@@ -220,7 +220,7 @@ EN = {
     "lab_cancelled": "Cancelled: the {count} finished cells are kept.",
     "no_such_model": "no model named {unknown}; the lab has {known}",
     "class_one": "class 1",
-    # the bundled data sets' names where they are words (views.dataset_choices); the value stays the registered name
+    # the bundled data sets' names where they are words (i18n.labelled); the value stays the registered name
     "dataset_rotten-tomatoes": "rotten-tomatoes",
     "dataset_long-dependency": "long-dependency",
     "dataset_adding-problem": "adding-problem",
@@ -961,6 +961,13 @@ def word(kind: str, value, lang: str) -> str:
     names it. The CLI, the API and the tools keep the data's own values."""
     key = f"{kind}_{value}"
     return translate(key, lang) if key in EN else value
+
+
+def labelled(kind: str, values) -> list[tuple]:
+    """A picker's choices as the page builds them: each value with its ``<kind>_<value>`` label where the lab
+    has one (a task's question, a bundled data set's name; the browser says it in its language), else the
+    value itself. The handler gets the value. :func:`word` is the same for text written at request time."""
+    return [(I18N(f"{kind}_{value}") if f"{kind}_{value}" in EN else value, value) for value in values]
 
 
 def table(rows: list[list], columns, lang: str) -> dict:

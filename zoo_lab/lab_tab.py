@@ -15,8 +15,7 @@ from zoo.messages import say
 from zoo.plugins import registry
 
 from . import plots
-from .i18n import I18N as i18n, language, table, translate, word
-from .views import dataset_choices
+from .i18n import I18N as i18n, labelled, language, table, translate, word
 
 WHAT_IF_SENTENCE = "He likes a girl and the old house near the river with blue windows but he likes a girl"
 CHANGES = {"forget gate clamped to 0": "lab_clamp_0", "forget gate clamped to 1": "lab_clamp_1", "one unit silenced": "lab_silence"}
@@ -172,7 +171,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
     with gr.Accordion(i18n("lab_sweep"), open=True):
         with gr.Row():
             sweep_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"), elem_id="lab-sweep-backends")
-            sweep_tasks = gr.CheckboxGroup(dataset_choices(long_range.TASKS), value=list(long_range.TASKS), label=i18n("lab_tasks"))
+            sweep_tasks = gr.CheckboxGroup(labelled("dataset", long_range.TASKS), value=list(long_range.TASKS), label=i18n("lab_tasks"))
             sweep_lags = gr.Textbox(", ".join(map(str, long_range.DEFAULT_LAGS)), label=i18n("lab_lags"))
             sweep_seeds = gr.Textbox(", ".join(map(str, long_range.DEFAULT_SEEDS)), label=i18n("lab_seeds"))
         with gr.Row():
@@ -197,7 +196,7 @@ def build_lab_tab(app: gr.Blocks) -> None:
     with gr.Accordion(i18n("lab_gradients"), open=True):
         with gr.Row():
             grad_backends = gr.CheckboxGroup(backends, value=shipped, label=i18n("backends"), elem_id="lab-gradient-backends")
-            grad_task = gr.Dropdown(dataset_choices(long_range.TASKS), value="adding-problem", label=i18n("lab_task"))
+            grad_task = gr.Dropdown(labelled("dataset", long_range.TASKS), value="adding-problem", label=i18n("lab_task"))
             grad_lag = gr.Dropdown(lag_choices, value=100, label=i18n("lab_lag"))
             grad_button = gr.Button(i18n("lab_measure"), variant="primary")
         grad_plot = gr.Plot(label=i18n("lab_gradients_plot"), elem_id="lab-gradients")

@@ -17,8 +17,8 @@ from zoo.train import TrainConfig
 from zoo.workbench import TrainingJob, add_checkpoint, import_upload
 
 from . import plots
-from .i18n import I18N as i18n, language, table, translate, word
-from .views import PICKERS, dataset_choices, picker_updates
+from .i18n import I18N as i18n, labelled, language, table, translate, word
+from .views import PICKERS, picker_updates
 
 JOBS: dict[str, list[TrainingJob]] = {}  # browser session -> its training jobs, so Cancel stops only its own
 
@@ -117,7 +117,7 @@ def build_train_tab(app: gr.Blocks, pickers: list[gr.Dropdown]) -> None:
     ``pickers``, every model picker of the lab (views.PICKERS: Compare text, Compare series, Learn)."""
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     with gr.Row():
-        dataset = gr.Dropdown(dataset_choices(datasets), value="long-dependency", label=i18n("dataset"))
+        dataset = gr.Dropdown(labelled("dataset", datasets), value="long-dependency", label=i18n("dataset"))
         # Every backend that can run here, a plugin's as much as a bundled one.
         backends = gr.CheckboxGroup([e.name for e in registry().available_backends()],
                                     value=["torch-lstm", "numpy-rnn"], label=i18n("backends"), elem_id="train-backends")

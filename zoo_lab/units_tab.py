@@ -11,8 +11,8 @@ from zoo import ZooError, units, workers
 from zoo.messages import say
 from zoo.plugins import registry
 
-from .i18n import I18N as i18n, language, table, translate
-from .views import AUTO_UNIT, chosen_cards, dataset_choices, model_choices
+from .i18n import I18N as i18n, labelled, language, table, translate
+from .views import AUTO_UNIT, chosen_cards, model_choices
 
 OWN_DATASET = "own"  # the dataset choice that means: the one the model was trained on
 TAB_ID = "units"
@@ -187,7 +187,7 @@ def build_units_tab(app, tabs, followers) -> None:
                            (i18n("units_source_csv"), "csv")], value="dataset", label=i18n("units_source"),
                           elem_id="units-source")
         datasets = [e.name for e in registry().datasets if e.status == "available"]
-        dataset = gr.Dropdown([(i18n("units_own_dataset"), OWN_DATASET)] + dataset_choices(datasets),
+        dataset = gr.Dropdown([(i18n("units_own_dataset"), OWN_DATASET)] + labelled("dataset", datasets),
                               value=OWN_DATASET, label=i18n("units_dataset"), elem_id="units-dataset")
         split = gr.Radio([(i18n("units_split_train"), "train"), (i18n("units_split_validation"), "validation"),
                           (i18n("units_split_test"), "test")], value="test", label=i18n("units_split"), elem_id="units-split")

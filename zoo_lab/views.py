@@ -19,7 +19,7 @@ from zoo.workbench import catalog, compare_series, compare_symbols, compare_text
 from zoo.messages import say
 
 from . import plots
-from .i18n import EN, I18N as i18n, language, translate, word
+from .i18n import EN, I18N as i18n, labelled, language, translate, word
 
 AUTO_UNIT = -1  # the unit control's "each model's most active unit on this input" (zoo.memory)
 
@@ -38,16 +38,6 @@ PICKERS = ("text", "series", None)  # the kinds of the model pickers app passes 
 def picker_updates() -> tuple:
     """Every model picker listing every model, the ones trained, added or imported since start-up included."""
     return tuple(gr.update(choices=model_choices(kind)) for kind in PICKERS)
-
-
-def task_choices(kind: str) -> list[tuple[str, str]]:
-    return [(i18n(f"task_{dataset}") if f"task_{dataset}" in EN else dataset, dataset) for dataset in tasks(kind)]
-
-
-def dataset_choices(names) -> list[tuple]:
-    """A dataset picker's choices: each dataset by its name in the page's language where it is words
-    (``dataset_<name>``; the bundled ones), its registered name as the value, as `zoo train --dataset` takes it."""
-    return [(i18n(f"dataset_{name}") if f"dataset_{name}" in EN else name, name) for name in names]
 
 
 def memory_note(dataset: str, kind: str, lang: str) -> str:
@@ -266,7 +256,7 @@ def model_picker(kind: str, **layout) -> gr.Dropdown:
 
 def task_picker(kind: str):
     """The task a Compare tab shows: it picks that task's shipped models (and examples) together."""
-    choices = task_choices(kind)
+    choices = labelled("task", tasks(kind))
     picker = gr.Radio(choices, value=choices[0][1] if choices else None, label=i18n("task"), elem_id=f"{kind}-task")
     note = gr.Markdown(memory_note(choices[0][1], kind, "en") if choices else "", elem_id=f"{kind}-task-note")
     return picker, note
