@@ -36,9 +36,6 @@ def main() -> None:
     with fanout.local_ray_cluster(node_cpus=(1, 1)) as address:
         print(f"two-node Ray cluster up in {time.perf_counter() - started:.1f} s")
         seconds["Ray, 2 nodes of 1 CPU"] = timed_sweep(ray=address)
-        import ray
-
-        ray.shutdown()
     for name, value in seconds.items():
         print(f"{name}: {value:.1f} s for {cells} cells")
     speedup = seconds["1 local worker (in-process)"] / seconds["2 local workers"]

@@ -4,6 +4,10 @@ finished; a worker that dies is reported. Tiny budgets: each cell is a few batch
 import importlib.util
 import json
 import multiprocessing
+import os
+import socket
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -37,6 +41,11 @@ def in_process_sweep(cache_dir, backends=BACKENDS, seeds=(0, 1)) -> list[dict]:
     out = json.loads(run_python(code).stdout)
     assert out["failed"] == [] and out["children"] == 0 and out["tensorflow_here"] == ("keras-lstm" in backends)
     return out["results"]
+
+
+def needs_ray():
+    if importlib.util.find_spec("ray") is None:
+        missing("ray is not installed: pip install 'rnn-zoo[ray]'")
 
 
 def assert_same_cells(results_a, dir_a, results_b, dir_b) -> None:
@@ -91,7 +100,7 @@ def test_zoo_lab_json_carries_every_seed_and_the_spread(tmp_path):
     assert len(list(tmp_path.glob("*.json"))) == 2  # both seeds trained and kept
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [1, 2, pytest.param("ray", marks=pytest.mark.slow)])
 def test_cancel_stops_the_running_cells_and_keeps_the_finished(tmp_path, monkeypatch, workers):
     # long enough that a cell is still running when the first one finishes
     monkeypatch.setitem(long_range.TASKS, "long-dependency", long_range.Budget("long-dependency", "lag", "accuracy", 0.5,
@@ -103,8 +112,14 @@ def test_cancel_stops_the_running_cells_and_keeps_the_finished(tmp_path, monkeyp
         if state.done >= 1 and state.running >= 1:  # one cell kept, another one training
             cancel.set()
 
-    out = long_range.sweep(["numpy-rnn"], ["long-dependency"], [5, 6, 7, 8], [0], cache_dir=tmp_path, workers=workers,
-                           progress=progress, cancel=cancel)
+    if workers == "ray":
+        needs_ray()
+        with fanout.local_ray_cluster(node_cpus=(1, 1)) as address:
+            out = long_range.sweep(["numpy-rnn"], ["long-dependency"], [5, 6, 7, 8], [0], cache_dir=tmp_path, ray=address,
+                                   progress=progress, cancel=cancel)
+    else:
+        out = long_range.sweep(["numpy-rnn"], ["long-dependency"], [5, 6, 7, 8], [0], cache_dir=tmp_path, workers=workers,
+                               progress=progress, cancel=cancel)
     assert out.cancelled and out.failed == []
     assert 1 <= len(out.results) < 4
     kept = {p.stem for p in tmp_path.glob("*.json")}
@@ -168,19 +183,69 @@ def test_a_sweep_on_local_workers_imports_no_ray(tmp_path):
 def test_a_sweep_on_a_real_ray_cluster_is_the_in_process_sweep(tmp_path, tiny):
     """Two Ray nodes of one CPU each on this machine (`ray start`, no dashboard, a temp dir), a tiny
     multi-seed sweep as Ray tasks, every score and weight compared with the in-process run; the cluster
-    is stopped however the test ends."""
-    if importlib.util.find_spec("ray") is None:
-        missing("ray is not installed: pip install 'rnn-zoo[ray]'")
+    is stopped however the test ends. Ray is driven from a process of its own: this one never loads it."""
+    needs_ray()
     here = in_process_sweep(tmp_path / "here")
     with fanout.local_ray_cluster(node_cpus=(1, 1)) as address:
-        import ray  # only now: Ray reads the cluster's token when it is first imported
-
-        try:
-            seen = []
-            out = long_range.sweep(BACKENDS, ["long-dependency"], [5], [0, 1], cache_dir=tmp_path / "on-ray", ray=address,
-                                   progress=lambda s: seen.append(s.running))
-            assert int(ray.cluster_resources()["CPU"]) == 2 and len(ray.nodes()) == 2
-        finally:
-            ray.shutdown()
-    assert out.failed == [] and max(seen) == 2  # both nodes trained at once
+        seen = []
+        out = long_range.sweep(BACKENDS, ["long-dependency"], [5], [0, 1], cache_dir=tmp_path / "on-ray", ray=address,
+                               progress=lambda s: seen.append(s.running))
+    assert out.failed == [] and max(seen) == 2  # both nodes trained at once: the cluster has their two CPUs
+    assert "ray" not in sys.modules
     assert_same_cells(here, tmp_path / "here", out.results, tmp_path / "on-ray")
+
+
+KILL_THE_CLUSTER = f"""
+import json, os, signal, subprocess, sys
+from zoo import fanout, long_range
+{TINY_SOURCE.replace("n=200, epochs=1", "n=2000, epochs=5")}
+
+def crash(address):
+    # every `ray start` of the cluster (each leads a session of its processes), killed as a power cut would
+    port = address.rpartition(":")[2]
+    table = subprocess.run(["ps", "-ww", "-eo", "pgid=,args="], capture_output=True, text=True).stdout
+    leaders = {{int(line.split()[0]) for line in table.splitlines()
+               if " start " in line and ("--port " + port in line or "--address " + address in line)}}
+    for pgid in leaders:
+        os.killpg(pgid, signal.SIGKILL)
+    return len(leaders)
+
+if __name__ == "__main__":
+    killed = []
+    with fanout.local_ray_cluster(node_cpus=(1, 1)) as address:
+        def progress(state):
+            if state.running >= 2 and not killed:
+                killed.append(crash(address))
+        out = long_range.sweep({list(BACKENDS)!r}, ["long-dependency"], [5], [0, 1], cache_dir=sys.argv[1], ray=address,
+                               progress=progress)
+    print(json.dumps({{"killed": killed, "results": len(out.results), "failed": out.failed, "ray_here": "ray" in sys.modules}}))
+"""
+
+
+@pytest.mark.slow
+def test_a_ray_cluster_that_dies_mid_sweep_fails_its_cells_and_the_caller_lives_on(tmp_path):
+    """Ray ends a driver that lost its cluster; the caller (a lab server, `zoo lab`) must not be that
+    driver. Every node is killed while cells train: each unfinished cell is reported failed, and the
+    caller returns its answer."""
+    needs_ray()
+    script = tmp_path / "crash.py"
+    script.write_text(KILL_THE_CLUSTER)
+    # the driver notices a lost cluster after Ray's reconnect timeout: 60 s by default, 10 here
+    out = subprocess.run([sys.executable, str(script), str(tmp_path / "cache")], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "RAY_gcs_rpc_server_reconnect_timeout_s": "10"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["killed"] == [2] and report["ray_here"] is False
+    assert report["failed"] and report["results"] + len(report["failed"]) == len(BACKENDS) * 2
+    assert all("Ray" in f["error"] for f in report["failed"]), report["failed"]
+
+
+@pytest.mark.slow
+def test_a_ray_address_with_nothing_listening_is_said_at_once(tmp_path):
+    needs_ray()
+    with socket.socket() as s:  # a port that was free a moment ago
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = run_zoo("lab", "--ray", f"127.0.0.1:{port}", "--backends", "numpy-rnn", "--lags", "5", "--seeds", "0",
+                  "--cache-dir", str(tmp_path), timeout=120)
+    assert out.returncode == 2 and f"could not join the Ray cluster at 127.0.0.1:{port}" in out.stderr, out.stderr[-2000:]

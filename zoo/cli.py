@@ -623,7 +623,7 @@ def cmd_lab(args) -> int:
         raise _input_error("--workers takes 1 or more")
     ray = fanout.ray_address(args.ray)
     if ray is not None:
-        fanout.connect_ray(ray)  # a missing Ray or an unreachable cluster is said before anything runs
+        fanout.require_ray()  # a missing Ray is said before anything runs
     cancel = threading.Event()
     # Ctrl-C stops every running cell; the cells that finished are kept (in the cache, and printed below).
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())

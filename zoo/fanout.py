@@ -7,12 +7,14 @@ happens: ``("started", item, None)`` and ``("finished", item, outcome)``, where 
 return value or a :class:`Failed`. Setting ``cancel`` (a threading.Event) stops every running job —
 their processes are ended — and ``run`` returns after yielding the jobs that had finished.
 
-Ray is imported only when asked for, so ``import zoo`` never loads it.
+Ray is imported only when asked for, and only in a driver process of its own (see _on_ray), so neither
+``import zoo`` nor a lab server ever loads it.
 """
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import importlib.util
 import multiprocessing
 import os
 import secrets
@@ -32,6 +34,8 @@ from .messages import message, text_of
 from .workers import died_how
 
 POLL_SECONDS = 0.5  # how often a waiting sweep looks at its cancel flag
+CANCEL_GRACE = 20  # seconds a Ray driver has to stop its tasks and leave the cluster before it is killed
+JOIN_SECONDS = 120  # seconds a Ray driver has to join its cluster (ray.init itself retries for minutes)
 RAY_INSTALL = "pip install 'rnn-zoo[ray]'"
 
 
@@ -138,23 +142,119 @@ def _outcome(future):
         return _failure(err)
 
 
-def connect_ray(address: str):
-    """Ray, connected to ``address`` (or RAY_ADDRESS), or to a local instance started here on 127.0.0.1."""
+def require_ray() -> None:
+    """An InputError saying how to install Ray when it is missing; Ray itself is not imported here."""
+    if importlib.util.find_spec("ray") is None:
+        raise InputError(message("needs_ray", install=RAY_INSTALL))
+
+
+def _on_ray(work, items, address: str, threads: int, cancel):
+    """The jobs as Ray tasks, driven from a process of its own: Ray ends a driver whose cluster it lost
+    (its core worker calls _exit), and this process may be a lab server. What the driver says arrives
+    over a pipe; if the driver dies, every job it had not finished is reported failed, none is lost."""
+    require_ray()
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no framework state copied into Ray
+    here, there = context.Pipe()
+    driver = context.Process(target=_ray_driver, args=(work, items, address, threads, there), daemon=True,
+                             name="zoo-ray-driver")
+    driver.start()
+    there.close()
+    started, unfinished = set(), dict(enumerate(items))
+    cancel_sent, joined, began = None, False, time.monotonic()
     try:
-        import ray
-    except ImportError:
-        raise InputError(message("needs_ray", install=RAY_INSTALL)) from None
-    if not ray.is_initialized():
-        address = address or os.environ.get("RAY_ADDRESS")
+        while True:
+            if not joined and time.monotonic() - began > JOIN_SECONDS:
+                raise InputError(_not_joined(address, message("ray_no_answer", seconds=JOIN_SECONDS)))
+            if cancel is not None and cancel.is_set() and cancel_sent is None:
+                with contextlib.suppress(OSError):
+                    here.send("cancel")
+                cancel_sent = time.monotonic()
+            if cancel_sent is not None and time.monotonic() - cancel_sent > CANCEL_GRACE:
+                return  # the driver did not stop in time; the finally ends it
+            try:
+                if not here.poll(POLL_SECONDS):
+                    if driver.is_alive():
+                        continue
+                    raise EOFError
+                event = here.recv()
+            except (EOFError, OSError):
+                break  # the driver is gone without saying "done"
+            if event[0] == "done":
+                return
+            if event[0] == "refused":
+                raise InputError(event[1])
+            if event[0] == "joined":
+                joined = True
+                continue
+            index = event[1]
+            if event[0] == "started":
+                started.add(index)
+                yield "started", items[index], None
+            else:
+                del unfinished[index]
+                yield "finished", items[index], event[2]
+        driver.join(CANCEL_GRACE)
+        if cancel_sent is not None:
+            return  # its jobs were being stopped anyway
+        failure = Failed(message("job_ray_driver_died", how=died_how(driver.exitcode)))
+        for index, item in unfinished.items():
+            if index not in started:
+                yield "started", item, None  # every job is reported, and finished follows started
+            yield "finished", item, failure
+    finally:
+        if driver.is_alive():
+            with contextlib.suppress(OSError):
+                here.send("cancel")
+            driver.join(CANCEL_GRACE)
+        if driver.is_alive():
+            driver.kill()
+            driver.join()
+        here.close()
+
+
+def _not_joined(address: str | None, why) -> str:
+    return message("ray_unreachable", address=address, error=why) if address else message("ray_could_not_start", error=why)
+
+
+def _check_reachable(address: str | None) -> None:
+    """Raise OSError at once when a host:port address has nothing listening: ray.init would retry for minutes."""
+    if not address or "://" in address or address == "auto":
+        return
+    host, _, port = address.rpartition(":")
+    if port.isdigit():
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=10).close()
+
+
+class _PipeCancel:
+    """The driver's cancel flag: set once the caller sends "cancel" or goes away (its end of the pipe closed)."""
+
+    def __init__(self, conn):
+        self.conn, self.set_ = conn, False
+
+    def is_set(self) -> bool:
+        try:
+            while not self.set_ and self.conn.poll():
+                self.set_ = self.conn.recv() == "cancel"
+        except (EOFError, OSError):
+            self.set_ = True
+        return self.set_
+
+
+def _ray_driver(work, items, address: str, threads: int, conn) -> None:
+    """The process that joins the cluster, submits ``work`` over ``items`` and reports each event by index."""
+    import ray
+
+    address = address or os.environ.get("RAY_ADDRESS")
+    try:
+        _check_reachable(address)
         if address:
             ray.init(address=address, log_to_driver=False)
         else:
             ray.init(include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
-    return ray
-
-
-def _on_ray(work, items, address: str, threads: int, cancel):
-    ray = connect_ray(address)
+    except Exception as err:  # noqa: BLE001 — an address Ray cannot reach is the user's to fix
+        conn.send(("refused", _not_joined(address, text_of(err))))
+        return
+    conn.send(("joined",))
     # Each task asks for the CPUs its frameworks are held to, so Ray never places more on a node than it
     # has cores; no retries, so a job whose worker died is reported failed as on the local pool.
     remote = ray.remote(num_cpus=threads, max_retries=0)(work)
@@ -170,10 +270,17 @@ def _on_ray(work, items, address: str, threads: int, cancel):
         return [(ref, _ray_outcome(ray, ref)) for ref in done]
 
     try:
-        yield from _window(items, slots, submit, wait, cancel)
+        for event, index, outcome in _window(range(len(items)), slots, lambda i: submit(items[i]), wait, _PipeCancel(conn)):
+            conn.send((event, index, outcome))
+    except (BrokenPipeError, OSError):
+        pass  # the caller is gone: stop its jobs below
     finally:
         for ref in refs:
             ray.cancel(ref, force=True)  # ends the worker of a running task; a no-op on a finished one
+        with contextlib.suppress(BrokenPipeError, OSError):
+            conn.send(("done",))
+        ray.shutdown()
+
 
 
 def _ray_outcome(ray, ref):

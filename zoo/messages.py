@@ -80,6 +80,10 @@ EN = {
     "job_raised": "{kind}: {error}",  # an exception that is not the zoo's own, in a sweep's job or a training
     "job_worker_died": "its worker process died ({how})",
     "job_ray_worker_died": "its Ray worker process died",
+    "job_ray_driver_died": "the process driving Ray died ({how}); the cluster may have gone down",
+    "ray_unreachable": "could not join the Ray cluster at {address}: {error}",
+    "ray_could_not_start": "could not start a local Ray instance: {error}",
+    "ray_no_answer": "no answer within {seconds} s",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
     # what an import assumed or left out (its notes; plugins' files.py)
@@ -443,6 +447,10 @@ KO = {
     "job_raised": "{kind} 오류: {error}",
     "job_worker_died": "작업자 프로세스가 죽었습니다({how})",
     "job_ray_worker_died": "Ray 작업자 프로세스가 죽었습니다",
+    "job_ray_driver_died": "Ray를 구동하던 프로세스가 죽었습니다({how}). 클러스터가 내려갔을 수 있습니다",
+    "ray_unreachable": "{address}의 Ray 클러스터에 접속하지 못했습니다: {error}",
+    "ray_could_not_start": "로컬 Ray 인스턴스를 시작하지 못했습니다: {error}",
+    "ray_no_answer": "{seconds}초 안에 응답이 없습니다",
 
     # ----- files: CSV uploads, checkpoints, imported models (userdata, checkpoint, interchange, plugins' files.py) -----
     # what an import assumed or left out (its notes; plugins' files.py)
