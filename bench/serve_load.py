@@ -2,7 +2,7 @@
 
 Two servers on loopback, each a process of its own: the lab (`demo.py`, its own home and cache) and a
 bare Gradio Blocks app with one endpoint that echoes a string, behind the same queue settings as the
-lab's (`zoo_lab.app.QUEUE_CONCURRENCY` requests at a time). Measured in one run:
+lab's (`zoo_lab.app.QUEUE`). Measured in one run:
 
 (a) one warm compare round trip (gradio_client, `/compare_text`, the three review models), the median
     of N interleaved with the echo's round trip;
@@ -42,12 +42,12 @@ MODELS = ["default/rotten-tomatoes-keras-lstm-seed0", "default/rotten-tomatoes-t
 SENTENCE = "A gorgeous, witty, seductive movie that never loses its nerve or its heart."
 ECHO_APP = """
 import sys, gradio as gr
-from zoo_lab.app import QUEUE_CONCURRENCY
+from zoo_lab.app import QUEUE
 with gr.Blocks() as app:
     text = gr.Textbox(label="Text")
     out = gr.Textbox()
     gr.Button("Echo").click(lambda s: s, text, out, api_name="echo")
-app.queue(default_concurrency_limit=QUEUE_CONCURRENCY).launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
+app.queue(**QUEUE).launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
 """
 
 

@@ -1,5 +1,6 @@
 """The plugin manager: entry points loaded one at a time, failures isolated, frameworks never imported."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,6 +108,16 @@ def test_cli_listing_imports_no_framework(argv):
 
 def test_import_zoo_imports_no_framework():
     out = run_python(f"import sys, json, zoo; zoo.registry(); print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    assert json.loads(out.stdout) == []
+
+
+def test_a_worker_spawned_by_the_demo_loads_no_gradio():
+    """A spawned worker re-runs the main script's top level as __mp_main__ (multiprocessing's spawn):
+    demo.py's must not pull Gradio (or a framework) into every backend's worker."""
+    demo = Path(__file__).resolve().parents[1] / "demo.py"
+    out = run_python(f"import sys, json, runpy\nrunpy.run_path({str(demo)!r}, run_name='__mp_main__')\n"
+                     f"print(json.dumps([m for m in ('gradio', *{HEAVY!r}) if m in sys.modules]))")
+    assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []
 
 

@@ -90,7 +90,22 @@ def encode_text(text: str, state: dict) -> tuple[np.ndarray, list[str]]:
 def encode_tokens(tokens: list[str], state: dict) -> tuple[np.ndarray, list[str]]:
     """A text's tokens -> (T,) ids under a trained model's vocabulary, and the tokens it keeps (its max_length)."""
     kept = tokens[: state["max_length"]]
-    return np.asarray(Vocabulary(state["vocabulary"][2:]).encode(kept), dtype=np.int64), kept
+    return np.asarray(_vocabulary_of(state["vocabulary"]).encode(kept), dtype=np.int64), kept
+
+
+_vocabularies: dict[int, tuple[list, Vocabulary]] = {}  # id(a state's token list) -> (that list, its Vocabulary)
+
+
+def _vocabulary_of(tokens: list[str]) -> Vocabulary:
+    """The Vocabulary of a loaded model's token list, built once per list: a worker answers every request
+    from the same loaded state, and building the index of 4,000 tokens cost more than encoding a sentence.
+    The list is kept with it, so its id stays its own; the oldest go past 16 lists."""
+    known = _vocabularies.get(id(tokens))
+    if known is None or known[0] is not tokens:
+        known = _vocabularies[id(tokens)] = (tokens, Vocabulary(tokens[2:]))
+        while len(_vocabularies) > 16:
+            del _vocabularies[next(iter(_vocabularies))]
+    return known[1]
 
 
 def _prepare_text(dataset: TextDataset, base: ModelSpec, split_seed: int, max_vocab: int, max_length: int, state) -> Prepared:

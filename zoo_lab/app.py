@@ -37,7 +37,10 @@ def on_page_load(text_task, series_task, request: gr.Request):
             memory_note(series_task, "series", lang) if series_task else "")
 
 
-QUEUE_CONCURRENCY = 4  # requests each event runs at once (Gradio's default_concurrency_limit); bench/serve_load.py
+# The lab's queue (Gradio's Blocks.queue), which bench/serve_load.py gives its echo app too: each event runs
+# 4 requests at once; every waiting client hears its place in line once a second, not at every start (Gradio's
+# "auto" sends each of N waiting clients a message whenever one starts, N² messages for a class at once).
+QUEUE = {"default_concurrency_limit": 4, "status_update_rate": 1.0}
 
 
 def build() -> gr.Blocks:
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     # backends' worker processes are ended with it instead of being left behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        build().queue(default_concurrency_limit=QUEUE_CONCURRENCY).launch(server_name=args.host, server_port=args.port, share=args.share,
+        build().queue(**QUEUE).launch(server_name=args.host, server_port=args.port, share=args.share,
                                                           max_file_size=max_bytes("upload_mb"), i18n=i18n, mcp_server=args.mcp)
     finally:
         workers.shutdown()
