@@ -8,7 +8,10 @@ lab's (`zoo_lab.app.QUEUE`). Measured in one run:
     of N interleaved with the echo's round trip;
 (b) 50 concurrent clients each doing one compare: wall time for all 50, against 50 concurrent echo
     calls; errors counted (must be 0); bursts interleaved with the echo's, median of the rounds;
-(c) the reply's size in bytes: the SSE stream of one compare (`/gradio_api/call/compare_text`), as the
+(c) where the CPU of a burst goes: seconds of CPU (user + system, from /proc) that the lab's server
+    process, its model workers, the echo app and this script's clients spent in each burst, medians of
+    the rounds: on a 2-core machine the clients share the cores with the servers;
+(d) the reply's size in bytes: the SSE stream of one compare (`/gradio_api/call/compare_text`), as the
     browser and every client receive it.
 
 Every sentence is new to the server ("uncached": what a class typing their own sentences costs); (a) and
@@ -108,6 +111,17 @@ def round_trips(lab, echo, texts, repeats: int, same: bool) -> dict:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process's children, whichever of its threads started them (pebble starts workers from its own)."""
+    return [int(p) for task in Path(f"/proc/{pid}/task").iterdir() for p in (task / "children").read_text().split()]
+
+
 def burst(clients, call) -> tuple[float, int]:
     """Every client calls at once; seconds until the last answer, and how many failed."""
     errors = 0
@@ -130,19 +144,23 @@ def burst(clients, call) -> tuple[float, int]:
         return time.perf_counter() - started, errors
 
 
-def bursts(lab_clients, echo_clients, texts, rounds: int, same: bool) -> dict:
+def bursts(lab_clients, echo_clients, texts, rounds: int, same: bool, lab_pid: int, echo_pid: int) -> dict:
     walls = {"echo": [], "compare": []}
     errors = {"echo": 0, "compare": 0}
+    cpu = {"echo": [], "compare": []}
     for _ in range(rounds):
         batch = [SENTENCE if same else next(texts) for _ in lab_clients]
-        seconds, failed = burst(echo_clients, lambda c, k: c.predict(SENTENCE, api_name="/echo"))
-        walls["echo"].append(seconds)
-        errors["echo"] += failed
-        seconds, failed = burst(lab_clients, lambda c, k: c.predict(*compare_args(batch[k]), api_name="/compare_text"))
-        walls["compare"].append(seconds)
-        errors["compare"] += failed
+        for name, clients, call in (("echo", echo_clients, lambda c, k: c.predict(SENTENCE, api_name="/echo")),
+                                    ("compare", lab_clients, lambda c, k: c.predict(*compare_args(batch[k]), api_name="/compare_text"))):
+            parts = {"lab server": [lab_pid], "lab workers": child_pids(lab_pid), "echo app": [echo_pid], "clients": [os.getpid()]}
+            before = {part: sum(map(cpu_seconds, pids)) for part, pids in parts.items()}
+            seconds, failed = burst(clients, call)
+            cpu[name].append({part: sum(map(cpu_seconds, pids)) - before[part] for part, pids in parts.items()})
+            walls[name].append(seconds)
+            errors[name] += failed
     return {"wall_seconds": {name: statistics.median(values) for name, values in walls.items()},
-            "rounds": walls, "errors": errors}
+            "rounds": walls, "errors": errors,
+            "cpu_seconds": {name: {part: statistics.median(r[part] for r in rs) for part in rs[0]} for name, rs in cpu.items()}}
 
 
 def reply_bytes(url: str, text: str) -> int:
@@ -187,8 +205,9 @@ def main() -> None:
         timeout = {"httpx_kwargs": {"timeout": 300}}
         lab_clients = [Client(lab_url, verbose=False, **timeout) for _ in range(args.clients)]
         echo_clients = [Client(echo_url, verbose=False, **timeout) for _ in range(args.clients)]
-        load = {"uncached": bursts(lab_clients, echo_clients, texts, args.rounds, same=False),
-                "cached": bursts(lab_clients, echo_clients, texts, args.rounds, same=True)}
+        pids = {"lab_pid": servers[0].pid, "echo_pid": servers[1].pid}
+        load = {"uncached": bursts(lab_clients, echo_clients, texts, args.rounds, same=False, **pids),
+                "cached": bursts(lab_clients, echo_clients, texts, args.rounds, same=True, **pids)}
     finally:
         for server in servers:
             server.terminate()
@@ -206,6 +225,8 @@ def main() -> None:
               f"(medians of {args.repeats}, interleaved)")
         print(f"{case}: {args.clients} concurrent compares {c['wall_seconds']['compare']:.2f} s, {args.clients} echoes "
               f"{c['wall_seconds']['echo']:.2f} s (medians of {args.rounds} rounds), errors {c['errors']}")
+        for name, parts in c["cpu_seconds"].items():
+            print(f"{case}: CPU seconds in a burst of {name} calls: " + ", ".join(f"{part} {s:.2f}" for part, s in parts.items()))
         print(f"{case}: reply of one compare {size[case]:,} bytes")
     print(f"load average {average[0]:.2f} {average[1]:.2f} {average[2]:.2f}")
     save("serve_load", results)
