@@ -169,7 +169,7 @@ def test_bad_input_is_a_clear_error(text_model, cache, tmp_path, monkeypatch):
     states = text_states(text_model)
     with pytest.raises(InputError, match="no unit 99"):
         units.top_contexts(states, 0, "h", 99)
-    with pytest.raises(InputError, match="no layer 3"):
+    with pytest.raises(InputError, match="layer 3 does not exist"):
         units.ranking(states, 3)
     with pytest.raises(InputError, match="span must lie"):
         units.select(states, 0, 5, 500, 0.5, 0)

@@ -91,7 +91,7 @@ def test_a_series_model_and_your_own_csv(client, tmp_path):
     ({"model": "default/no-such-model"}, "no model named default/no-such-model"),
     ({"source": "texts", "texts": "\n \n"}, "none of the texts has a word"),
     ({"unit": 99}, "no unit 99 in layer 0"),
-    ({"layer": 4}, "no layer 4"),
+    ({"layer": 4}, "layer 4 does not exist"),
     ({"top": 0}, "How many must be a whole number"),
     ({"model": SERIES, "source": "texts", "texts": "a b c"}, "reads numbers, not text"),
     ({"dataset": "sunspots"}, "sunspots is a series dataset, and this model reads text"),

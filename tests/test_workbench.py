@@ -95,7 +95,7 @@ def test_compare_series_predicts_every_step_after_the_first_window():
 def test_compare_series_explains_what_does_not_fit():
     two_columns = np.ones((40, 2))
     answers = compare_series(two_columns, shipped("series"))
-    assert all("reads 1 numbers per step" in a.error for a in answers)
+    assert all("reads 1 number(s) per step; the series has shape" in a.error for a in answers)
     assert all("needs more than 24 steps" in a.error for a in compare_series(np.ones(10), shipped("series")))
     with pytest.raises(zoo.InputError, match="NaN"):
         compare_series(np.array([1.0, np.nan] * 20), shipped("series"))

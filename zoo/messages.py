@@ -10,7 +10,6 @@ from __future__ import annotations
 
 EN = {
     # ----- text, series and symbols typed into the lab (workbench, series, prepare) -----
-    "series_features": "this model reads {features} numbers per step, the series has {columns}",
     "type_a_sentence": "type a sentence first",
     "text_too_long": "the text is {length:,} characters long; the lab takes at most {most:,} ({env})",
     "text_broken_unicode": "the text is not valid Unicode (a broken character at position {position})",
@@ -316,7 +315,6 @@ EN = {
     "series_wrong_shape": "this model reads {features} number(s) per step; the series has shape {shape}",
     "series_shorter_than_window": "this model reads windows of {window} steps; the series has {steps}",
     "input_over_upload_limit": "the input is {size:.3g} MiB, over the upload limit ({env})",
-    "no_layer": "no layer {layer}: the model has layer(s) 0 to {last}",
     "no_quantity": "no {quantity!r} in layer {layer}: it has {quantities}",
     "no_unit": "no unit {unit} in layer {layer}: it has units 0 to {last}",
     "token_means_need_tokens": "per-token means need words or symbols; this model reads numbers",
@@ -377,7 +375,6 @@ EN = {
 
 KO = {
     # ----- text, series and symbols typed into the lab (workbench, series, prepare) -----
-    "series_features": "이 모델은 스텝마다 숫자 {features}개를 읽는데, 시계열에는 {columns}개가 있습니다",
     "type_a_sentence": "먼저 문장을 입력하세요",
     "text_too_long": "텍스트가 {length:,}자입니다. 랩은 최대 {most:,}자까지 받습니다({env})",
     "text_broken_unicode": "텍스트가 올바른 유니코드가 아닙니다({position}번째 위치에 깨진 문자)",
@@ -688,7 +685,6 @@ KO = {
     "series_wrong_shape": "이 모델은 스텝마다 숫자 {features}개를 읽는데, 시계열의 모양은 {shape}입니다",
     "series_shorter_than_window": "이 모델은 {window} 스텝짜리 윈도를 읽는데, 시계열은 {steps} 스텝입니다",
     "input_over_upload_limit": "입력이 {size:.3g} MiB로, 업로드 한도를 넘습니다({env})",
-    "no_layer": "{layer}층은 없습니다. 모델의 층은 0부터 {last}까지입니다",
     "no_quantity": "{layer}층에는 {quantity!r}이(가) 없습니다. 있는 것: {quantities}",
     "no_unit": "{layer}층에는 유닛 {unit}이(가) 없습니다. 유닛은 0부터 {last}까지입니다",
     "token_means_need_tokens": "토큰별 평균에는 단어나 기호가 필요합니다. 이 모델은 숫자를 읽습니다",

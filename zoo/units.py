@@ -252,7 +252,7 @@ class States:
     def values(self, layer: int, quantity: str = "h") -> np.ndarray:
         """(S, H) of one layer's quantity, or an InputError naming what there is."""
         if not 0 <= layer < self.layers:
-            raise InputError(message("no_layer", layer=layer, last=self.layers - 1))
+            raise InputError(message("layer_does_not_exist", layer=layer, last=self.layers - 1))
         name = f"layer{layer}.{quantity}"
         if name not in self.arrays:
             raise InputError(message("no_quantity", quantity=quantity, layer=layer, quantities=", ".join(self.quantities())))

@@ -232,7 +232,7 @@ def compare_series(values: np.ndarray, cards: list[ModelCard]) -> list[Answer]:
 
 def read_series(model, state, values: np.ndarray) -> dict:
     if values.shape[1] != model.spec.n_features:
-        raise InputError(message("series_features", features=model.spec.n_features, columns=values.shape[1]))
+        raise InputError(message("series_wrong_shape", features=model.spec.n_features, shape=values.shape))
     labels = [f"{v:g}" for v in values[:, 0]]
     if state["target"] == "sequence":  # an imported model: the whole series is one input, its answer one output
         return {"trace": model.trace(model_input(values, state), tokens=labels)}
