@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import gradio as gr
 
@@ -111,8 +112,12 @@ def cancel_sweep(request: gr.Request) -> None:
 @functools.lru_cache(maxsize=16)
 def gradient_profiles(backends: tuple[str, ...], task: str, lag: int) -> dict:
     """Seeded and deterministic for cached cells: computed once per process for each choice."""
-    return {backend: workers.run(backend, long_range.cell_checkpoint(backend, task, lag, isolated=True), long_range.gradient_view, task, lag)
-            for backend in backends}
+    def profile(backend):
+        return workers.run(backend, long_range.cell_checkpoint(backend, task, lag, isolated=True), long_range.gradient_view, task, lag)
+
+    # each backend in its own worker process, all at once: a fresh server starts their workers side by side
+    with ThreadPoolExecutor(max_workers=max(1, len(backends)), thread_name_prefix="zoo gradients") as waiting:
+        return dict(zip(backends, waiting.map(profile, backends)))
 
 
 def run_gradients(backends, task, lag, request: gr.Request):
@@ -231,16 +236,23 @@ def build_lab_tab(app: gr.Blocks) -> None:
         what_button.click(run_what_if, [what_backend, what_lag, what_text, change, unit],
                           [what_summary, what_readout, what_heatmap], api_name="lab_what_if")
 
-    def first_views(request: gr.Request):
-        """Every view filled in on arrival, from the shipped results and models with the tab's own
-        defaults (the sweep reads files; the rest trace shipped models, once per process)."""
-        views = show_sweep(sweep_backends.value, sweep_tasks.value, sweep_lags.value, sweep_seeds.value, request)
-        views += run_gradients(grad_backends.value, grad_task.value, grad_lag.value, request)
-        if lstms:
-            views += run_memory(memory_backend.value, memory_lag.value, memory_text.value, request)
-            views += run_what_if(what_backend.value, what_lag.value, what_text.value, change.value, unit.value, request)
-        return views
+    # Every view filled in on arrival, from the shipped results and models with the tab's own defaults: each
+    # view its own load event, so the sweep (it reads files) shows at once while the others wait for their
+    # backends' workers to start (Keras takes seconds), and the views that trace run side by side.
+    def sweep_on_arrival(request: gr.Request):
+        return show_sweep(sweep_backends.value, sweep_tasks.value, sweep_lags.value, sweep_seeds.value, request)
 
-    outputs = [sweep_plot, sweep_table, sweep_status, grad_plot, grad_table]
-    outputs += [memory_plot, memory_table, what_summary, what_readout, what_heatmap] if lstms else []
-    app.load(first_views, None, outputs, api_name=False)
+    def gradients_on_arrival(request: gr.Request):
+        return run_gradients(grad_backends.value, grad_task.value, grad_lag.value, request)
+
+    def memory_on_arrival(request: gr.Request):
+        return run_memory(memory_backend.value, memory_lag.value, memory_text.value, request)
+
+    def what_if_on_arrival(request: gr.Request):
+        return run_what_if(what_backend.value, what_lag.value, what_text.value, change.value, unit.value, request)
+
+    app.load(sweep_on_arrival, None, [sweep_plot, sweep_table, sweep_status], api_name=False)
+    app.load(gradients_on_arrival, None, [grad_plot, grad_table], api_name=False)
+    if lstms:
+        app.load(memory_on_arrival, None, [memory_plot, memory_table], api_name=False)
+        app.load(what_if_on_arrival, None, [what_summary, what_readout, what_heatmap], api_name=False)
