@@ -351,7 +351,7 @@ def trained(server, client):
 
 
 def test_train_through_the_api(server, trained):
-    status, curves, results, text_models, series_models, learn_models = trained
+    status, curves, results, text_models, series_models, learn_models, units_models, against_models = trained
     assert status == "**numpy-rnn**: done 100%", status
     assert results["headers"] == ["backend", "dataset", "status", "epochs", "test metrics"]
     [row] = results["data"]
@@ -366,9 +366,11 @@ def test_train_through_the_api(server, trained):
 
     # every model list is refreshed: the text one gains the new checkpoint, after the defaults; the
     # series one is unchanged (long-dependency is a text data set); the Learn tab opens it too
-    for update in (text_models, series_models, learn_models):
+    for update in (text_models, series_models, learn_models, units_models, against_models):
         assert update.get("__type__") == "update", update
     assert TRAINED_ID in [value for _, value in learn_models["choices"]]
+    # the Units tab offers it too, in both its pickers: every text model, then every series model
+    assert units_models["choices"] == against_models["choices"] == text_models["choices"] + series_models["choices"]
     assert [value for _, value in text_models["choices"]] == sorted(TEXT_MODELS + [c.id for c in long_dependency_cards()]) + [TRAINED_ID]
     assert [value for _, value in series_models["choices"]] == sorted(SERIES_MODELS + [f"default/temporal-order-{b}-seed0" for b in BACKENDS])
 
@@ -410,7 +412,7 @@ def test_train_with_the_relu_head(server, client, trained):
     from zoo import Backend, reference
     from zoo.workbench import catalog, compare_series as core_compare_series
 
-    status, _, results, _, series_models, _ = client.predict("sunspots", ["numpy-rnn"], 1, "relu", 0.001, api_name="/train")
+    status, _, results, _, series_models, *_ = client.predict("sunspots", ["numpy-rnn"], 1, "relu", 0.001, api_name="/train")
     assert status == "**numpy-rnn**: done 100%", status
     model_id = "trained/sunspots-numpy-rnn-seed0"
     assert model_id in [value for _, value in series_models["choices"]]
@@ -877,7 +879,7 @@ def test_a_plugin_backend_trains_from_the_train_tab(server, client):
 
     offered = {value for _, value in page_control(client, "train-backends")["choices"]}
     assert {e.name for e in registry().available_backends()} <= offered and "torch-gru" in offered, offered
-    status, curves, results, text_models, _, learn_models = client.predict("long-dependency", ["torch-gru"], 1, "tanh", 0.003,
+    status, curves, results, text_models, _, learn_models, *_ = client.predict("long-dependency", ["torch-gru"], 1, "tanh", 0.003,
                                                             api_name="/train")
     assert status == "**torch-gru**: done 100%", status
     [row] = results["data"]

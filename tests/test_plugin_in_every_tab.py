@@ -53,7 +53,7 @@ def as_cells(rows: list[dict]) -> list[dict]:
 
 def test_the_train_tab_trains_it_and_its_model_joins_the_compare_pickers(client):
     assert "throwaway-rnn" in offered(client, "train-backends")
-    status, _, results, text_models, _, _ = client.predict("long-dependency", ["throwaway-rnn"], 1, "tanh", 0.003,
+    status, _, results, text_models, *_ = client.predict("long-dependency", ["throwaway-rnn"], 1, "tanh", 0.003,
                                                         api_name="/train")
     assert status == "**throwaway-rnn**: done 100%", status
     [row] = results["data"]

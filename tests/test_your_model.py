@@ -90,11 +90,12 @@ def test_an_imported_model_answers_as_its_own_framework_and_its_equations_add_up
     from zoo.workbench import catalog
 
     model, weights, vocabulary = files
-    message, text_models, _, learn_models = client.predict(handle_file(str(weights)), handle_file(str(vocabulary)), "tanh", "binary",
+    message, text_models, _, learn_models, units_models, _ = client.predict(handle_file(str(weights)), handle_file(str(vocabulary)), "tanh", "binary",
                                              api_name="/import_model")
     assert "Imported **torch-lstm · imported my_lstm.pt" in message and "PyTorch" in message, message
     [model_id] = [value for _, value in text_models["choices"] if "imported-my_lstm" in value]
     assert model_id in [value for _, value in learn_models["choices"]]  # the Learn tab opens it too
+    assert model_id in [value for _, value in units_models["choices"]]  # and the Units tab explores it
     answer = {row["backend"]: row for row in client.predict(SENTENCE, [model_id], 0, -1, "shared", "unit", api_name="/compare_text")[5]}
     assert answer["torch-lstm"]["output"][0] == pytest.approx(own_output(model, SENTENCE), abs=1e-5)
 
@@ -146,7 +147,7 @@ def test_the_notes_keras_model_imports_and_reads_a_csv_of_its_100_features(clien
     model.compile(loss="binary_crossentropy", optimizer="adam")
     model.fit(rng.normal(size=(32, 24, 100)), rng.integers(0, 2, 32), epochs=1, verbose=0)
     model.save(tmp_path / "lstm_model.keras")
-    message, _, series_models, _ = client.predict(handle_file(str(tmp_path / "lstm_model.keras")), None, "", "",
+    message, _, series_models, *_ = client.predict(handle_file(str(tmp_path / "lstm_model.keras")), None, "", "",
                                                   api_name="/import_model")
     assert "Imported **keras-lstm · imported lstm_model.keras" in message, message
     [model_id] = [value for _, value in series_models["choices"] if "imported-lstm_model" in value]

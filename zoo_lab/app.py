@@ -55,15 +55,15 @@ def build() -> gr.Blocks:
             with gr.Tab(i18n("tab_compare_series")):
                 series_models, series_task, series_task_note, series_unit = build_compare_series_tab()
             with gr.Tab(i18n("tab_units"), id=UNITS_TAB, elem_id="tab-units"):
-                build_units_tab(app, tabs, [text_unit, series_unit])
+                units_pickers = build_units_tab(app, tabs, [text_unit, series_unit])
             with gr.Tab(i18n("tab_train")):
-                build_train_tab(app, [text_models, series_models, learn_model])  # views.PICKERS' order
+                pickers = [text_models, series_models, learn_model, *units_pickers]  # views.PICKERS' order
+                build_train_tab(app, pickers)
             with gr.Tab(i18n("tab_lab")):
                 build_lab_tab(app)
             with gr.Tab(i18n("tab_backends")):
                 build_backends_tab(app)
-        app.load(on_page_load, [text_task, series_task], [text_models, series_models, learn_model, text_task_note,
-                                                          series_task_note], api_name=False)
+        app.load(on_page_load, [text_task, series_task], [*pickers, text_task_note, series_task_note], api_name=False)
         tools = set(serve_tools())
     # The documented API (the API page, and the MCP tools with mcp_server=True) is the tools': they take
     # and give JSON. The page's own events answer with plots and Markdown for the page; they stay callable

@@ -114,7 +114,7 @@ def run_import_model(upload, vocabulary, head_activation, task, request: gr.Requ
 
 def build_train_tab(app: gr.Blocks, pickers: list[gr.Dropdown]) -> None:
     """The tab's components; a finished training, an added checkpoint or an imported model updates
-    ``pickers``, every model picker of the lab (views.PICKERS: Compare text, Compare series, Learn)."""
+    ``pickers``, every model picker of the lab (views.PICKERS: Compare text, Compare series, Learn, Units)."""
     datasets = [e.name for e in registry().datasets if e.status == "available"]
     with gr.Row():
         dataset = gr.Dropdown(labelled("dataset", datasets), value="long-dependency", label=i18n("dataset"))

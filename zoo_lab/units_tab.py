@@ -21,10 +21,6 @@ TOKEN_COLUMNS = ["token", "mean h", "count"]
 SATURATION_COLUMNS = ["gate", "layer below 0.1", "layer above 0.9", "unit below 0.1", "unit above 0.9"]
 
 
-def unit_models() -> list[tuple[str, str]]:
-    return model_choices("text") + model_choices("series")
-
-
 def read_split(path, source, dataset, split, texts, upload, column, lang: str) -> units.Split:
     """What the chosen model runs over: a dataset's split, the pasted texts (one a line) or a CSV column."""
     from zoo.userdata import series_from_csv
@@ -164,18 +160,17 @@ def open_unit(models, layer, unit):
 
 
 def page_views(request: gr.Request):
-    """What a page load shows: the models there are now, and the (still empty) tables' headers in the
-    browser's language."""
+    """What a page load shows: the (still empty) tables' headers in the browser's language (the models
+    there are now come with every picker's, zoo_lab.app.on_page_load)."""
     lang = language(request)
-    return (gr.update(choices=unit_models()), gr.update(choices=unit_models()), table([], RANKING_COLUMNS, lang),
-            table([], TOKEN_COLUMNS, lang), table([], SATURATION_COLUMNS, lang))
+    return table([], RANKING_COLUMNS, lang), table([], TOKEN_COLUMNS, lang), table([], SATURATION_COLUMNS, lang)
 
 
-def build_units_tab(app, tabs, followers) -> None:
+def build_units_tab(app, tabs, followers) -> tuple:
     """The tab's components and events; ``followers`` are the Compare tabs' (button, models, layer, unit),
-    whose button opens that unit here and explores it."""
+    whose button opens that unit here and explores it. Returns its two model pickers (views.PICKERS)."""
     gr.Markdown(i18n("units_intro"))
-    choices = unit_models()
+    choices = model_choices("units")
     first = next((value for _, value in choices if value.startswith("default/long-dependency-torch-lstm")), None)
     with gr.Row():
         model = gr.Dropdown(choices, value=first, label=i18n("units_model"), allow_custom_value=True, scale=2,
@@ -232,4 +227,5 @@ def build_units_tab(app, tabs, followers) -> None:
     for button, models, followed_layer, followed_unit in followers:
         button.click(open_unit, [models, followed_layer, followed_unit], [tabs, model, layer, unit], api_name=False).then(
             explore_units, inputs, outputs, api_name=False)
-    app.load(page_views, None, [model, against, ranking, tokens, saturation], api_name=False)
+    app.load(page_views, None, [ranking, tokens, saturation], api_name=False)
+    return model, against

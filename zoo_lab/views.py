@@ -26,13 +26,18 @@ AUTO_UNIT = -1  # the unit control's "each model's most active unit on this inpu
 
 # ----- the models and tasks to choose from -----
 def model_choices(kind: str | None) -> list[tuple[str, str]]:
-    """The models a picker offers: a Compare tab's of ``kind`` ("text", "series"), or with None every model
-    the Learn tab opens (zoo.learn.learn_cards: the catalog's, then the Lab's long-dependency models)."""
+    """The models a picker offers: a Compare tab's of ``kind`` ("text", "series"), the Units tab's ("units":
+    every text model, then every series model), or with None every model the Learn tab opens
+    (zoo.learn.learn_cards: the catalog's, then the Lab's long-dependency models)."""
+    if kind == "units":
+        return model_choices("text") + model_choices("series")
     cards = learn_cards() if kind is None else [card for card in catalog() if card.kind == kind]
     return [(card.label, card.id) for card in cards]
 
 
-PICKERS = ("text", "series", None)  # the kinds of the model pickers app passes around: Compare text, Compare series, Learn
+# The kinds of the model pickers app passes around, in this order: Compare text, Compare series, Learn, and the
+# Units tab's model and its "against" model. A training, an added or imported model and a page load update them all.
+PICKERS = ("text", "series", None, "units", "units")
 
 
 def picker_updates() -> tuple:
