@@ -341,7 +341,7 @@ def test_bad_checkpoints_are_refused_and_never_executed(server, client, tmp_path
 def test_a_good_checkpoint_is_added_and_compared(server, client, tmp_path):
     mine = tmp_path / "my model (v2).safetensors"
     mine.write_bytes((PRETRAINED / "rotten-tomatoes-torch-lstm-seed0.safetensors").read_bytes())
-    message, text_models, _, _ = add_checkpoint(client, mine)
+    message, text_models, *_ = add_checkpoint(client, mine)
     added = re.search(r"`(trained/uploaded-[\w.-]+)`", message).group(1)
     assert (server.checkpoints / f"{added.split('/')[1]}.safetensors").is_file()
     *_, summary = compare_text(client, "a great movie", [added, TEXT_MODELS[1]])

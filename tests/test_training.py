@@ -195,7 +195,9 @@ def test_pretrain_reproduces_the_shipped_weights(tmp_path, monkeypatch):
         _, fresh = checkpoint.read(pretrained_path("sunspots", backend, tmp_path))
         _, shipped = checkpoint.read(pretrained_path("sunspots", backend))
         for name, value in shipped.items():
-            np.testing.assert_allclose(fresh[name], value, atol=1e-6, err_msg=f"{backend} {name}")
+            # Not bit for bit across machines: OpenBLAS picks its kernels for the CPU it runs on, and on another
+            # CPU than the one that made the shipped files one weight of numpy-rnn's came out 2.4e-6 away.
+            np.testing.assert_allclose(fresh[name], value, atol=1e-5, err_msg=f"{backend} {name}")
 
 
 @pytest.mark.slow

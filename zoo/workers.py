@@ -82,8 +82,6 @@ def _running(fn, *args, **kwargs):
 
 # ----- in the server -----
 def _pool(backend: str):
-    from pebble import ProcessPool
-
     from . import plugins
 
     extra = plugins.registered_in_this_process()
@@ -93,8 +91,7 @@ def _pool(backend: str):
             _stop(backend)
             pool = None
         if pool is None:
-            pool = ProcessPool(max_workers=1, initializer=_start, initargs=(extra, limit("backend_mb")),
-                               context=multiprocessing.get_context("spawn"))
+            pool = _new_worker(extra)
             _pools[backend] = (pool, frozenset(extra))
             _loaded[backend] = set()
         return pool
@@ -195,6 +192,18 @@ def _forget(backend: str, answering: bool) -> None:
         _loaded.get(backend, set()).clear()
 
 
+def _new_worker(extra_plugins: dict | None = None, initializer=_start, before: tuple = ()):
+    """A pebble pool of one spawned worker, started by ``initializer(*before, plugins, memory limit)``: the
+    plugins registered in this process (``extra_plugins``, or as they are now) and RNN_ZOO_MAX_BACKEND_MB."""
+    from pebble import ProcessPool
+
+    from . import plugins
+
+    extra = plugins.registered_in_this_process() if extra_plugins is None else extra_plugins
+    return ProcessPool(max_workers=1, initializer=initializer, context=multiprocessing.get_context("spawn"),
+                       initargs=(*before, extra, limit("backend_mb")))
+
+
 def _restart(backend: str) -> None:
     with _lock:
         _stop(backend)
@@ -205,12 +214,7 @@ def isolated(name: str, what: str, fn, *args, seconds: float = LOAD_SECONDS, **k
     """``fn(*args, **kwargs)`` in a fresh worker process of its own, ended afterwards: for one-off work that runs
     plugin code on a person's file (importing a model: its format's reader, then parity in every backend
     of its family). Errors say how ``name``'s worker ended while it tried to ``what``."""
-    from pebble import ProcessPool
-
-    from . import plugins
-
-    pool = ProcessPool(max_workers=1, initializer=_start, context=multiprocessing.get_context("spawn"),
-                       initargs=(plugins.registered_in_this_process(), limit("backend_mb")))
+    pool = _new_worker()
     try:
         future = pool.schedule(_running, args=(fn, *args), kwargs=kwargs, timeout=seconds)
         return _wait(name, future, seconds, what, answering=False)
@@ -258,15 +262,10 @@ def train(backend: str, dataset: str, options: dict, on_progress, cancel: thread
     a BackendError saying how; its own errors pass through as ZooErrors or BackendErrors."""
     from queue import Empty
 
-    from pebble import ProcessPool
-
-    from . import plugins
     from .backend import Progress
 
-    context = multiprocessing.get_context("spawn")
-    progress = context.Queue()
-    pool = ProcessPool(max_workers=1, initializer=_start_training, context=context,
-                       initargs=(progress, plugins.registered_in_this_process(), limit("backend_mb")))
+    progress = multiprocessing.get_context("spawn").Queue()
+    pool = _new_worker(initializer=_start_training, before=(progress,))
     try:
         future = pool.schedule(_train, args=(backend, dataset, options))
         while True:

@@ -38,9 +38,8 @@ def on_page_load(text_task, series_task, request: gr.Request):
 
 
 # The lab's queue (Gradio's Blocks.queue), which bench/serve_load.py gives its echo app too: each event runs
-# 4 requests at once; every waiting client hears its place in line once a second, not at every start (Gradio's
-# "auto" sends each of N waiting clients a message whenever one starts, N² messages for a class at once).
-QUEUE = {"default_concurrency_limit": 4, "status_update_rate": 1.0}
+# 4 requests at once.
+QUEUE = {"default_concurrency_limit": 4}
 
 
 def build() -> gr.Blocks:
