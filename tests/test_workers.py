@@ -186,6 +186,41 @@ def test_a_training_that_crashes_fails_alone(tmp_path, monkeypatch):
     assert good.status == "done", good.error
 
 
+class ReportsEndlessly(NumpyRNN):
+    def fit(self, train, validation=None, *, epochs: int = 10, callback=None, **settings):
+        while True:  # endless tiny batches: progress reports faster than any server reads them
+            callback(zoo.Progress(1, epochs, 1, 2, 0.5))
+
+
+class EndlessTrainer:
+    @zoo.hookimpl
+    def register_backends(self, register):
+        register(zoo.BackendInfo(name="reports-endlessly-rnn", family="rnn", framework="NumPy",
+                                 factory="test_workers:ReportsEndlessly", module="numpy"))
+
+
+def test_cancel_does_not_wait_for_the_progress_reports_in_line(tmp_path, monkeypatch):
+    """A busy server reads a training's reports slower than they come: Cancel still ends it at once."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cancel, read, answer = threading.Event(), [], {}
+
+    def busy_server(progress):
+        read.append(progress)
+        time.sleep(0.002)
+
+    with registered_plugin(EndlessTrainer(), "endless-trainer"):
+        training = threading.Thread(target=lambda: answer.update(result=workers.train("reports-endlessly-rnn", "sunspots", {}, busy_server, cancel)))
+        training.start()
+        deadline = time.monotonic() + 120  # a spawned worker's start-up
+        while len(read) < 50 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(read) >= 50, "the training never reported"
+        cancel.set()
+        training.join(30)
+    assert not training.is_alive(), "Cancel waited behind the reports in line"
+    assert answer == {"result": None}  # cancelled: nothing to return
+
+
 def aborting_reader(path, head_activation=None, task=None):
     os.abort()  # as a native decoder might on a hostile file
 

@@ -269,17 +269,18 @@ def train(backend: str, dataset: str, options: dict, on_progress, cancel: thread
     try:
         future = pool.schedule(_train, args=(backend, dataset, options))
         while True:
-            try:
-                on_progress(Progress(*progress.get(timeout=0.2)))
-                continue
-            except Empty:
-                pass
+            # Cancel is looked at before every report: a busy server reads reports slower than a quick
+            # training sends them, and Cancel must not wait behind the ones in line.
             if cancel.is_set() and future.cancel():
                 return None
             if future.done():
                 while not progress.empty():
                     on_progress(Progress(*progress.get()))
                 return _wait(backend, future, 0, "train", answering=False)
+            try:
+                on_progress(Progress(*progress.get(timeout=0.2)))
+            except Empty:
+                pass
     finally:
         pool.stop()
         pool.join()
