@@ -11,7 +11,6 @@ import pytest
 from conftest import GOOD_PLUGIN, install_plugins, parse_json, require_module, run_zoo
 
 require_module("gradio_client", "pip install 'rnn-zoo[lab]'")
-from gradio_client import Client  # noqa: E402
 from labserver import page_control, serve_lab  # noqa: E402
 
 BLOCKED = '''

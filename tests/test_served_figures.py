@@ -1,7 +1,5 @@
 """What the Compare tabs send for a repeated request is the figure a fresh one draws (zoo_lab.views.drawn),
 and a compare's reply stays within the size it was measured at (bench/serve_load.py)."""
-import json
-
 import pytest
 
 pytest.importorskip("gradio")
