@@ -168,35 +168,31 @@ class CrashesInTraining(NumpyRNN):
         os.abort()
 
 
-class CrashingTrainer:
-    @zoo.hookimpl
-    def register_backends(self, register):
-        register(zoo.BackendInfo(name="crashes-training-rnn", family="rnn", framework="NumPy",
-                                 factory="test_workers:CrashesInTraining", module="numpy"))
-
-
-def test_a_training_that_crashes_fails_alone(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    with registered_plugin(CrashingTrainer(), "crashing-trainer"):
-        crashing = TrainingJob("crashes-training-rnn", "sunspots", TrainConfig(epochs=2)).start()
-        good = TrainingJob("numpy-rnn", "sunspots", TrainConfig(epochs=2)).start()
-        crashing.join(120)
-        good.join(120)
-    assert crashing.status == "failed" and "crashes-training-rnn crashed with SIGABRT while it tried to train" in crashing.error
-    assert good.status == "done", good.error
-
-
 class ReportsEndlessly(NumpyRNN):
     def fit(self, train, validation=None, *, epochs: int = 10, callback=None, **settings):
         while True:  # endless tiny batches: progress reports faster than any server reads them
             callback(zoo.Progress(1, epochs, 1, 2, 0.5))
 
 
-class EndlessTrainer:
+TRAINERS = {"crashes-training-rnn": "CrashesInTraining", "reports-endlessly-rnn": "ReportsEndlessly"}
+
+
+class FaultyTrainers:
     @zoo.hookimpl
     def register_backends(self, register):
-        register(zoo.BackendInfo(name="reports-endlessly-rnn", family="rnn", framework="NumPy",
-                                 factory="test_workers:ReportsEndlessly", module="numpy"))
+        for name, cls in TRAINERS.items():
+            register(zoo.BackendInfo(name=name, family="rnn", framework="NumPy", factory=f"test_workers:{cls}", module="numpy"))
+
+
+def test_a_training_that_crashes_fails_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with registered_plugin(FaultyTrainers(), "faulty-trainers"):
+        crashing = TrainingJob("crashes-training-rnn", "sunspots", TrainConfig(epochs=2)).start()
+        good = TrainingJob("numpy-rnn", "sunspots", TrainConfig(epochs=2)).start()
+        crashing.join(120)
+        good.join(120)
+    assert crashing.status == "failed" and "crashes-training-rnn crashed with SIGABRT while it tried to train" in crashing.error
+    assert good.status == "done", good.error
 
 
 def test_cancel_does_not_wait_for_the_progress_reports_in_line(tmp_path, monkeypatch):
@@ -208,7 +204,7 @@ def test_cancel_does_not_wait_for_the_progress_reports_in_line(tmp_path, monkeyp
         read.append(progress)
         time.sleep(0.002)
 
-    with registered_plugin(EndlessTrainer(), "endless-trainer"):
+    with registered_plugin(FaultyTrainers(), "faulty-trainers"):
         training = threading.Thread(target=lambda: answer.update(result=workers.train("reports-endlessly-rnn", "sunspots", {}, busy_server, cancel)))
         training.start()
         deadline = time.monotonic() + 120  # a spawned worker's start-up
