@@ -6,6 +6,7 @@ The faulty backends are real plugins (registered with the public registered_plug
 models really do these things, in their own processes."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -19,7 +20,7 @@ from zoo.plugins import registered_plugin
 from zoo.pretrained import PRETRAINED_DIR
 from zoo.train import TrainConfig
 from zoo.prepare import text_tokens
-from zoo.workbench import TrainingJob, catalog, compare_text, read_text
+from zoo.workbench import TrainingJob, catalog, compare_text, read_text, warm
 
 from conftest import CRASHING_MODELS
 from labserver import children, threads
@@ -92,6 +93,17 @@ def test_a_faulty_backend_costs_its_own_answer_and_the_next_request_gets_a_fresh
     # Again, with another input: a fresh worker meets the same fault and says the same.
     (again,) = compare_text(f"a gorgeous witty movie {backend} again", [faulty[backend]])
     assert FAULTY[backend][1] in again.error
+
+
+def test_warm_loads_what_it_can_and_leaves_the_rest_to_the_first_request(tmp_path):
+    good = good_cards()
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(good[0].path.read_bytes()[:1000])  # cut short, as an interrupted copy leaves it
+    unreadable = dataclasses.replace(good[0], path=broken)
+    assert warm([*good, unreadable]) == good
+    assert all(workers.is_loaded(card.backend, card.path) for card in good)
+    [answer] = compare_text("the first request says why", [unreadable])
+    assert answer.error and "broken.safetensors" in answer.error, answer.error
 
 
 def test_the_memory_limit_binds_the_worker_not_the_server(faulty):

@@ -147,6 +147,21 @@ def _answers(cards: list[ModelCard], read, args: tuple, input_key) -> list[Answe
         return list(waiting.map(lambda card: _answer(card, read, args, input_key), cards))
 
 
+def warm(cards: list[ModelCard]) -> list[ModelCard]:
+    """Load every card's model in its backend's worker now, all at once, so the first request finds them
+    warm (the lab at start-up: Keras alone takes seconds to start). Returns the cards that loaded; one
+    that did not is left for the first request that asks for it, which says why."""
+    def loads(card: ModelCard) -> bool:
+        try:
+            workers.load(card.backend, card.path)
+            return True
+        except ZooError:
+            return False
+
+    with ThreadPoolExecutor(max_workers=max(1, len(cards)), thread_name_prefix="zoo warm-up") as loading:
+        return [card for card, loaded in zip(cards, loading.map(loads, cards)) if loaded]
+
+
 def _answer(card: ModelCard, read, args: tuple, input_key) -> Answer:
     """The card's model's answer to one input: ``read(model, preprocessing, *args)`` returns the Answer's
     fields (``trace``, and ``forecast`` or ``note`` where there are any). Recent answers are remembered,

@@ -117,13 +117,21 @@ def run(backend: str, path, fn, *args):
     loaded within LOAD_SECONDS, answered within the answer limit. A worker that crashes, overruns or
     runs out of memory is gone; the next call starts a fresh one. Errors are BackendErrors naming
     ``backend`` and what happened; a ZooError of the model's own (bad input) passes through as it is."""
+    key = load(backend, path)
+    seconds = limit("backend_seconds")
+    return _wait(backend, _schedule(backend, _answer, (*key, fn, args), seconds), seconds, "answer")
+
+
+def load(backend: str, path) -> tuple[str, int]:
+    """Checkpoint ``path``'s model loaded in ``backend``'s worker (started if it has none), within LOAD_SECONDS:
+    what run() does first, and what the lab does at start-up so that the first page finds its models warm.
+    Returns the (path, mtime) the worker holds it under; errors as run()'s."""
     path = Path(path)
     key = (str(path), path.stat().st_mtime_ns)
-    seconds = limit("backend_seconds")
     if key not in _loaded.get(backend, ()):
         _wait(backend, _schedule(backend, _load, key, LOAD_SECONDS), LOAD_SECONDS, "load")
         _loaded.setdefault(backend, set()).add(key)
-    return _wait(backend, _schedule(backend, _answer, (*key, fn, args), seconds), seconds, "answer")
+    return key
 
 
 def _schedule(backend: str, fn, args: tuple, seconds: float):

@@ -5,24 +5,27 @@ compare_series_tab, units_tab, train_tab, lab_tab, backends_tab; the Compare tab
 and wires what crosses tabs: a model trained or added in the Train tab joins the Compare tabs' pickers,
 a Compare tab's followed unit opens in the Units tab, and every page load lists the models trained since start-up. UI only: every number comes from the core
 (zoo.workbench, zoo.learn, zoo.long_range, zoo.units, zoo.tables). Models stay in the workbench's process-wide cache (never
-in gr.State, which deep-copies); frameworks load on the first compare that needs them.
+in gr.State, which deep-copies); frameworks load in the models' worker processes, the first page's models as the server starts.
 """
 from __future__ import annotations
 
 import argparse
 import signal
+import threading
+import time
 
 import gradio as gr
 
 from zoo import workers
 from zoo.limits import max_bytes
+from zoo.workbench import catalog, default_ids, warm
 
 from .backends_tab import build_backends_tab
 from .compare_series_tab import build_compare_series_tab
 from .compare_text_tab import build_compare_text_tab
 from .i18n import I18N as i18n, language
 from .lab_tab import build_lab_tab
-from .learn_tab import build_learn_tab
+from .learn_tab import build_learn_tab, default_card
 from .tools import serve_tools
 from .train_tab import build_train_tab
 from .units_tab import TAB_ID as UNITS_TAB, build_units_tab
@@ -93,7 +96,20 @@ def main(argv: list[str] | None = None) -> None:
     # backends' worker processes are ended with it instead of being left behind.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        build().queue(**QUEUE).launch(server_name=args.host, server_port=args.port, share=args.share,
-                                                          max_file_size=max_bytes("upload_mb"), i18n=i18n, mcp_server=args.mcp)
+        app = build().queue(**QUEUE)
+        app.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=max_bytes("upload_mb"),
+                   i18n=i18n, mcp_server=args.mcp, prevent_thread_lock=True)
+        threading.Thread(target=warm_first_views, name="zoo warm-up", daemon=True).start()
+        app.block_thread()
     finally:
         workers.shutdown()
+
+
+def warm_first_views() -> None:
+    """Load the models the page opens with (the Learn tab's and the Compare tabs' defaults) while nobody
+    waits yet: the Learn tab's Keras model alone takes seconds to start, and it is the first thing a person
+    sees. Said on the console when done, with the time it took."""
+    started = time.perf_counter()
+    ids = {default_card().id, *default_ids("text"), *default_ids("series")}
+    warmed = warm([card for card in catalog() if card.id in ids])
+    print(f"Warm: {', '.join(sorted(card.id for card in warmed)) or 'nothing'} in {time.perf_counter() - started:.1f} s", flush=True)
