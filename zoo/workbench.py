@@ -148,9 +148,10 @@ def _answers(cards: list[ModelCard], read, args: tuple, input_key) -> list[Answe
 
 
 def warm(cards: list[ModelCard]) -> list[ModelCard]:
-    """Load every card's model in its backend's worker now, all at once, so the first request finds them
-    warm (the lab at start-up: Keras alone takes seconds to start). Returns the cards that loaded; one
-    that did not is left for the first request that asks for it, which says why."""
+    """Load every card's model in its backend's worker now, so the first request finds them warm (the lab at
+    start-up: Keras alone takes seconds to start). The backends load side by side, each its cards in the
+    order given (a worker loads one model at a time: put first what is needed first). Returns the cards
+    that loaded; one that did not is left for the first request that asks for it, which says why."""
     def loads(card: ModelCard) -> bool:
         try:
             workers.load(card.backend, card.path)
@@ -158,8 +159,12 @@ def warm(cards: list[ModelCard]) -> list[ModelCard]:
         except ZooError:
             return False
 
-    with ThreadPoolExecutor(max_workers=max(1, len(cards)), thread_name_prefix="zoo warm-up") as loading:
-        return [card for card, loaded in zip(cards, loading.map(loads, cards)) if loaded]
+    by_backend: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        by_backend.setdefault(card.backend, []).append(card)
+    with ThreadPoolExecutor(max_workers=max(1, len(by_backend)), thread_name_prefix="zoo warm-up") as loading:
+        loaded = set().union(*loading.map(lambda mine: {card.id for card in mine if loads(card)}, by_backend.values()))
+    return [card for card in cards if card.id in loaded]
 
 
 def _answer(card: ModelCard, read, args: tuple, input_key) -> Answer:
